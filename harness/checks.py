@@ -1,0 +1,169 @@
+"""What a check is: metadata on a pytest test, and the context a check talks to while it runs.
+
+Plain Python, no pytest import: suites import this, the plugin reads it.
+
+    @check("XC-OS-001", layer="os", severity="mandatory",
+           title=N_("Operating system identified"),
+           requirement=N_("..."), remedy=N_("..."))
+    def test_os_identified(identity, xc): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from harness.outcomes import Severity
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PROFILES = ("quick", "full", "disruptive")
+LAYERS = ("cpu", "os", "server", "db", "middleware", "integration")
+LAYER_CODES = {"cpu": "CPU", "os": "OS", "server": "SRV", "db": "DB", "middleware": "MW", "integration": "INT"}
+
+
+def N_(message: str) -> str:
+    """Mark a string for the translation catalogs; returns it unchanged (English is the msgid)."""
+    return message
+
+
+@dataclass(frozen=True)
+class CheckMeta:
+    id: str
+    layer: str
+    severity: Severity
+    title: str
+    requirement: str
+    remedy: str
+    #: profiles that run the check; others record it as skipped
+    profiles: tuple[str, ...] = ("quick", "full", "disruptive")
+    #: selector over the detected stack: {"arch": ["aarch64"], "declared.cpu": ["*"]}
+    applies_to: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "layer": self.layer,
+            "severity": str(self.severity),
+            "title": self.title,
+            "requirement": self.requirement,
+            "remedy": self.remedy,
+            "profiles": list(self.profiles),
+            "applies_to": {k: list(v) for k, v in self.applies_to.items()},
+        }
+
+
+def check(
+    check_id: str,
+    *,
+    layer: str,
+    severity: str,
+    title: str,
+    requirement: str,
+    remedy: str,
+    profiles: Sequence[str] = ("quick", "full", "disruptive"),
+    applies_to: Mapping[str, Sequence[str]] | None = None,
+) -> Callable[[F], F]:
+    """Declare a pytest test as a certification check."""
+    if layer not in LAYERS:
+        raise ValueError(f"{check_id}: unknown layer {layer!r}")
+    if not check_id.startswith(f"XC-{LAYER_CODES[layer]}-"):
+        raise ValueError(f"{check_id}: id must start with XC-{LAYER_CODES[layer]}-")
+    unknown = set(profiles) - set(PROFILES)
+    if unknown:
+        raise ValueError(f"{check_id}: unknown profiles {sorted(unknown)}")
+    meta = CheckMeta(
+        id=check_id,
+        layer=layer,
+        severity=Severity(severity),
+        title=title,
+        requirement=requirement,
+        remedy=remedy,
+        profiles=tuple(profiles),
+        applies_to=dict(applies_to or {}),
+    )
+
+    def mark(fn: F) -> F:
+        fn.xcert_check = meta  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def applies(meta: CheckMeta, stack: Mapping[str, str | None]) -> str | None:
+    """None when the check applies to ``stack``; otherwise the reason it does not.
+
+    ``stack`` is flat: ``{"arch": "aarch64", "os": "kylin-server-v10", "declared.cpu": None}``.
+    A selector value ``"*"`` means "present".
+    """
+    for key, allowed in meta.applies_to.items():
+        value = stack.get(key)
+        if "*" in allowed:
+            if not value:
+                return f"{key} is not known or not declared"
+            continue
+        if value is None or value.lower() not in {a.lower() for a in allowed}:
+            return f"{key} is {value or 'unknown'}, the check applies to {', '.join(allowed)}"
+    return None
+
+
+class CheckFailed(AssertionError):
+    """The requirement does not hold; carries a translatable message."""
+
+    def __init__(self, key: str, params: Mapping[str, Any]) -> None:
+        self.key = key
+        self.params = dict(params)
+        super().__init__(render(key, self.params))
+
+
+class NotApplicable(Exception):
+    """The detected stack does not call for this check."""
+
+    def __init__(self, key: str, params: Mapping[str, Any]) -> None:
+        self.key = key
+        self.params = dict(params)
+        super().__init__(render(key, self.params))
+
+
+def render(key: str, params: Mapping[str, Any]) -> str:
+    try:
+        return key.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return key
+
+
+@dataclass
+class CheckContext:
+    """What a running check reports besides its outcome: message, measurements, evidence."""
+
+    meta: CheckMeta
+    message_key: str = ""
+    message_args: dict[str, Any] = field(default_factory=dict)
+    measurements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
+
+    def note(self, key: str, **params: Any) -> None:
+        """Set the check's message (shown whatever the outcome)."""
+        self.message_key, self.message_args = key, params
+
+    def measure(self, name: str, value: Any, unit: str) -> None:
+        self.measurements[name] = {"value": value, "unit": unit}
+
+    def fail(self, key: str, **params: Any) -> None:
+        """The requirement does not hold."""
+        self.note(key, **params)
+        raise CheckFailed(key, params)
+
+    def not_applicable(self, key: str, **params: Any) -> None:
+        self.note(key, **params)
+        raise NotApplicable(key, params)
+
+    def link(self, *refs: str) -> None:
+        for ref in refs:
+            if ref not in self.evidence:
+                self.evidence.append(ref)
+
+    @property
+    def message(self) -> str:
+        return render(self.message_key, self.message_args) if self.message_key else ""

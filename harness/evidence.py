@@ -1,0 +1,63 @@
+"""Evidence: every command a check ran (command, exit code, output, duration, time), kept as files.
+
+Evidence files live in ``evidence/<host>/`` of the run directory; checks refer to them by their
+path relative to the run directory. Secrets are masked before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from harness.redact import SecretFilter
+from harness.transport.base import CommandResult
+
+_SLUG = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def slug(text: str, limit: int = 40) -> str:
+    return _SLUG.sub("-", text).strip("-.")[:limit] or "x"
+
+
+class EvidenceStore:
+    def __init__(self, run_dir: Path, host_slug: str, secrets: SecretFilter) -> None:
+        self.run_dir = run_dir
+        self.folder = run_dir / "evidence" / host_slug
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.secrets = secrets
+        existing = [int(p.name[:5]) for p in self.folder.glob("[0-9][0-9][0-9][0-9][0-9]-*") if p.name[:5].isdigit()]
+        self._seq = max(existing, default=0)
+
+    def _path(self, name: str, suffix: str) -> Path:
+        self._seq += 1
+        return self.folder / f"{self._seq:05d}-{slug(name)}{suffix}"
+
+    def _ref(self, path: Path) -> str:
+        return path.relative_to(self.run_dir).as_posix()
+
+    def command(self, result: CommandResult, label: str | None = None) -> str:
+        """Write one command's evidence; returns its reference."""
+        record: dict[str, Any] = {
+            "kind": "command",
+            "command": self.secrets.text(result.command),
+            "rc": result.rc,
+            "stdout": self.secrets.text(result.stdout.decode("utf-8", errors="replace")),
+            "stderr": self.secrets.text(result.stderr.decode("utf-8", errors="replace")),
+            "duration_s": round(result.duration_s, 6),
+            "started": result.started,
+            "timed_out": result.timed_out,
+            "truncated": result.truncated,
+        }
+        words = result.command.split()
+        path = self._path(label or (words[0] if words else "cmd"), ".json")
+        path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        return self._ref(path)
+
+    def document(self, name: str, payload: dict[str, Any]) -> str:
+        """Write a JSON document (facts, events...) as evidence."""
+        path = self._path(name, ".json")
+        text = json.dumps(payload, ensure_ascii=False, indent=1, default=str)
+        path.write_text(self.secrets.text(text), encoding="utf-8")
+        return self._ref(path)

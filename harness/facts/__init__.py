@@ -1,0 +1,1 @@
+"""Facts of a host: gathered live in one round trip, or read from a snapshot."""

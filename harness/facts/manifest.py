@@ -1,0 +1,86 @@
+"""What one fact pass reads on a host: files and commands, named as in a snapshot.
+
+A snapshot (DESIGN.md) holds ``files/<path without leading slash>`` and
+``commands/<name>.txt``; a live fact pass yields exactly the same names, so identification
+works the same on a live host and on a snapshot. Stdlib only: ``xcert collect`` ships this.
+"""
+
+from __future__ import annotations
+
+FILES: tuple[str, ...] = (
+    "/etc/os-release",
+    "/usr/lib/os-release",
+    "/etc/lsb-release",
+    "/etc/system-release",
+    "/etc/redhat-release",
+    "/etc/centos-release",
+    "/etc/kylin-release",
+    "/etc/neokylin-release",
+    "/etc/openEuler-release",
+    "/etc/anolis-release",
+    "/etc/uos-release",
+    "/etc/os-version",
+    "/etc/deepin-version",
+    "/etc/debian_version",
+    "/etc/.kyinfo",
+    "/etc/timezone",
+    "/etc/locale.conf",
+    "/etc/default/locale",
+    "/proc/cpuinfo",
+    "/proc/meminfo",
+    "/proc/version",
+    "/sys/kernel/mm/transparent_hugepage/enabled",
+    "/sys/devices/system/cpu/cpu0/regs/identification/midr_el1",
+    "/sys/class/dmi/id/sys_vendor",
+    "/sys/class/dmi/id/product_name",
+    "/sys/class/dmi/id/product_version",
+    "/sys/class/dmi/id/board_vendor",
+    "/sys/class/dmi/id/board_name",
+    "/sys/class/dmi/id/bios_vendor",
+    "/sys/class/dmi/id/bios_version",
+    "/sys/class/dmi/id/chassis_vendor",
+)
+
+#: name -> shell command; names are file names in a snapshot's commands/ folder.
+#: Constant strings only: nothing from an inventory is ever put into them.
+COMMANDS: dict[str, str] = {
+    "uname-m": "uname -m",
+    "uname-r": "uname -r",
+    "uname-a": "uname -a",
+    "hostname": "hostname",
+    "lscpu": "lscpu",
+    "getconf-pagesize": "getconf PAGESIZE",
+    "getconf-glibc": "getconf GNU_LIBC_VERSION",
+    "ldd-version": "ldd --version",
+    "locale-a": "locale -a",
+    "openssl-version": "openssl version",
+    "df": "df -P -k -x tmpfs -x devtmpfs -x overlay -x squashfs",
+    "ip-addr": "ip -o addr show",
+    "ip-link": "ip -o link show",
+    "dmidecode": "dmidecode -t 1 -t 2 -t 4",
+    "chronyc-tracking": "chronyc -n tracking",
+    "timedatectl": "timedatectl show",
+    "time-daemons": "ps -eo comm= | grep -E '^(chronyd|ntpd|systemd-timesyn|timesyncd|openntpd)$'",
+    "date": "date -u +%s.%N",
+}
+
+#: seconds any one command of the pass may take before it is killed (where `timeout` exists)
+PER_COMMAND_TIMEOUT_S = 10
+
+#: Named probes that checks run on their own (one command each, kept as the check's evidence).
+#: Snapshots may carry their output as commands/<name>.txt, so a snapshot can be certified too.
+PROBES: dict[str, str] = {
+    "locale-a": "locale -a",
+    "iconv-gb18030": r"printf '\304\343\272\303' | iconv -f GB18030 -t UTF-8",
+    "iconv-gb18030-2022": r"printf '\202\065\220\067' | iconv -f GB18030 -t UTF-8 | od -An -tx1",
+    "openssl-version": "openssl version",
+    "openssl-sm3": "printf abc | openssl dgst -sm3",
+    "openssl-sm4": (
+        r"printf '\001\043\105\147\211\253\315\357\376\334\272\230\166\124\062\020'"
+        " | openssl enc -sm4-ecb -K 0123456789abcdeffedcba9876543210 -nopad | od -An -tx1"
+    ),
+    "time-sync": (
+        "ps -eo comm= | grep -E '^(chronyd|ntpd|systemd-timesyn|openntpd)$'; "
+        "(chronyc -n tracking || timedatectl show -p NTPSynchronized || ntpq -pn) 2>&1"
+    ),
+}

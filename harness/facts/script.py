@@ -1,0 +1,54 @@
+"""The one-round-trip fact script and the parser of its output.
+
+The script prints every file and command output between boundary lines carrying a random
+token, so no content a host returns can forge a section.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shlex
+
+from harness.facts.manifest import COMMANDS, FILES, PER_COMMAND_TIMEOUT_S
+from harness.facts.snapshot import Facts
+
+
+def build_script(token: str | None = None) -> tuple[str, str]:
+    """Return ``(token, script)``; the script is POSIX sh and reads nothing from the caller."""
+    token = token or secrets.token_hex(12)
+    b = f"@@XCERT-{token}"
+    lines = [
+        "LC_ALL=C; export LC_ALL",
+        "PATH=$PATH:/usr/sbin:/sbin; export PATH",
+        f"T=''; command -v timeout >/dev/null 2>&1 && T='timeout {PER_COMMAND_TIMEOUT_S}'",
+        f"for f in {' '.join(shlex.quote(f) for f in FILES)}; do",
+        f'  if [ -r "$f" ]; then printf "\\n{b} file %s\\n" "$f"; cat "$f" 2>/dev/null; fi',
+        "done",
+    ]
+    for name, command in COMMANDS.items():
+        lines.append(f'printf "\\n{b} cmd %s\\n" {shlex.quote(name)}')
+        lines.append(f"$T sh -c {shlex.quote(command)} 2>/dev/null")
+        lines.append(f'printf "\\n{b} rc %s %s\\n" {shlex.quote(name)} "$?"')
+    lines.append(f'printf "\\n{b} end\\n"')
+    return token, "\n".join(lines) + "\n"
+
+
+def parse_output(token: str, output: bytes) -> Facts:
+    """Split the script's output back into files and commands."""
+    marker = f"\n@@XCERT-{token} ".encode()
+    facts = Facts()
+    chunks = output.split(marker)
+    for chunk in chunks[1:]:
+        header, _, body = chunk.partition(b"\n")
+        parts = header.decode("utf-8", "replace").split(" ")
+        kind = parts[0]
+        if kind == "file" and len(parts) >= 2:
+            facts.files[" ".join(parts[1:])] = body
+        elif kind == "cmd" and len(parts) == 2:
+            facts.commands[parts[1]] = body
+        elif kind == "rc" and len(parts) == 3:
+            try:
+                facts.rcs[parts[1]] = int(parts[2])
+            except ValueError:
+                facts.rcs[parts[1]] = -1
+    return facts

@@ -1,0 +1,1 @@
+"""What we ask a host, and how its answers are read: pure parsers over text, no transport."""

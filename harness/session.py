@@ -1,0 +1,111 @@
+"""One host during a run: its connection, its evidence, its facts, the check now running."""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+from typing import Any
+
+from harness.checks import CheckContext
+from harness.evidence import EvidenceStore
+from harness.facts.manifest import PROBES
+from harness.facts.script import build_script, parse_output
+from harness.facts.snapshot import Facts
+from harness.inventory import HostSpec
+from harness.redact import SecretFilter
+from harness.transport import transport_class
+from harness.transport.base import DEFAULT_TIMEOUT_S, CommandResult, CommandTimeout, HostUnreachable, Transport
+
+FACTS_TIMEOUT_S = 120.0
+
+
+class HostSession:
+    def __init__(self, run_dir: Path, spec: HostSpec, host_slug: str, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+        self.spec = spec
+        self.slug = host_slug
+        self.timeout_s = timeout_s
+        self.secrets = SecretFilter(spec.secrets)
+        self.evidence = EvidenceStore(run_dir, host_slug, self.secrets)
+        self.transport: Transport | None = None
+        self.current: CheckContext | None = None
+        self.facts_refs: list[str] = []
+
+    def connect(self) -> None:
+        """Open the connection; raises HostUnreachable with the reason."""
+        self.transport = transport_class(self.spec.connection)(self.spec)  # type: ignore[call-arg]
+
+    def run(self, command: str, timeout_s: float | None = None, stdin: bytes | None = None) -> CommandResult:
+        """Run a command as evidence of the current check; a timeout raises CommandTimeout."""
+        return self._run(command, timeout_s, stdin)[0]
+
+    def probe(self, name: str, timeout_s: float | None = None) -> CommandResult:
+        """Run a named probe (harness.facts.manifest.PROBES) as evidence of the current check."""
+        return self._run(PROBES[name], timeout_s, label=name)[0]
+
+    def _run(
+        self, command: str, timeout_s: float | None = None, stdin: bytes | None = None, label: str | None = None
+    ) -> tuple[CommandResult, str]:
+        if self.transport is None:
+            raise HostUnreachable("not connected")
+        limit = timeout_s or self.timeout_s
+        result = self.transport.run(command, timeout_s=limit, stdin=stdin)
+        ref = self.evidence.command(result, label=label)
+        if self.current is not None:
+            self.current.link(ref)
+        if result.timed_out:
+            raise CommandTimeout(result, limit)
+        return result, ref
+
+    def gather_facts(self) -> tuple[Facts, dict[str, Any]]:
+        """All facts in one round trip; psutil adds its view where the target is this machine."""
+        token, script = build_script()
+        result, ref = self._run("sh -s", timeout_s=FACTS_TIMEOUT_S, stdin=script.encode(), label="facts")
+        self.facts_refs = [ref]
+        facts = parse_output(token, result.stdout)
+        extra: dict[str, Any] = {}
+        if self.transport is not None and self.transport.is_local:
+            extra["psutil"] = local_psutil_facts()
+        return facts, extra
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+
+def local_psutil_facts() -> dict[str, Any]:
+    import psutil
+
+    vm = psutil.virtual_memory()
+    disks = []
+    for part in psutil.disk_partitions(all=False):
+        try:
+            usage = psutil.disk_usage(part.mountpoint)
+        except OSError:
+            continue
+        disks.append(
+            {
+                "device": part.device,
+                "mount": part.mountpoint,
+                "fstype": part.fstype,
+                "total_bytes": usage.total,
+                "free_bytes": usage.free,
+            }
+        )
+    interfaces = []
+    for name, addrs in psutil.net_if_addrs().items():
+        interfaces.append(
+            {
+                "name": name,
+                "addresses": [a.address for a in addrs if a.family.name in ("AF_INET", "AF_INET6")],
+                "mac": next((a.address for a in addrs if a.family.name == "AF_PACKET"), None),
+            }
+        )
+    return {
+        "memory_total_bytes": vm.total,
+        "memory_available_bytes": vm.available,
+        "cpu_count": psutil.cpu_count(),
+        "disks": disks,
+        "interfaces": interfaces,
+        "boot_time": psutil.boot_time(),
+        "python_platform": platform.platform(),
+    }

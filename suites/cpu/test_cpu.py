@@ -1,0 +1,70 @@
+"""CPU layer: what the processor is, and whether it is what the bundle says."""
+
+from __future__ import annotations
+
+from harness import catalog
+from harness.checks import N_, check
+
+
+@check(
+    "XC-CPU-001",
+    layer="cpu",
+    severity="mandatory",
+    title=N_("CPU architecture and vendor identified"),
+    requirement=N_("The CPU architecture (uname -m) and the CPU vendor or core (/proc/cpuinfo, lscpu) can be read and named."),
+    remedy=N_("Make /proc/cpuinfo and uname readable to the certifying user; for an unknown CPU, add it to the catalog."),
+)
+def test_cpu_identified(identity, xc):
+    cpu = identity["cpu"]
+    if not cpu.arch:
+        xc.fail(N_("The CPU architecture could not be read: {reason}"), reason=cpu.reason or "uname -m gave nothing")
+    if not (cpu.catalog_id or cpu.vendor):
+        xc.fail(N_("The CPU on {arch} could not be named: {reason}"), arch=cpu.arch, reason=cpu.reason)
+    xc.note(
+        N_("{arch} CPU: {product} ({vendor}), rule {rule}"),
+        arch=cpu.arch,
+        product=cpu.product or cpu.version or "?",
+        vendor=cpu.vendor or "?",
+        rule=cpu.rule,
+    )
+
+
+@check(
+    "XC-CPU-002",
+    layer="cpu",
+    severity="mandatory",
+    title=N_("Declared CPU matches detected CPU"),
+    requirement=N_("The CPU declared for the host in the inventory (xc_cpu) is the CPU detected on it."),
+    remedy=N_("Correct xc_cpu in the inventory, or certify the host the bundle really names."),
+    applies_to={"declared.cpu": ["*"]},
+)
+def test_cpu_matches_declared(identity, declared, xc):
+    wanted = declared["cpu"]
+    entry = catalog.find("cpu", wanted)
+    detected = identity["cpu"]
+    if entry is None:
+        xc.fail(N_("Declared CPU {declared} is not in the catalog; detected {detected}"),
+                declared=wanted, detected=detected.catalog_id or detected.product or "unknown")
+    if detected.catalog_id != entry.id:
+        xc.fail(N_("Declared CPU {declared} but detected {detected}"),
+                declared=entry.id, detected=detected.catalog_id or detected.product or "unknown")
+    xc.note(N_("Declared and detected CPU agree: {cpu}"), cpu=entry.id)
+
+
+@check(
+    "XC-CPU-003",
+    layer="cpu",
+    severity="advisory",
+    title=N_("Kernel page size reported"),
+    requirement=N_("The kernel page size is known; 64 KiB pages on aarch64 break some databases and allocators (jemalloc)."),
+    remedy=N_("Check that every database and binary of the bundle supports this page size (ELF LOAD alignment)."),
+)
+def test_page_size(summary, xc):
+    size = summary.get("page_size")
+    if not size:
+        xc.fail(N_("The page size could not be read (getconf PAGESIZE)"))
+    xc.measure("page_size", size, "bytes")
+    if size >= 65536:
+        xc.note(N_("Page size is {size} bytes: 64 KiB pages, check every binary's alignment"), size=size)
+    else:
+        xc.note(N_("Page size is {size} bytes"), size=size)

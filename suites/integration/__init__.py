@@ -1,0 +1,1 @@
+"""xcert certification checks."""
