@@ -1,0 +1,60 @@
+"""Translation catalogs: English is the msgid; zh and ru (and any added language) are .po files.
+
+Catalogs are read with Babel at run time, so adding a language is adding
+``harness/locale/<lang>/LC_MESSAGES/xcert.po``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+from harness.checks import render
+
+DOMAIN = "xcert"
+SOURCE_LANG = "en"
+
+
+def available_languages() -> tuple[str, ...]:
+    root = resources.files("harness").joinpath("locale")
+    langs = [SOURCE_LANG]
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.joinpath("LC_MESSAGES", f"{DOMAIN}.po").is_file():
+            langs.append(entry.name)
+    return tuple(langs)
+
+
+@functools.cache
+def catalog(lang: str) -> dict[str, str]:
+    """msgid -> translation for ``lang`` (empty for English); fuzzy or empty entries are left out."""
+    if lang == SOURCE_LANG:
+        return {}
+    from babel.messages.pofile import read_po
+
+    ref = resources.files("harness").joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.po")
+    if not ref.is_file():
+        raise KeyError(lang)
+    with ref.open("rb") as fh:
+        po = read_po(fh, locale=lang)
+    return {str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy}
+
+
+def gettext(lang: str, msgid: str) -> str:
+    if not msgid:
+        return msgid
+    return catalog(lang).get(msgid, msgid)
+
+
+def translate(lang: str, key: str, params: Mapping[str, Any] | None = None) -> str:
+    """Translate a message key and fill in its parameters."""
+    return render(gettext(lang, key), params or {})
+
+
+def check_message(lang: str, check: Mapping[str, Any]) -> str:
+    """A check's message in ``lang``: from its key when it has one, else as recorded."""
+    key = check.get("message_key") or ""
+    if key:
+        return translate(lang, key, check.get("message_args") or {})
+    return str(check.get("message", ""))

@@ -1,0 +1,79 @@
+"""What the user sees while a run goes and when it ends (rich)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from harness.journal import read_journal
+
+
+class RunProgress:
+    """Polls the host journals and shows host, layer and check as they are decided."""
+
+    def __init__(self, run_dir: Path, host_slugs: list[tuple[str, str]], console: Console) -> None:
+        self.run_dir = run_dir
+        self.hosts = host_slugs
+        self.console = console
+        self.progress = Progress(
+            TextColumn("{task.fields[host]:<20}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[current]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        self.tasks = {slug: self.progress.add_task("", total=None, host=name[:20], current="connecting")
+                      for name, slug in host_slugs}
+
+    def __enter__(self) -> RunProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.tick()
+        self.progress.stop()
+
+    def tick(self) -> None:
+        for _name, slug in self.hosts:
+            total: int | None = None
+            done = 0
+            current = "connecting"
+            for rec in read_journal(self.run_dir / "journal" / f"{slug}.jsonl"):
+                kind = rec.get("type")
+                if kind == "plan":
+                    total = len(rec.get("checks", []))
+                elif kind == "check":
+                    done += 1
+                    current = f"{rec.get('layer', '')} {rec.get('id', '')} {rec.get('outcome', '')}"
+                elif kind == "unreachable":
+                    current = f"unreachable: {rec.get('reason', '')}"
+                elif kind == "host_end":
+                    current = current if "unreachable" in current else "done"
+            self.progress.update(self.tasks[slug], total=total, completed=done, current=current)
+
+
+def summary_table(results: dict[str, Any]) -> Table:
+    table = Table(title=f"xcert {results['run_id']} ({results['profile']})")
+    for col in ("host", "verdict", "pass", "fail", "error", "n/a", "skipped", "waived", "note"):
+        table.add_column(col)
+    for host in results["hosts"]:
+        counts = {o: 0 for o in ("pass", "fail", "error", "not_applicable", "skipped", "waived")}
+        for c in host["checks"]:
+            counts[c["outcome"]] += 1
+        note = ""
+        if not host["reachable"]:
+            u = host.get("unreachable") or {}
+            note = f"unreachable: {u.get('reason', '')}"
+        elif host["undecided"]:
+            note = f"{len(host['undecided'])} undecided"
+        style = {"CERTIFIED": "green", "NOT_CERTIFIED": "red", "INCOMPLETE": "yellow"}[host["verdict"]]
+        table.add_row(
+            host["name"], f"[{style}]{host['verdict']}[/]", *(str(counts[k]) for k in counts), note
+        )
+    return table

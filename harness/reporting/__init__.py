@@ -1,0 +1,1 @@
+"""What we tell people: reports rendered from results.json alone."""
