@@ -1,7 +1,8 @@
 """Translation catalogs: English is the msgid; zh and ru (and any added language) are .po files.
 
-Catalogs are read with Babel at run time, so adding a language is adding
-``harness/locale/<lang>/LC_MESSAGES/xcert.po``.
+Catalogs are read with Babel at run time. Each language folder may hold several .po files
+(``xcert.po`` for the core, one per suite or part); they are merged. Adding a language is adding
+``harness/locale/<lang>/LC_MESSAGES/*.po``.
 """
 
 from __future__ import annotations
@@ -33,12 +34,16 @@ def catalog(lang: str) -> dict[str, str]:
         return {}
     from babel.messages.pofile import read_po
 
-    ref = resources.files("harness").joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.po")
-    if not ref.is_file():
+    folder = resources.files("harness").joinpath("locale", lang, "LC_MESSAGES")
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".po")), key=lambda f: f.name)
+    if not files:
         raise KeyError(lang)
-    with ref.open("rb") as fh:
-        po = read_po(fh, locale=lang)
-    return {str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy}
+    merged: dict[str, str] = {}
+    for ref in files:
+        with ref.open("rb") as fh:
+            po = read_po(fh, locale=lang)
+        merged.update({str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy})
+    return merged
 
 
 def gettext(lang: str, msgid: str) -> str:
