@@ -22,7 +22,8 @@ def available_languages() -> tuple[str, ...]:
     root = resources.files("harness").joinpath("locale")
     langs = [SOURCE_LANG]
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.joinpath("LC_MESSAGES", f"{DOMAIN}.po").is_file():
+        folder = entry.joinpath("LC_MESSAGES")
+        if folder.is_dir() and any(f.name.endswith(".po") for f in folder.iterdir()):
             langs.append(entry.name)
     return tuple(langs)
 

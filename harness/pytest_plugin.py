@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from harness.checks import CheckContext, CheckFailed, CheckMeta, NotApplicable, applies
+from harness.checks import N_, CheckContext, CheckFailed, CheckMeta, NotApplicable, applies
 from harness.clock import utc_now_iso
 from harness.facts.snapshot import Facts
 from harness.hostfacts import summarize
@@ -188,7 +188,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             continue
         if run.profile not in meta.profiles:
             ctx = CheckContext(meta)
-            ctx.note("Not in the {profile} profile", profile=run.profile)
+            ctx.note(N_("Not in the {profile} profile"), profile=run.profile)
             _record(run, meta, Outcome.SKIPPED, ctx)
             continue
         to_run.append(item)
@@ -216,7 +216,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("host lost")
     reason = applies(meta, run.stack())
     if reason:
-        raise NotApplicable("Does not apply: {reason}", {"reason": reason})
+        raise NotApplicable(N_("Does not apply: {reason}"), {"reason": reason})
 
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:
@@ -263,7 +263,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if isinstance(exc, CheckFailed | NotApplicable):
             ctx.note(exc.key, **exc.params)
         elif isinstance(exc, CommandTimeout):
-            ctx.note("timeout after {seconds} s: {command}", seconds=f"{exc.timeout_s:g}", command=exc.result.command)
+            ctx.note(N_("timeout after {seconds} s: {command}"), seconds=f"{exc.timeout_s:g}", command=exc.result.command)
         elif outcome is Outcome.FAIL:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else "assertion failed"
         elif outcome is Outcome.SKIPPED:

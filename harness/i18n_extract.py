@@ -1,0 +1,68 @@
+"""Every user-facing string the code marks for translation: N_("...") and check texts.
+
+Used by the catalog completeness test and by maintainers to see what a catalog lacks:
+``python -m harness.i18n_extract [LANG]`` prints the msgids that LANG does not translate.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from harness.paths import PROJECT_ROOT
+
+_TEMPLATE_CALL = re.compile(r"""_\(\s*(["'])(.+?)\1""")
+
+
+def python_msgids(paths: Iterable[Path]) -> set[str]:
+    """String literals passed as the first argument of N_() in Python sources."""
+    found: set[str] = set()
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "N_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.add(node.args[0].value)
+    return found
+
+
+def template_msgids(paths: Iterable[Path]) -> set[str]:
+    """Literal strings passed to _() in Jinja templates."""
+    found: set[str] = set()
+    for path in paths:
+        for match in _TEMPLATE_CALL.finditer(path.read_text(encoding="utf-8")):
+            found.add(match.group(2))
+    return found
+
+
+def all_msgids(root: Path = PROJECT_ROOT) -> set[str]:
+    sources = [p for d in ("harness", "suites") for p in (root / d).rglob("*.py") if "__pycache__" not in p.parts]
+    templates = list((root / "harness").rglob("templates/*"))
+    return python_msgids(sources) | template_msgids(t for t in templates if t.is_file())
+
+
+def main(argv: list[str]) -> int:
+    from harness.i18n import available_languages, catalog
+
+    langs = argv or [lang for lang in available_languages() if lang != "en"]
+    missing = 0
+    for lang in langs:
+        have = catalog(lang)
+        for msgid in sorted(all_msgids()):
+            if msgid not in have:
+                missing += 1
+                print(f"{lang}\t{msgid}")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
