@@ -110,8 +110,14 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[HOST_RUN] = run
 
 
-def _record(run: HostRun, meta: CheckMeta, outcome: Outcome, ctx: CheckContext | None, message: str = "",
-            started: tuple[float, str] | None = None) -> None:
+def _record(
+    run: HostRun,
+    meta: CheckMeta,
+    outcome: Outcome,
+    ctx: CheckContext | None,
+    message: str = "",
+    started: tuple[float, str] | None = None,
+) -> None:
     if meta.id in run.recorded:
         return
     run.recorded.add(meta.id)
@@ -250,8 +256,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if isinstance(exc, HostUnreachable):
         run.lost = exc
         run.journal.append(
-            {"type": "unreachable", "reason": exc.reason, "detail": exc.detail, "lost_mid_run": True,
-             "during": meta.id, "time": utc_now_iso()}
+            {
+                "type": "unreachable",
+                "reason": exc.reason,
+                "detail": exc.detail,
+                "lost_mid_run": True,
+                "during": meta.id,
+                "time": utc_now_iso(),
+            }
         )
         item.session.shouldstop = f"host {run.spec.name} lost: {exc}"
         return report
@@ -263,7 +275,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if isinstance(exc, CheckFailed | NotApplicable):
             ctx.note(exc.key, **exc.params)
         elif isinstance(exc, CommandTimeout):
-            ctx.note(N_("timeout after {seconds} s: {command}"), seconds=f"{exc.timeout_s:g}", command=exc.result.command)
+            ctx.note(
+                N_("timeout after {seconds} s: {command}"), seconds=f"{exc.timeout_s:g}", command=exc.result.command
+            )
         elif outcome is Outcome.FAIL:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else "assertion failed"
         elif outcome is Outcome.SKIPPED:
@@ -309,7 +323,8 @@ def _link_facts(request: pytest.FixtureRequest, run: HostRun) -> None:
 def xc(request: pytest.FixtureRequest) -> CheckContext:
     """The running check's context: note a message, record measurements, fail, not applicable."""
     _run_of(request)
-    return request.node.stash[CONTEXT]
+    ctx: CheckContext = request.node.stash[CONTEXT]
+    return ctx
 
 
 @pytest.fixture

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import subprocess
+
+from harness.facts.manifest import COMMANDS, FILES
+from harness.facts.script import build_script, parse_output
+
+
+def _run(script: str) -> bytes:
+    return subprocess.run(["sh", "-s"], input=script.encode(), capture_output=True, check=True).stdout
+
+
+def test_one_pass_yields_every_command_with_its_rc() -> None:
+    token, script = build_script()
+    facts = parse_output(token, _run(script))
+    assert set(facts.commands) == set(COMMANDS)
+    assert set(facts.rcs) == set(COMMANDS)
+    assert facts.command("uname-m")
+    assert set(facts.files) <= set(FILES)
+    assert "/proc/cpuinfo" in facts.files
+
+
+def test_content_cannot_forge_a_section() -> None:
+    # a file or command whose output imitates the boundary of another token is just content
+    token, _ = build_script("aaaa")
+    forged = b"\n@@XCERT-bbbb file /etc/os-release\nID=forged\n"
+    output = b"\n@@XCERT-aaaa file /etc/motd\n" + forged + b"\n@@XCERT-aaaa end\n"
+    facts = parse_output(token, output)
+    assert list(facts.files) == ["/etc/motd"]
+    assert b"ID=forged" in facts.files["/etc/motd"]
+
+
+def test_file_without_trailing_newline_is_kept_exactly() -> None:
+    token = "cafe"
+    output = b"\n@@XCERT-cafe file /etc/hostname\nhost-1\n@@XCERT-cafe end\n"
+    assert parse_output(token, output).files["/etc/hostname"] == b"host-1"
+
+
+def test_failed_command_reads_as_none() -> None:
+    token = "cafe"
+    output = b"\n@@XCERT-cafe cmd lscpu\n\n@@XCERT-cafe rc lscpu 127\n"
+    facts = parse_output(token, output)
+    assert facts.rcs["lscpu"] == 127
+    assert facts.command("lscpu") is None
