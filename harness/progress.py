@@ -28,8 +28,10 @@ class RunProgress:
             console=console,
             transient=False,
         )
-        self.tasks = {slug: self.progress.add_task("", total=None, host=name[:20], current="connecting")
-                      for name, slug in host_slugs}
+        self.tasks = {
+            slug: self.progress.add_task("", total=None, host=name[:20], current="connecting")
+            for name, slug in host_slugs
+        }
 
     def __enter__(self) -> RunProgress:
         self.progress.start()
@@ -73,7 +75,5 @@ def summary_table(results: dict[str, Any]) -> Table:
         elif host["undecided"]:
             note = f"{len(host['undecided'])} undecided"
         style = {"CERTIFIED": "green", "NOT_CERTIFIED": "red", "INCOMPLETE": "yellow"}[host["verdict"]]
-        table.add_row(
-            host["name"], f"[{style}]{host['verdict']}[/]", *(str(counts[k]) for k in counts), note
-        )
+        table.add_row(host["name"], f"[{style}]{host['verdict']}[/]", *(str(counts[k]) for k in counts), note)
     return table

@@ -83,9 +83,7 @@ def build_host(host_meta: dict[str, Any], records: list[dict[str, Any]]) -> dict
     decided.sort(key=_layer_order)
     undecided = [c["id"] for c in plan if c["id"] not in checks]
     reachable = unreachable is None and (facts is not None or not plan)
-    mandatory: list[Outcome | None] = [
-        Outcome(c["outcome"]) for c in decided if c["severity"] == Severity.MANDATORY
-    ]
+    mandatory: list[Outcome | None] = [Outcome(c["outcome"]) for c in decided if c["severity"] == Severity.MANDATORY]
     mandatory += [None for c in plan if c["id"] in undecided and c.get("severity") == Severity.MANDATORY]
     if not records:
         mandatory.append(None)  # the host's worker never started
@@ -99,9 +97,13 @@ def build_host(host_meta: dict[str, Any], records: list[dict[str, Any]]) -> dict
         "lab": bool(host_meta.get("lab", False)),
         "reachable": reachable,
         "unreachable": (
-            {"reason": unreachable.get("reason", ""), "detail": unreachable.get("detail", ""),
-             "lost_mid_run": bool(unreachable.get("lost_mid_run", False))}
-            if unreachable else None
+            {
+                "reason": unreachable.get("reason", ""),
+                "detail": unreachable.get("detail", ""),
+                "lost_mid_run": bool(unreachable.get("lost_mid_run", False)),
+            }
+            if unreachable
+            else None
         ),
         "stack": {"declared": host_meta.get("declared", {}), "detected": identity},
         "facts": (facts or {}).get("summary", {}),

@@ -1,12 +1,12 @@
 """The run directory: its layout, its metadata file, and the lock that keeps one writer.
 
-    reports/<run-id>/
-      run.json              what was asked: hosts (no secrets), profile, tool, suite digest
-      journal/<host>.jsonl  decisions, appended as they are made
-      evidence/<host>/      every command, document and traceback
-      logs/<host>.log       each host worker's output
-      results.json          built from run.json + journals (the one source of truth for reports)
-      junit.xml, report.<lang>.html, ...
+reports/<run-id>/
+  run.json              what was asked: hosts (no secrets), profile, tool, suite digest
+  journal/<host>.jsonl  decisions, appended as they are made
+  evidence/<host>/      every command, document and traceback
+  logs/<host>.log       each host worker's output
+  results.json          built from run.json + journals (the one source of truth for reports)
+  junit.xml, report.<lang>.html, ...
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class RunLock:
         self._fh: Any = None
 
     def __enter__(self) -> RunLock:
-        self._fh = open(self.path, "a+")  # noqa: SIM115 - held for the run's life
+        self._fh = open(self.path, "a+")
         try:
             fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -65,7 +65,9 @@ def write_run_meta(request: RunRequest, run_id: str) -> dict[str, Any]:
             "version": __version__,
             "suite_digest": suite_digest(suites_dir(), catalog_dir()),
         },
-        "hosts": [dict(spec.public(), slug=s) for spec, s in zip(request.hosts, host_slugs(request.hosts), strict=True)],
+        "hosts": [
+            dict(spec.public(), slug=s) for spec, s in zip(request.hosts, host_slugs(request.hosts), strict=True)
+        ],
     }
     write_json_atomic(request.out / "run.json", meta)
     return meta

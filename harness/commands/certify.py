@@ -12,8 +12,14 @@ from harness.runner import PROFILES
 
 def register(sub: Any) -> None:
     p = sub.add_parser("certify", help="run the certification checks and write a run directory")
-    p.add_argument("-i", "--inventory", action="append", default=[], metavar="INVENTORY",
-                   help="Ansible inventory (repeatable; default: inventories/localhost.yml)")
+    p.add_argument(
+        "-i",
+        "--inventory",
+        action="append",
+        default=[],
+        metavar="INVENTORY",
+        help="Ansible inventory (repeatable; default: inventories/localhost.yml)",
+    )
     p.add_argument("--limit", metavar="PATTERN", help="Ansible host pattern")
     p.add_argument("--profile", default="quick", choices=PROFILES)
     p.add_argument("--forks", type=int, default=5, help="hosts checked at once (default 5)")
@@ -41,8 +47,13 @@ def run(args: argparse.Namespace) -> int:
     out = args.out or REPORTS_DIR / new_run_id()
     prepare(out)  # an unwritable --out is an error before anything runs
     request = RunRequest(
-        hosts=hosts, profile=args.profile, out=out, forks=args.forks, langs=tuple(langs),
-        inventories=tuple(args.inventory), limit=args.limit,
+        hosts=hosts,
+        profile=args.profile,
+        out=out,
+        forks=args.forks,
+        langs=tuple(langs),
+        inventories=tuple(args.inventory),
+        limit=args.limit,
     )
     console = Console(stderr=True)
     slugs = list(zip([h.name for h in hosts], host_slugs(hosts), strict=True))

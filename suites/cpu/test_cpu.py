@@ -11,8 +11,12 @@ from harness.checks import N_, check
     layer="cpu",
     severity="mandatory",
     title=N_("CPU architecture and vendor identified"),
-    requirement=N_("The CPU architecture (uname -m) and the CPU vendor or core (/proc/cpuinfo, lscpu) can be read and named."),
-    remedy=N_("Make /proc/cpuinfo and uname readable to the certifying user; for an unknown CPU, add it to the catalog."),
+    requirement=N_(
+        "The CPU architecture (uname -m) and the CPU vendor or core (/proc/cpuinfo, lscpu) can be read and named."
+    ),
+    remedy=N_(
+        "Make /proc/cpuinfo and uname readable to the certifying user; for an unknown CPU, add it to the catalog."
+    ),
 )
 def test_cpu_identified(identity, xc):
     cpu = identity["cpu"]
@@ -43,11 +47,17 @@ def test_cpu_matches_declared(identity, declared, xc):
     entry = catalog.find("cpu", wanted)
     detected = identity["cpu"]
     if entry is None:
-        xc.fail(N_("Declared CPU {declared} is not in the catalog; detected {detected}"),
-                declared=wanted, detected=detected.catalog_id or detected.product or "unknown")
+        xc.fail(
+            N_("Declared CPU {declared} is not in the catalog; detected {detected}"),
+            declared=wanted,
+            detected=detected.catalog_id or detected.product or "unknown",
+        )
     if detected.catalog_id != entry.id:
-        xc.fail(N_("Declared CPU {declared} but detected {detected}"),
-                declared=entry.id, detected=detected.catalog_id or detected.product or "unknown")
+        xc.fail(
+            N_("Declared CPU {declared} but detected {detected}"),
+            declared=entry.id,
+            detected=detected.catalog_id or detected.product or "unknown",
+        )
     xc.note(N_("Declared and detected CPU agree: {cpu}"), cpu=entry.id)
 
 
@@ -56,7 +66,9 @@ def test_cpu_matches_declared(identity, declared, xc):
     layer="cpu",
     severity="advisory",
     title=N_("Kernel page size reported"),
-    requirement=N_("The kernel page size is known; 64 KiB pages on aarch64 break some databases and allocators (jemalloc)."),
+    requirement=N_(
+        "The kernel page size is known; 64 KiB pages on aarch64 break some databases and allocators (jemalloc)."
+    ),
     remedy=N_("Check that every database and binary of the bundle supports this page size (ELF LOAD alignment)."),
 )
 def test_page_size(summary, xc):

@@ -20,9 +20,12 @@ def test_os_identified(facts, identity, xc):
     fields = parse_os_release(facts.file("/etc/os-release") or facts.file("/usr/lib/os-release"))
     if not fields.get("ID"):
         xc.fail(N_("No usable os-release: {reason}"), reason=identity["os"].reason or "no ID= line")
-    xc.note(N_("{name} (ID={id}, VERSION_ID={version})"),
-            name=fields.get("PRETTY_NAME") or fields.get("NAME", "?"), id=fields["ID"],
-            version=fields.get("VERSION_ID", "?"))
+    xc.note(
+        N_("{name} (ID={id}, VERSION_ID={version})"),
+        name=fields.get("PRETTY_NAME") or fields.get("NAME", "?"),
+        id=fields["ID"],
+        version=fields.get("VERSION_ID", "?"),
+    )
 
 
 @check(
@@ -31,17 +34,26 @@ def test_os_identified(facts, identity, xc):
     severity="mandatory",
     title=N_("Operating system is a catalogued Xinchuang platform"),
     requirement=N_("The operating system is a Xinchuang platform known to the catalog (Kylin, UOS, openEuler, ...)."),
-    remedy=N_("Install a catalogued Xinchuang operating system; if this one is, add it to the catalog with its source."),
+    remedy=N_(
+        "Install a catalogued Xinchuang operating system; if this one is, add it to the catalog with its source."
+    ),
 )
 def test_os_xinchuang(identity, xc):
     os_ = identity["os"]
     if os_.catalog_id is None:
         xc.fail(N_("{os} is not in the catalog"), os=os_.product or "The operating system")
     if not os_.xinchuang:
-        xc.fail(N_("{os} {version} is catalogued but is not a Xinchuang platform"),
-                os=os_.product, version=os_.version or "")
-    xc.note(N_("{os} {version} is a catalogued Xinchuang platform ({id})"),
-            os=os_.product, version=os_.version or "", id=os_.catalog_id)
+        xc.fail(
+            N_("{os} {version} is catalogued but is not a Xinchuang platform"),
+            os=os_.product,
+            version=os_.version or "",
+        )
+    xc.note(
+        N_("{os} {version} is a catalogued Xinchuang platform ({id})"),
+        os=os_.product,
+        version=os_.version or "",
+        id=os_.catalog_id,
+    )
 
 
 @check(
@@ -83,7 +95,9 @@ _ZH_UTF8 = re.compile(r"^zh_CN\.utf-?8$", re.IGNORECASE)
     severity="mandatory",
     title=N_("zh_CN.UTF-8 locale available"),
     requirement=N_("The zh_CN.UTF-8 locale is installed (locale -a lists it)."),
-    remedy=N_("Generate it: localedef -i zh_CN -f UTF-8 zh_CN.UTF-8 (or install the distribution's Chinese language pack)."),
+    remedy=N_(
+        "Generate it: localedef -i zh_CN -f UTF-8 zh_CN.UTF-8 (or install the distribution's Chinese language pack)."
+    ),
 )
 def test_locale_zh(target, xc):
     result = target.probe("locale-a")
@@ -163,6 +177,9 @@ def test_openssl_sm(target, xc):
     xc.measure("sm3", "SM3" not in problems, "bool")
     xc.measure("sm4", "SM4" not in problems, "bool")
     if problems:
-        xc.fail(N_("{version}: known-answer test failed for {algorithms}"),
-                version=version.text.strip(), algorithms=", ".join(problems))
+        xc.fail(
+            N_("{version}: known-answer test failed for {algorithms}"),
+            version=version.text.strip(),
+            algorithms=", ".join(problems),
+        )
     xc.note(N_("{version}: SM3 and SM4 known answers match"), version=version.text.strip())
