@@ -20,8 +20,8 @@ if command -v apt-get >/dev/null 2>&1; then
   done
   if [ -n "$missing" ]; then
     echo "xcert setup: installing system packages:$missing" >&2
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    $SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends $missing >/dev/null
   fi
 else
   echo "xcert setup: not a Debian/Ubuntu machine; install the packages in scripts/system-packages.txt yourself" >&2
