@@ -19,6 +19,7 @@ from harness.outcomes import Severity
 F = TypeVar("F", bound=Callable[..., Any])
 
 PROFILES = ("quick", "full", "disruptive")
+DEFAULT_CHECK_TIMEOUT_S = 300.0
 LAYERS = ("cpu", "os", "server", "db", "middleware", "integration")
 LAYER_CODES = {"cpu": "CPU", "os": "OS", "server": "SRV", "db": "DB", "middleware": "MW", "integration": "INT"}
 
@@ -40,6 +41,8 @@ class CheckMeta:
     profiles: tuple[str, ...] = ("quick", "full", "disruptive")
     #: selector over the detected stack: {"arch": ["aarch64"], "declared.cpu": ["*"]}
     applies_to: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    #: the whole check, commands included, may take this long before it is `error: timeout`
+    timeout_s: float = DEFAULT_CHECK_TIMEOUT_S
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +54,7 @@ class CheckMeta:
             "remedy": self.remedy,
             "profiles": list(self.profiles),
             "applies_to": {k: list(v) for k, v in self.applies_to.items()},
+            "timeout_s": self.timeout_s,
         }
 
 
@@ -64,6 +68,7 @@ def check(
     remedy: str,
     profiles: Sequence[str] = ("quick", "full", "disruptive"),
     applies_to: Mapping[str, Sequence[str]] | None = None,
+    timeout_s: float = DEFAULT_CHECK_TIMEOUT_S,
 ) -> Callable[[F], F]:
     """Declare a pytest test as a certification check."""
     if layer not in LAYERS:
@@ -82,6 +87,7 @@ def check(
         remedy=remedy,
         profiles=tuple(profiles),
         applies_to=dict(applies_to or {}),
+        timeout_s=float(timeout_s),
     )
 
     def mark(fn: F) -> F:
@@ -115,6 +121,14 @@ class CheckFailed(AssertionError):
         self.key = key
         self.params = dict(params)
         super().__init__(render(key, self.params))
+
+
+class CheckTimeout(Exception):
+    """The check as a whole ran past its timeout."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"timeout after {seconds:g} s")
 
 
 class NotApplicable(Exception):

@@ -6,6 +6,7 @@ without those options it stays inert, so the project's own tests are unaffected.
 
 from __future__ import annotations
 
+import signal
 import time
 import traceback
 from collections.abc import Generator
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from harness.checks import N_, CheckContext, CheckFailed, CheckMeta, NotApplicable, applies
+from harness.checks import N_, CheckContext, CheckFailed, CheckMeta, CheckTimeout, NotApplicable, applies
 from harness.clock import utc_now_iso
 from harness.facts.snapshot import Facts
 from harness.hostfacts import summarize
@@ -104,10 +105,61 @@ def _load_run(config: pytest.Config) -> HostRun | None:
     )
 
 
+#: set by SIGUSR1 (the first Ctrl-C of the run): finish the check in flight, start no other
+STOP_REQUESTED = False
+
+
+def _request_stop(_signum: int, _frame: object) -> None:
+    global STOP_REQUESTED
+    STOP_REQUESTED = True
+
+
+def _abort(_signum: int, _frame: object) -> None:
+    # the second Ctrl-C: abort the check in flight (what it started is killed on the way out)
+    raise KeyboardInterrupt
+
+
 def pytest_configure(config: pytest.Config) -> None:
     run = _load_run(config)
     if run is not None:
         config.stash[HOST_RUN] = run
+        signal.signal(signal.SIGUSR1, _request_stop)
+        signal.signal(signal.SIGTERM, _abort)
+
+
+def _on_alarm(_signum: int, _frame: object) -> None:
+    raise CheckTimeout(_ALARM_SECONDS[0])
+
+
+_ALARM_SECONDS = [0.0]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    meta = _meta(item)
+    if meta is None or HOST_RUN not in item.config.stash or meta.timeout_s <= 0:
+        return (yield)
+    _ALARM_SECONDS[0] = meta.timeout_s
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, meta.timeout_s)
+    try:
+        return (yield)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def pytest_runtest_logfinish(nodeid: str, location: object) -> None:
+    if STOP_REQUESTED:
+        for run_session in _SESSIONS:
+            run_session.shouldstop = "interrupted: the run was asked to stop"
+
+
+_SESSIONS: list[pytest.Session] = []
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _SESSIONS.append(session)
 
 
 def _record(
@@ -298,7 +350,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     run = config.stash.get(HOST_RUN, None)
     if run is None:
         return
-    run.journal.append({"type": "host_end", "time": utc_now_iso(), "lost": run.lost is not None})
+    run.journal.append(
+        {"type": "host_end", "time": utc_now_iso(), "lost": run.lost is not None, "interrupted": STOP_REQUESTED}
+    )
     run.session.close()
     run.journal.close()
 

@@ -49,7 +49,10 @@ def build_host(host_meta: dict[str, Any], records: list[dict[str, Any]]) -> dict
     for rec in records:
         kind = rec.get("type")
         if kind == "plan":
+            # each attempt (the first run, each resume) starts with its plan: what an earlier
+            # attempt found about reachability no longer holds; decided checks stay decided
             plan = rec.get("checks", [])
+            unreachable, ended = None, False
         elif kind == "check" and rec.get("id") not in checks:
             checks[rec["id"]] = rec  # first decision stands: each check once
         elif kind == "unreachable":
@@ -138,6 +141,7 @@ def build_results(run_dir: Path) -> dict[str, Any]:
         "started": meta["started"],
         "finished": last_time or meta["started"],
         "complete": bool(meta.get("finished")) and all(h["complete"] or not h["reachable"] for h in hosts),
+        "interrupted": bool(meta.get("interrupted", False)),
         "tool": meta["tool"],
         "profile": meta["profile"],
         "langs": meta.get("langs", ["en"]),

@@ -6,11 +6,14 @@ keeps whatever was decided whatever happens to any one host or to this process.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -18,11 +21,12 @@ from typing import Any
 
 from harness import TOOL_NAME, __version__
 from harness.clock import utc_now_iso
+from harness.errors import RunDirError
 from harness.evidence import slug
 from harness.inventory import HostSpec
 from harness.paths import catalog_dir, suites_dir
 from harness.redact import SecretFilter
-from harness.rundir import RunLock, prepare, suite_digest, write_json_atomic
+from harness.rundir import RunLock, load_run_meta, prepare, suite_digest, write_json_atomic
 
 PROFILES = ("quick", "full", "disruptive")
 #: a worker (one host) may take this long before it is stopped; its decided checks are kept
@@ -60,6 +64,7 @@ def write_run_meta(request: RunRequest, run_id: str) -> dict[str, Any]:
         "langs": list(request.langs),
         "inventories": list(request.inventories),
         "limit": request.limit,
+        "inventory_digest": inventory_digest(request.hosts),
         "tool": {
             "name": TOOL_NAME,
             "version": __version__,
@@ -77,27 +82,108 @@ def _spec_json(spec: HostSpec) -> str:
     return json.dumps(asdict(spec), ensure_ascii=False)
 
 
-def run_host(run_dir: Path, spec: HostSpec, host_slug: str, profile: str) -> int:
-    """Run one host's worker to its end; its output goes to logs/<slug>.log with secrets masked."""
+def inventory_digest(hosts: Sequence[HostSpec]) -> str:
+    """What the inventory asks, without secrets: resume refuses when this changed."""
+    public = sorted(json.dumps(h.public(), sort_keys=True, ensure_ascii=False) for h in hosts)
+    return "sha256:" + hashlib.sha256("\n".join(public).encode()).hexdigest()
+
+
+class Interrupts:
+    """First Ctrl-C or SIGTERM: finish the checks in flight, start nothing new. Second: abort them."""
+
+    def __init__(self) -> None:
+        self.level = 0
+        self.lock = threading.Lock()
+        self.workers: dict[str, subprocess.Popen[bytes]] = {}
+
+    def handle(self, signum: int, _frame: object) -> None:
+        with self.lock:
+            self.level += 1
+            live = list(self.workers.values())
+        for proc in live:
+            with contextlib.suppress(ProcessLookupError):
+                # workers run in sessions of their own: only we forward the interrupt to them
+                proc.send_signal(signal.SIGUSR1 if self.level == 1 else signal.SIGTERM)
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[Interrupts]:
+        if threading.current_thread() is not threading.main_thread():
+            yield self
+            return
+        previous = {sig: signal.signal(sig, self.handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield self
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def run_host(
+    run_dir: Path, spec: HostSpec, host_slug: str, profile: str, interrupts: Interrupts | None = None
+) -> int | None:
+    """Run one host's worker to its end; its output goes to logs/<slug>.log with secrets masked.
+
+    Returns the worker's exit code, or None when an interrupt came before the host was started.
+    """
+    interrupts = interrupts or Interrupts()
     logs = run_dir / "logs"
     logs.mkdir(exist_ok=True)
     cmd = [sys.executable, "-m", "harness.worker", str(run_dir), host_slug, profile]
-    try:
-        proc = subprocess.run(
-            cmd, input=_spec_json(spec).encode(), capture_output=True, timeout=WORKER_TIMEOUT_S, check=False
+    with interrupts.lock:
+        if interrupts.level:
+            return None
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-        out, rc = proc.stdout + proc.stderr, proc.returncode
-    except subprocess.TimeoutExpired as exc:
-        out, rc = (exc.stdout or b"") + (exc.stderr or b"") + b"\nworker timed out\n", -9
-    (logs / f"{host_slug}.log").write_bytes(SecretFilter(spec.secrets).data(out))
-    return rc
+        interrupts.workers[host_slug] = proc
+    try:
+        out, _ = proc.communicate(input=_spec_json(spec).encode(), timeout=WORKER_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+        out += b"\nworker timed out\n"
+    finally:
+        with interrupts.lock:
+            interrupts.workers.pop(host_slug, None)
+    log = logs / f"{host_slug}.log"
+    with open(log, "ab") as fh:
+        fh.write(SecretFilter(spec.secrets).data(out))
+    return proc.returncode
 
 
-def certify(request: RunRequest, on_tick: Callable[[], None] | None = None) -> Path:
-    """Run the checks on every host; returns the run directory (results are built by the caller)."""
+def check_resumable(meta: dict[str, Any], request: RunRequest) -> None:
+    """Resume only the run that was asked: same inventory, profile and checks."""
+    run = request.out
+    if meta.get("inventory_digest") != inventory_digest(request.hosts):
+        raise RunDirError(f"{run}: cannot resume: the inventory changed since the run started")
+    if meta.get("profile") != request.profile:
+        raise RunDirError(
+            f"{run}: cannot resume: the run used profile {meta.get('profile')!r}, not {request.profile!r}"
+        )
+    if meta["tool"]["suite_digest"] != suite_digest(suites_dir(), catalog_dir()):
+        raise RunDirError(f"{run}: cannot resume: the checks (suite digest) changed since the run started")
+
+
+def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resume: bool = False) -> bool:
+    """Run the checks on every host into ``request.out``; True when the run was interrupted.
+
+    Results are built by the caller from the journals, so whatever was decided is kept.
+    """
     run_dir = prepare(request.out)
-    with RunLock(run_dir):
-        meta = write_run_meta(request, run_dir.name)
+    interrupts = Interrupts()
+    with RunLock(run_dir), interrupts.installed():
+        if resume:
+            meta = load_run_meta(run_dir)
+            check_resumable(meta, request)
+            meta.pop("finished", None)
+            meta["resumed"] = [*meta.get("resumed", []), utc_now_iso()]
+            write_json_atomic(run_dir / "run.json", meta)
+        else:
+            meta = write_run_meta(request, run_dir.name)
         slugs = [h["slug"] for h in meta["hosts"]]
         done = threading.Event()
 
@@ -111,7 +197,7 @@ def certify(request: RunRequest, on_tick: Callable[[], None] | None = None) -> P
         try:
             with ThreadPoolExecutor(max_workers=max(1, request.forks)) as pool:
                 futures = [
-                    pool.submit(run_host, run_dir, spec, s, request.profile)
+                    pool.submit(run_host, run_dir, spec, s, request.profile, interrupts)
                     for spec, s in zip(request.hosts, slugs, strict=True)
                 ]
                 for f in futures:
@@ -121,6 +207,9 @@ def certify(request: RunRequest, on_tick: Callable[[], None] | None = None) -> P
             thread.join()
             if on_tick:
                 on_tick()
-        meta["finished"] = utc_now_iso()
+        interrupted = interrupts.level > 0
+        meta["interrupted"] = interrupted
+        if not interrupted:
+            meta["finished"] = utc_now_iso()
         write_json_atomic(run_dir / "run.json", meta)
-    return run_dir
+    return interrupted

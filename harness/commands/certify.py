@@ -21,46 +21,67 @@ def register(sub: Any) -> None:
         help="Ansible inventory (repeatable; default: inventories/localhost.yml)",
     )
     p.add_argument("--limit", metavar="PATTERN", help="Ansible host pattern")
-    p.add_argument("--profile", default="quick", choices=PROFILES)
+    p.add_argument("--profile", default=None, choices=PROFILES, help="quick (default), full or disruptive")
     p.add_argument("--forks", type=int, default=5, help="hosts checked at once (default 5)")
     p.add_argument("--out", type=Path, metavar="DIR", help="run directory (default reports/<run-id>)")
     p.add_argument("--lang", default="en", help="report languages, e.g. en,zh,ru")
     p.add_argument("--format", default="json,junit,html", help="reports to write (json,junit,html,pdf)")
+    p.add_argument(
+        "--resume",
+        type=Path,
+        metavar="RUN_DIR",
+        help="continue an interrupted or crashed run: decided checks are kept, the rest run",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from harness.errors import EXIT_INTERRUPTED
     from harness.inventory import load_inventory
     from harness.outcomes import EXIT_FOR_VERDICT, Verdict
     from harness.progress import RunProgress, summary_table
     from harness.reporting.render import parse_formats, parse_langs, render_run
-    from harness.rundir import REPORTS_DIR, new_run_id, prepare
+    from harness.rundir import REPORTS_DIR, load_run_meta, new_run_id, prepare
     from harness.runner import RunRequest, certify, host_slugs
 
     if args.forks < 1:
         raise UsageError("--forks must be at least 1")
     langs = parse_langs(args.lang)
     formats = parse_formats(args.format)
-    hosts = load_inventory([Path(i) for i in args.inventory] or None, args.limit)
-    out = args.out or REPORTS_DIR / new_run_id()
+    inventories = list(args.inventory)
+    limit, profile = args.limit, args.profile or "quick"
+    if args.resume:
+        if args.out and args.out != args.resume:
+            raise UsageError("--out and --resume name different run directories")
+        previous = load_run_meta(args.resume)
+        # by default, resume what the run asked: its inventories, limit and profile
+        inventories = inventories or list(previous.get("inventories") or [])
+        limit = limit or previous.get("limit")
+        profile = args.profile or previous.get("profile", "quick")
+    hosts = load_inventory([Path(i) for i in inventories] or None, limit)
+    out = args.resume or args.out or REPORTS_DIR / new_run_id()
     prepare(out)  # an unwritable --out is an error before anything runs
     request = RunRequest(
         hosts=hosts,
-        profile=args.profile,
+        profile=profile,
         out=out,
         forks=args.forks,
         langs=tuple(langs),
-        inventories=tuple(args.inventory),
-        limit=args.limit,
+        inventories=tuple(str(Path(i).resolve()) for i in inventories),
+        limit=limit,
     )
     console = Console(stderr=True)
     slugs = list(zip([h.name for h in hosts], host_slugs(hosts), strict=True))
     with RunProgress(out, slugs, console) as progress:
-        certify(request, on_tick=progress.tick)
+        interrupted = certify(request, on_tick=progress.tick, resume=args.resume is not None)
     results, _ = render_run(out, langs, formats)
     console.print(summary_table(results))
+    if interrupted:
+        console.print(f"interrupted: what was decided is kept; continue with: xcert certify --resume {out}")
     console.print(f"verdict: [bold]{results['verdict']}[/]")
     print(out)
+    if interrupted:
+        return EXIT_INTERRUPTED
     return EXIT_FOR_VERDICT[Verdict(results["verdict"])]

@@ -42,6 +42,12 @@ class LocalTransport(Transport):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()
+        except BaseException:
+            # a check timeout or an abort: what the command started must not outlive it
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
         truncated = len(out) > OUTPUT_CAP or len(err) > OUTPUT_CAP
         return CommandResult(
             command=command,
