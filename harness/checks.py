@@ -19,6 +19,8 @@ from harness.outcomes import Severity
 F = TypeVar("F", bound=Callable[..., Any])
 
 PROFILES = ("quick", "full", "disruptive")
+#: units a measurement may carry; each is translated in the catalogs (reports show "65536 bytes")
+UNITS = ("bytes", "KiB", "MiB", "GiB", "count", "bool", "s", "ms", "tps", "%", "MB/s")
 DEFAULT_CHECK_TIMEOUT_S = 300.0
 LAYERS = ("cpu", "os", "server", "db", "middleware", "integration")
 LAYER_CODES = {"cpu": "CPU", "os": "OS", "server": "SRV", "db": "DB", "middleware": "MW", "integration": "INT"}
@@ -162,6 +164,8 @@ class CheckContext:
         self.message_key, self.message_args = key, params
 
     def measure(self, name: str, value: Any, unit: str) -> None:
+        if unit not in UNITS:
+            raise ValueError(f"unit {unit!r} is not one of {UNITS} (add it there and to the catalogs)")
         self.measurements[name] = {"value": value, "unit": unit}
 
     def fail(self, key: str, **params: Any) -> None:

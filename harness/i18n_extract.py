@@ -44,10 +44,19 @@ def template_msgids(paths: Iterable[Path]) -> set[str]:
     return found
 
 
+def vocabulary_msgids() -> set[str]:
+    """Words reports translate from data: outcomes, verdicts, severities, layers, units."""
+    from harness.checks import LAYERS, UNITS
+    from harness.outcomes import Outcome, Severity, Verdict
+
+    return {str(v) for v in (*Outcome, *Verdict, *Severity)} | set(LAYERS) | set(UNITS) | {"unreachable"}
+
+
 def all_msgids(root: Path = PROJECT_ROOT) -> set[str]:
     sources = [p for d in ("harness", "suites") for p in (root / d).rglob("*.py") if "__pycache__" not in p.parts]
     templates = list((root / "harness").rglob("templates/*"))
-    return python_msgids(sources) | template_msgids(t for t in templates if t.is_file())
+    found = python_msgids(sources) | template_msgids(t for t in templates if t.is_file())
+    return found | vocabulary_msgids()
 
 
 def main(argv: list[str]) -> int:

@@ -330,6 +330,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             ctx.note(
                 N_("timeout after {seconds} s: {command}"), seconds=f"{exc.timeout_s:g}", command=exc.result.command
             )
+        elif isinstance(exc, CheckTimeout):
+            ctx.note(N_("timeout after {seconds} s"), seconds=f"{exc.seconds:g}")
         elif outcome is Outcome.FAIL:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else "assertion failed"
         elif outcome is Outcome.SKIPPED:
@@ -341,7 +343,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if outcome in (Outcome.PASS, Outcome.FAIL) and not ctx.evidence:
         # an honest pass or fail has looked at the host; one that did not is a defect in the check
         outcome = Outcome.ERROR
-        message = "the check decided without looking at the host (no evidence recorded)"
+        ctx.note(N_("the check decided without looking at the host (no evidence recorded)"))
+        message = ""
     _record(run, meta, outcome, ctx, message, started)
     return report
 

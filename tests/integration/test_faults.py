@@ -1,0 +1,212 @@
+"""Runs that survive faults: signals at random points and resume, hung commands, a second writer,
+hostile inventory values, planted secrets."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, xcert
+
+pytestmark = pytest.mark.integration
+
+N_CHECKS = 12
+
+SLOW_SUITE = """
+from harness.checks import N_, check
+
+def _make(n):
+    @check(f"XC-OS-{n:03d}", layer="os", severity="mandatory", title=N_("slow"), requirement=N_("slow"),
+           remedy=N_("slow"))
+    def _t(target, xc):
+        target.run("sleep 0.25")
+        xc.note(N_("slow"))
+    return _t
+
+for _n in range(1, LAST):
+    globals()[f"test_slow_{_n:03d}"] = _make(_n)
+""".replace("LAST", str(N_CHECKS + 1))
+
+HANG_SUITE = """
+from harness.checks import N_, check
+
+@check("XC-OS-001", layer="os", severity="mandatory", title=N_("hang"), requirement=N_("hang"),
+       remedy=N_("hang"), timeout_s=2)
+def test_hang(target, xc):
+    target.run("sleep 100000", timeout_s=600)
+
+@check("XC-OS-002", layer="os", severity="mandatory", title=N_("hang"), requirement=N_("hang"),
+       remedy=N_("hang"))
+def test_command_timeout(target, xc):
+    target.run("sleep 100000", timeout_s=1.5)
+
+@check("XC-OS-003", layer="os", severity="advisory", title=N_("after"), requirement=N_("after"), remedy=N_("after"))
+def test_after(target, xc):
+    target.run("true")
+"""
+
+
+def _suite(tmp_path: Path, source: str) -> Path:
+    suites = tmp_path / "suites"
+    (suites / "os").mkdir(parents=True)
+    (suites / "__init__.py").write_text("")
+    (suites / "os" / "__init__.py").write_text("")
+    (suites / "os" / "test_it.py").write_text(source)
+    return suites
+
+
+def _results(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _decided(out: Path) -> int:
+    journal = out / "journal" / "localhost.jsonl"
+    return journal.read_text(encoding="utf-8").count('"type": "check"') if journal.exists() else 0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+def test_signal_at_a_random_point_then_resume_decides_each_check_once(tmp_path: Path, sig: signal.Signals) -> None:
+    suites = _suite(tmp_path, SLOW_SUITE)
+    env = {**os.environ, "XCERT_SUITES": str(suites)}
+    out = tmp_path / "run"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "harness", "certify", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    # wait until the run is under way, then a random moment more
+    deadline = time.monotonic() + 30
+    while _decided(out) < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(random.uniform(0.0, 1.5))
+    if sig == signal.SIGKILL:
+        os.killpg(proc.pid, signal.SIGKILL)  # a crash: nothing gets to clean up
+    else:
+        proc.send_signal(sig)  # as Ctrl-C or a service manager would
+    rc = proc.wait(timeout=60)
+    decided_before = _decided(out)
+    assert 1 <= decided_before < N_CHECKS, "the signal came too late to test anything"
+    if sig != signal.SIGKILL:
+        assert rc == 130
+        results = _results(out)
+        assert results["interrupted"] is True
+        assert len(results["hosts"][0]["checks"]) == decided_before  # the checks in flight finished and count
+
+    resumed = xcert("certify", "--resume", str(out), env={"XCERT_SUITES": str(suites)}, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    results = _results(out)
+    ids = [c["id"] for c in results["hosts"][0]["checks"]]
+    assert sorted(ids) == [f"XC-OS-{n:03d}" for n in range(1, N_CHECKS + 1)]  # every check, exactly once
+    assert results["hosts"][0]["undecided"] == []
+    assert results["verdict"] == "CERTIFIED"
+    assert results["complete"] is True and results["interrupted"] is False
+
+
+def test_resume_refuses_a_changed_profile_or_suite(tmp_path: Path) -> None:
+    suites = _suite(tmp_path, SLOW_SUITE.replace("0.25", "0"))
+    out = tmp_path / "run"
+    assert xcert("certify", "--out", str(out), env={"XCERT_SUITES": str(suites)}).returncode == 0
+    other = xcert("certify", "--resume", str(out), "--profile", "full", env={"XCERT_SUITES": str(suites)})
+    assert other.returncode == 3 and "profile" in other.stderr and "Traceback" not in other.stderr
+    (suites / "os" / "test_it.py").write_text(SLOW_SUITE.replace("0.25", "0.01"))
+    changed = xcert("certify", "--resume", str(out), env={"XCERT_SUITES": str(suites)})
+    assert changed.returncode == 3 and "suite digest" in changed.stderr
+
+
+def test_hung_commands_end_as_timeout_errors(tmp_path: Path) -> None:
+    suites = _suite(tmp_path, HANG_SUITE)
+    out = tmp_path / "run"
+    t0 = time.monotonic()
+    proc = xcert("certify", "--out", str(out), env={"XCERT_SUITES": str(suites)}, timeout=120)
+    elapsed = time.monotonic() - t0
+    assert proc.returncode == 2, proc.stderr  # INCOMPLETE: mandatory checks errored
+    checks = {c["id"]: c for c in _results(out)["hosts"][0]["checks"]}
+    assert checks["XC-OS-001"]["outcome"] == "error"
+    assert checks["XC-OS-001"]["message"] == "timeout after 2 s"
+    assert checks["XC-OS-001"]["duration_s"] < 2 + 5
+    assert checks["XC-OS-002"]["outcome"] == "error"
+    assert checks["XC-OS-002"]["message"].startswith("timeout after 1.5 s: sleep 100000")
+    assert checks["XC-OS-002"]["duration_s"] < 1.5 + 5
+    assert checks["XC-OS-003"]["outcome"] == "pass"
+    assert elapsed < 60
+    leftover = subprocess.run(["pgrep", "-f", "sleep 100000"], capture_output=True, check=False)
+    assert leftover.returncode == 1, "a timed-out command outlived its check"
+
+
+def test_a_second_writer_is_refused(tmp_path: Path) -> None:
+    suites = _suite(tmp_path, SLOW_SUITE)
+    out = tmp_path / "run"
+    env = {**os.environ, "XCERT_SUITES": str(suites)}
+    first = subprocess.Popen(
+        [sys.executable, "-m", "harness", "certify", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while _decided(out) < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        second = xcert("certify", "--resume", str(out), env={"XCERT_SUITES": str(suites)})
+        assert second.returncode == 3
+        assert "another xcert run is writing" in second.stderr
+    finally:
+        first.wait(timeout=60)
+    assert first.returncode == 0
+
+
+HOSTILE = [
+    'x"; touch {marker}; echo "',
+    "x'; touch {marker}; echo '",
+    "$(touch {marker})",
+    "`touch {marker}`",
+    "x\ntouch {marker}\n",
+    "x; touch {marker}",
+]
+
+
+@pytest.mark.parametrize("template", HOSTILE)
+def test_hostile_inventory_values_reach_no_shell(tmp_path: Path, template: str) -> None:
+    marker = tmp_path / "owned"
+    value = template.format(marker=marker)
+    fields = ["xc_cpu", "xc_os", "xc_db", "xc_server", "xc_middleware", "ansible_user", "ansible_become_password"]
+    host_vars = {"ansible_connection": "local", **{f: value for f in fields}}
+    inventory = tmp_path / "inv.json"
+    # JSON is YAML: every character of the value survives the inventory parser
+    inventory.write_text(json.dumps({"all": {"hosts": {"localhost": host_vars}}}), encoding="utf-8")
+    out = tmp_path / "run"
+    proc = xcert("certify", "-i", str(inventory), "--out", str(out))
+    assert proc.returncode in (1, 2), proc.stderr
+    assert not marker.exists()
+    assert _results(out)["hosts"][0]["stack"]["declared"]["cpu"] == value
+
+
+def test_planted_secrets_are_in_no_file_of_the_run(tmp_path: Path) -> None:
+    secret_inv = "s3cr3t-inventory-Pa55"
+    inventory = tmp_path / "inv.yml"
+    inventory.write_text(
+        "all:\n  hosts:\n    localhost:\n      ansible_connection: local\n"
+        f"      ansible_password: {secret_inv}\n      ansible_become_password: {secret_inv}-become\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "run"
+    proc = xcert("certify", "-i", str(inventory), "--out", str(out))
+    assert proc.returncode in (1, 2), proc.stderr
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert secret_inv.encode() not in path.read_bytes(), path
+    assert secret_inv not in proc.stdout + proc.stderr
