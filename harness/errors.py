@@ -49,3 +49,9 @@ class InputError(XcertError):
 
 class RunDirError(XcertError):
     """The run directory cannot be used (unwritable, locked, not a run)."""
+
+
+class RunDirWriteError(RunDirError):
+    """Writing the run directory failed during a run (disk full...): the run is incomplete."""
+
+    exit_code = EXIT_INCOMPLETE

@@ -21,7 +21,7 @@ from typing import Any
 
 from harness import TOOL_NAME, __version__
 from harness.clock import utc_now_iso
-from harness.errors import RunDirError
+from harness.errors import RunDirError, RunDirWriteError
 from harness.evidence import slug
 from harness.inventory import HostSpec
 from harness.paths import catalog_dir, suites_dir
@@ -95,6 +95,8 @@ class Interrupts:
         self.level = 0
         self.lock = threading.Lock()
         self.workers: dict[str, subprocess.Popen[bytes]] = {}
+        #: where writing the run directory failed during the run
+        self.write_errors: list[str] = []
 
     def handle(self, signum: int, _frame: object) -> None:
         with self.lock:
@@ -150,8 +152,13 @@ def run_host(
         with interrupts.lock:
             interrupts.workers.pop(host_slug, None)
     log = logs / f"{host_slug}.log"
-    with open(log, "ab") as fh:
-        fh.write(SecretFilter(spec.secrets).data(out))
+    try:
+        with open(log, "ab") as fh:
+            fh.write(SecretFilter(spec.secrets).data(out))
+    except OSError as exc:
+        interrupts.write_errors.append(f"{log}: {exc.strerror}")
+    if proc.returncode != 0 and b"No space left on device" in out:
+        interrupts.write_errors.append(f"{run_dir / 'journal' / (host_slug + '.jsonl')}: No space left on device")
     return proc.returncode
 
 
@@ -211,5 +218,13 @@ def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resu
         meta["interrupted"] = interrupted
         if not interrupted:
             meta["finished"] = utc_now_iso()
-        write_json_atomic(run_dir / "run.json", meta)
+        try:
+            write_json_atomic(run_dir / "run.json", meta)
+        except OSError as exc:
+            interrupts.write_errors.append(f"{run_dir / 'run.json'}: {exc.strerror}")
+        if interrupts.write_errors:
+            raise RunDirWriteError(
+                f"writing the run failed at {interrupts.write_errors[0]}; the journal keeps what was decided "
+                f"before (xcert report {run_dir} once there is room)"
+            )
     return interrupted

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness.errors import UsageError
+from harness.errors import RunDirWriteError, UsageError
 from harness.i18n import available_languages
 from harness.results import write_results
 
@@ -53,6 +53,14 @@ def render_run(
     run_dir: Path, langs: Sequence[str] = ("en",), formats: Sequence[str] = ("json", "junit", "html")
 ) -> tuple[dict[str, Any], list[Path]]:
     """Rebuild results.json from the journals, then render the reports; returns what was written."""
+    try:
+        return _render(run_dir, langs, formats)
+    except OSError as exc:
+        where = exc.filename or run_dir
+        raise RunDirWriteError(f"{where}: cannot write the reports ({exc.strerror})") from None
+
+
+def _render(run_dir: Path, langs: Sequence[str], formats: Sequence[str]) -> tuple[dict[str, Any], list[Path]]:
     from harness.reporting.junit import write_junit
 
     results = write_results(run_dir)

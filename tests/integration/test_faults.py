@@ -210,3 +210,33 @@ def test_planted_secrets_are_in_no_file_of_the_run(tmp_path: Path) -> None:
         if path.is_file():
             assert secret_inv.encode() not in path.read_bytes(), path
     assert secret_inv not in proc.stdout + proc.stderr
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Any:
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_mid_run_keeps_the_journal_and_says_where(tiny_disk: Path) -> None:
+    out = tiny_disk / "run"
+    proc = xcert("certify", "--out", str(out))
+    assert proc.returncode == 2
+    errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("xcert:")]
+    assert len(errors) == 1 and str(out) in errors[0] and "No space left on device" in errors[0]
+    assert "Traceback" not in proc.stderr
+    decided = _decided_in(out / "journal" / "localhost.jsonl")
+    assert decided >= 1  # what was decided before the disk filled is still there
+
+
+def _decided_in(journal: Path) -> int:
+    from harness.journal import read_journal
+
+    return sum(1 for r in read_journal(journal) if r.get("type") == "check")
