@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import platform
+import time
 from pathlib import Path
 from typing import Any
 
 from harness.checks import CheckContext
+from harness.clock import utc_now_iso
 from harness.evidence import EvidenceStore
 from harness.facts.manifest import PROBES
 from harness.facts.script import build_script, parse_output
@@ -17,6 +20,8 @@ from harness.transport import transport_class
 from harness.transport.base import DEFAULT_TIMEOUT_S, CommandResult, CommandTimeout, HostUnreachable, Transport
 
 FACTS_TIMEOUT_S = 120.0
+#: a dropped connection is retried this often, after these pauses (seconds), before the host is lost
+RETRY_BACKOFF_S = (0.5, 1.0, 2.0)
 
 
 class HostSession:
@@ -48,13 +53,43 @@ class HostSession:
         if self.transport is None:
             raise HostUnreachable("not connected")
         limit = timeout_s or self.timeout_s
-        result = self.transport.run(command, timeout_s=limit, stdin=stdin)
+        result = self._run_with_retries(command, limit, stdin)
         ref = self.evidence.command(result, label=label)
         if self.current is not None:
             self.current.link(ref)
         if result.timed_out:
             raise CommandTimeout(result, limit)
         return result, ref
+
+    def _run_with_retries(self, command: str, limit: float, stdin: bytes | None) -> CommandResult:
+        """Run once; a dropped connection is reconnected and the command run again, each retry on record."""
+        assert self.transport is not None
+        for attempt, pause in enumerate((*RETRY_BACKOFF_S, None), start=1):
+            try:
+                return self.transport.run(command, timeout_s=limit, stdin=stdin)
+            except HostUnreachable as exc:
+                if pause is None:
+                    raise HostUnreachable("lost", f"{exc} (after {len(RETRY_BACKOFF_S)} retries)") from exc
+                ref = self.evidence.document(
+                    "retry",
+                    {
+                        "kind": "retry",
+                        "command": command,
+                        "attempt": attempt,
+                        "error": str(exc),
+                        "pause_s": pause,
+                        "time": utc_now_iso(),
+                    },
+                )
+                if self.current is not None:
+                    self.current.link(ref)
+                    retries = self.current.measurements.get("retries", {"value": 0})["value"] + 1
+                    self.current.measure("retries", retries, "count")
+                time.sleep(pause)
+                with contextlib.suppress(HostUnreachable):
+                    self.transport.close()
+                    self.connect()
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def gather_facts(self) -> tuple[Facts, dict[str, Any]]:
         """All facts in one round trip; psutil adds its view where the target is this machine."""
