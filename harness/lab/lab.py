@@ -1,0 +1,274 @@
+"""``xcert lab up/down/status``: build the lab's hosts, write its inventory, remove everything made."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import pwd
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.errors import UsageError
+from harness.lab import host as labhost
+from harness.lab.identities import IDENTITIES
+from harness.lab.sh import LabError, sh
+from harness.lab.state import NS_PREFIX, LabHost, LabState, lab_dir, load_state, save_state
+
+#: what an identity declares in the inventory (catalog ids)
+DECLARES: dict[str, dict[str, str]] = {
+    "kylin-v10": {"xc_os": "kylin-server-v10"},
+    "uos-20": {"xc_os": "uos-server-20"},
+    "openeuler-20.03": {"xc_os": "openeuler-20.03-lts"},
+    "kunpeng920-kylin-v10": {"xc_os": "kylin-server-v10", "xc_cpu": "kunpeng-920"},
+}
+
+
+def inventory_path() -> Path:
+    return lab_dir() / "inventory.yml"
+
+
+def known_hosts_path() -> Path:
+    return lab_dir() / "known_hosts"
+
+
+def client_key() -> Path:
+    return lab_dir() / "id_ed25519"
+
+
+def _require_root() -> None:
+    if os.geteuid() != 0:
+        raise UsageError("xcert lab needs root (network namespaces, sshd)")
+    for tool in ("ip", "unshare", "ssh-keygen", labhost.SSHD):
+        if shutil.which(tool) is None:
+            raise UsageError(f"xcert lab needs {tool} (apt-get install iproute2 util-linux openssh-server)")
+
+
+def _ensure_user(state: LabState) -> None:
+    home = lab_dir() / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    try:
+        pwd.getpwnam(state.user)
+    except KeyError:
+        sh(["useradd", "-M", "-d", str(home), "-s", "/bin/sh", state.user])
+        state.created_user = True
+    # useradd leaves the account locked, and sshd refuses keys for a locked account (LAB-NOTES)
+    sh(["usermod", "-p", "*", "-d", str(home), state.user])
+    user = pwd.getpwnam(state.user)
+    os.chown(home, user.pw_uid, user.pw_gid)
+
+
+def _ensure_bridge(state: LabState) -> None:
+    if sh(["ip", "link", "show", state.bridge], check=False).returncode != 0:
+        sh(["ip", "link", "add", state.bridge, "type", "bridge"])
+    sh(["ip", "addr", "replace", f"{state.gateway}/{state.prefixlen}", "dev", state.bridge])
+    sh(["ip", "link", "set", state.bridge, "up"])
+
+
+def _client_key() -> None:
+    key = client_key()
+    if not key.exists():
+        sh(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "xcert-lab-client", "-f", str(key)])
+    keys = lab_dir() / "authorized_keys"
+    keys.write_text(key.with_suffix(".pub").read_text(encoding="ascii"), encoding="ascii")
+    keys.chmod(0o644)
+
+
+def _host_vars(state: LabState, host: LabHost) -> dict[str, Any]:
+    hostvars: dict[str, Any] = {
+        "ansible_host": host.address,
+        "ansible_user": state.user,
+        "ansible_ssh_private_key_file": str(client_key()),
+        "ansible_ssh_common_args": f"-o UserKnownHostsFile={known_hosts_path()} -o StrictHostKeyChecking=yes",
+        "ansible_python_interpreter": "/usr/bin/python3",
+        "ansible_become": True,
+        "xc_lab": True,
+        "xc_lab_arch": host.arch,
+    }
+    if host.identity:
+        hostvars.update(DECLARES.get(host.identity, {}))
+    hostvars.update(host.vars)
+    return hostvars
+
+
+def write_inventory(state: LabState) -> Path:
+    lines = []
+    for host in state.hosts:
+        pub = (host.dir / "ssh_host_ed25519_key.pub").read_text(encoding="ascii").split()
+        lines.append(f"{host.address} {pub[0]} {pub[1]}\n")
+    known_hosts_path().write_text("".join(lines), encoding="ascii")
+    data = {
+        "all": {
+            "children": {
+                "xcert_lab": {"hosts": {h.name: _host_vars(state, h) for h in state.hosts}},
+            }
+        }
+    }
+    path = inventory_path()
+    header = (
+        "# Written by `xcert lab up`; removed by `xcert lab down`. Lab hosts: network namespaces of this machine.\n"
+    )
+    path.write_text(header + yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _db_module() -> Any:
+    try:
+        return importlib.import_module("harness.lab.db")
+    except ModuleNotFoundError as exc:
+        if exc.name == "harness.lab.db":
+            raise UsageError(
+                "--db needs the database lab (harness.lab.db), which this tree does not have yet"
+            ) from None
+        raise
+
+
+def up(
+    hosts: int = 3,
+    arch: Sequence[str] = (),
+    identities: Sequence[str] = (),
+    dbs: Sequence[str] = (),
+    subnet: str | None = None,
+) -> Path:
+    """Build the lab (an existing one is taken down first); returns the inventory path."""
+    _require_root()
+    if not 1 <= hosts <= 64:
+        raise UsageError("--hosts must be between 1 and 64")
+    for name in identities:
+        if name not in IDENTITIES:
+            raise UsageError(f"unknown --identity {name!r}; known: {', '.join(sorted(IDENTITIES))}")
+    db_module = _db_module() if dbs else None
+    if load_state() is not None:
+        down()
+    lab_dir().mkdir(parents=True, exist_ok=True)
+    state = LabState(subnet=subnet) if subnet else LabState()
+    save_state(state)
+    try:
+        _ensure_user(state)
+        _ensure_bridge(state)
+        _client_key()
+        plain_ids = [i for i in identities if IDENTITIES[i][0] is None]
+        arm_ids = [i for i in identities if IDENTITIES[i][0] == "aarch64"]
+        for i in range(1, hosts + 1):
+            state.hosts.append(
+                LabHost(
+                    name=f"lab{i}",
+                    netns=f"{NS_PREFIX}lab{i}",
+                    veth=f"xclab-v{i}",
+                    address=state.address_for(i),
+                    identity=plain_ids[i - 1] if i <= len(plain_ids) else None,
+                )
+            )
+        for n, a in enumerate(arch, start=1):
+            if a != "aarch64":
+                raise UsageError(f"--arch {a!r} is not supported (aarch64)")
+            from harness.lab.arm import ensure_root, prepare_root
+
+            root = ensure_root()
+            index = hosts + n
+            host = LabHost(
+                name=f"arm{n}",
+                netns=f"{NS_PREFIX}arm{n}",
+                veth=f"xclab-v{index}",
+                address=state.address_for(index),
+                arch="aarch64",
+                identity=arm_ids[n - 1] if n <= len(arm_ids) else None,
+                root=str(root),
+            )
+            prepare_root(root, state.user, lab_dir() / "home")
+            state.hosts.append(host)
+        save_state(state)
+        for host in state.hosts:
+            labhost.create_netns(state, host)
+            labhost.prepare_files(state, host)
+            host.pid = labhost.start_sshd(host)
+            save_state(state)
+        if db_module is not None:
+            first = state.hosts[0]
+            for kind in dbs:
+                workdir = lab_dir() / "db" / kind
+                workdir.mkdir(parents=True, exist_ok=True)
+                first.vars.update(db_module.start_db(kind, first.netns, first.address, workdir))
+                state.dbs.append(
+                    {"kind": kind, "netns": first.netns, "address": first.address, "workdir": str(workdir)}
+                )
+                save_state(state)
+        return write_inventory(state)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            down()
+        raise
+
+
+def down() -> list[str]:
+    """Remove everything the lab made (also what a crashed ``up`` left); returns what was removed."""
+    if os.geteuid() != 0:
+        raise UsageError("xcert lab needs root (network namespaces, sshd)")
+    state = load_state()
+    removed: list[str] = []
+    if state is not None:
+        if state.dbs:
+            with contextlib.suppress(UsageError):
+                db_module = _db_module()
+                for db in state.dbs:
+                    with contextlib.suppress(Exception):
+                        db_module.stop_db(db["kind"], db["netns"], db["address"], Path(db["workdir"]))
+                        removed.append(f"db {db['kind']}")
+        for host in state.hosts:
+            if labhost.stop_pid(host.pid, host):
+                removed.append(f"sshd {host.name}")
+            labhost.delete_netns(host)
+            removed.append(f"netns {host.netns}")
+    # namespaces or a bridge a crashed run left behind (only ours: the xclab- prefix)
+    listing = sh(["ip", "netns", "list"], check=False).stdout.split()
+    for ns in listing:
+        if ns.startswith(NS_PREFIX):
+            sh(["ip", "netns", "del", ns], check=False)
+            removed.append(f"netns {ns}")
+    bridge = state.bridge if state else "xclab0"
+    if sh(["ip", "link", "del", bridge], check=False).returncode == 0:
+        removed.append(f"bridge {bridge}")
+    if state is not None and state.created_user:
+        sh(["userdel", state.user], check=False)
+        removed.append(f"user {state.user}")
+    if lab_dir().is_dir():
+        shutil.rmtree(lab_dir(), ignore_errors=True)
+        removed.append(str(lab_dir()))
+    return removed
+
+
+def status() -> tuple[LabState | None, dict[str, bool]]:
+    state = load_state()
+    if state is None:
+        return None, {}
+    return state, {h.name: labhost.running(h) for h in state.hosts}
+
+
+def host_by_name(name: str) -> LabHost:
+    state = load_state()
+    if state is None:
+        raise LabError("no lab is up")
+    for h in state.hosts:
+        if h.name == name:
+            return h
+    raise LabError(f"no lab host {name!r}")
+
+
+def kill_host(name: str) -> bool:
+    """Kill one lab host's sshd and every session on it (tests: a host lost mid-run)."""
+    return labhost.stop_pid(host_by_name(name).pid, host_by_name(name))
+
+
+def restart_host(name: str) -> None:
+    state = load_state()
+    if state is None:
+        raise LabError("no lab is up")
+    for h in state.hosts:
+        if h.name == name:
+            labhost.stop_pid(h.pid, h)
+            h.pid = labhost.start_sshd(h)
+    save_state(state)

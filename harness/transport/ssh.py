@@ -1,0 +1,278 @@
+"""Run commands on a host over SSH through paramiko: one persistent connection per host.
+
+Host keys are checked against known_hosts (an unknown or changed key is refused unless the
+spec opts into trust on first use); ``TCP_NODELAY`` is set on the socket (without it every
+command pays Nagle plus delayed ACK, about 40 ms: LAB-NOTES); every command has a timeout
+after which its whole process group is killed on the host. Connection failures raise
+``HostUnreachable`` with one of the reasons in ``REASONS``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import shlex
+import socket
+import time
+from pathlib import Path
+from typing import Any
+
+import paramiko
+
+from harness.clock import utc_now_iso
+from harness.transport.base import DEFAULT_TIMEOUT_S, CommandResult, HostUnreachable, Transport
+from harness.transport.local import OUTPUT_CAP
+
+REFUSED, TIMEOUT, AUTH, HOST_KEY, LOST, NETWORK = (
+    "refused",
+    "timeout",
+    "authentication",
+    "host key",
+    "lost",
+    "network",
+)
+REASONS = (REFUSED, TIMEOUT, AUTH, HOST_KEY, LOST, NETWORK)
+CONNECT_TIMEOUT_S = 10.0
+KEEPALIVE_S = 5
+#: the wrapper prints the remote shell's pid (its process group) on stderr's first line
+_PID_MARK = b"@@XCERT-PID "
+
+
+class _TrustOnFirstUse(paramiko.MissingHostKeyPolicy):
+    """Accept an unknown key and record it in the known_hosts file (``--accept-new-host-keys``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def missing_host_key(self, client: paramiko.SSHClient, hostname: str, key: paramiko.PKey) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        entry = paramiko.hostkeys.HostKeyEntry([hostname], key)
+        with self.path.open("a", encoding="ascii") as fh:
+            fh.write(entry.to_line() or "")
+
+
+def _known_host_name(address: str, port: int) -> str:
+    return address if port == 22 else f"[{address}]:{port}"
+
+
+def _ssh_config(spec: Any) -> dict[str, Any]:
+    """The ssh_config entry for the spec's address (``~/.ssh/config`` or the spec's own file)."""
+    path = Path(getattr(spec, "ssh_config", None) or Path.home() / ".ssh" / "config").expanduser()
+    if not path.is_file():
+        return {}
+    config = paramiko.SSHConfig.from_path(str(path))
+    return dict(config.lookup(spec.address))
+
+
+def _open_socket(address: str, port: int, timeout_s: float) -> socket.socket:
+    try:
+        sock = socket.create_connection((address, port), timeout=timeout_s)
+    except ConnectionRefusedError as exc:
+        raise HostUnreachable(REFUSED, f"{address}:{port}: {exc.strerror or exc}") from exc
+    except TimeoutError as exc:
+        raise HostUnreachable(TIMEOUT, f"{address}:{port}: no answer in {timeout_s:g} s") from exc
+    except OSError as exc:
+        raise HostUnreachable(NETWORK, f"{address}:{port}: {exc.strerror or exc}") from exc
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+class SshTransport(Transport):
+    """``SshTransport(spec)`` connects at once; ``run`` reuses the one connection."""
+
+    def __init__(self, spec: Any, connect_timeout_s: float = CONNECT_TIMEOUT_S) -> None:
+        self.spec = spec
+        config = _ssh_config(spec)
+        self.address = str(config.get("hostname", spec.address))
+        self.port = int(spec.port if spec.port != 22 else config.get("port", 22))
+        self.user = spec.user or config.get("user") or os.environ.get("USER", "root")
+        self.become = bool(spec.become)
+        self.become_password: str | None = getattr(spec, "become_password", None)
+        self.timeout_s = float(getattr(spec, "connect_timeout", None) or connect_timeout_s)
+        self._jump: paramiko.SSHClient | None = None
+        key_files = [spec.key_file] if spec.key_file else list(config.get("identityfile", []))
+        jump = getattr(spec, "jump", None) or config.get("proxyjump")
+        known = getattr(spec, "known_hosts", None)
+        self.known_hosts = Path(known or Path.home() / ".ssh" / "known_hosts").expanduser()
+        sock: Any = (
+            self._via_jump(str(jump), key_files) if jump else _open_socket(self.address, self.port, self.timeout_s)
+        )
+        self.client = self._client()
+        self._connect(self.client, self.address, self.port, self.user, key_files, sock, spec.password)
+        transport = self.client.get_transport()
+        assert transport is not None
+        transport.set_keepalive(KEEPALIVE_S)
+        self.transport = transport
+
+    # ------------------------------------------------------------------ connecting
+
+    def _client(self) -> paramiko.SSHClient:
+        client = paramiko.SSHClient()
+        if self.known_hosts.is_file():
+            client.load_host_keys(str(self.known_hosts))
+        if getattr(self.spec, "accept_new_host_keys", False):
+            client.set_missing_host_key_policy(_TrustOnFirstUse(self.known_hosts))
+        else:
+            client.set_missing_host_key_policy(paramiko.RejectPolicy())
+        return client
+
+    def _connect(
+        self,
+        client: paramiko.SSHClient,
+        address: str,
+        port: int,
+        user: str,
+        key_files: list[str],
+        sock: Any,
+        password: str | None,
+    ) -> None:
+        try:
+            client.connect(
+                address,
+                port=port,
+                username=user,
+                password=password,
+                key_filename=[str(Path(k).expanduser()) for k in key_files] or None,  # type: ignore[arg-type]
+                allow_agent=True,
+                look_for_keys=not key_files,
+                sock=sock,
+                timeout=self.timeout_s,
+                banner_timeout=self.timeout_s,
+                auth_timeout=self.timeout_s,
+            )
+        except paramiko.BadHostKeyException as exc:
+            raise HostUnreachable(
+                HOST_KEY,
+                f"the host key of {_known_host_name(address, port)} has CHANGED from the one in "
+                f"{self.known_hosts} (got {exc.key.get_name()} {exc.key.get_fingerprint().hex()}); refused",
+            ) from exc
+        except paramiko.AuthenticationException as exc:
+            raise HostUnreachable(AUTH, f"{user}@{address}:{port}: {exc}") from exc
+        except paramiko.SSHException as exc:
+            if "not found in known_hosts" in str(exc):
+                raise HostUnreachable(
+                    HOST_KEY,
+                    f"{_known_host_name(address, port)} is not in {self.known_hosts}; refused "
+                    "(add its key, or pass --accept-new-host-keys to trust it on first use)",
+                ) from exc
+            raise HostUnreachable(LOST if "reset" in str(exc).lower() else NETWORK, f"{address}:{port}: {exc}") from exc
+        except TimeoutError as exc:
+            raise HostUnreachable(TIMEOUT, f"{address}:{port}: SSH handshake timed out") from exc
+        except OSError as exc:
+            raise HostUnreachable(NETWORK, f"{address}:{port}: {exc}") from exc
+
+    def _via_jump(self, jump: str, key_files: list[str]) -> Any:
+        """Open a channel to the target through a jump host (``[user@]host[:port]``)."""
+        juser, _, jhostport = jump.rpartition("@")
+        jhost, _, jport = jhostport.partition(":")
+        port = int(jport or 22)
+        jsock = _open_socket(jhost, port, self.timeout_s)
+        self._jump = self._client()
+        self._connect(self._jump, jhost, port, juser or self.user, key_files, jsock, None)
+        jt = self._jump.get_transport()
+        assert jt is not None
+        try:
+            return jt.open_channel("direct-tcpip", (self.address, self.port), ("127.0.0.1", 0))
+        except paramiko.ChannelException as exc:
+            raise HostUnreachable(REFUSED, f"{self.address}:{self.port} via {jump}: {exc}") from exc
+
+    # ------------------------------------------------------------------ running
+
+    def wrap(self, command: str) -> str:
+        """The command line sent to the host: pid first (for the timeout kill), become via sudo."""
+        inner = f"exec /bin/sh -c {shlex.quote(command)}"
+        if self.become:
+            sudo = "sudo -S -p '' " if self.become_password else "sudo -n "
+            inner = f"exec {sudo}-H -- /bin/sh -c {shlex.quote(command)}"
+        return f"printf '%s%s\\n' {shlex.quote(_PID_MARK.decode())} \"$$\" >&2; LC_ALL=C; export LC_ALL; {inner}"
+
+    def _session(self) -> paramiko.Channel:
+        if not self.transport.is_active():
+            raise HostUnreachable(LOST, f"{self.address}:{self.port}: connection closed")
+        try:
+            return self.transport.open_session(timeout=self.timeout_s)
+        except (paramiko.SSHException, OSError, EOFError) as exc:
+            raise HostUnreachable(LOST, f"{self.address}:{self.port}: {exc or type(exc).__name__}") from exc
+
+    def run(self, command: str, timeout_s: float = DEFAULT_TIMEOUT_S, stdin: bytes | None = None) -> CommandResult:
+        started = utc_now_iso()
+        t0 = time.monotonic()
+        chan = self._session()
+        out, err = bytearray(), bytearray()
+        timed_out = False
+        try:
+            chan.exec_command(self.wrap(command))
+            feed = b""
+            if self.become and self.become_password:
+                feed += self.become_password.encode() + b"\n"
+            feed += stdin or b""
+            if feed:
+                chan.sendall(feed)
+            chan.shutdown_write()
+            deadline = t0 + timeout_s
+            while True:
+                while chan.recv_ready():
+                    out += chan.recv(65536)
+                while chan.recv_stderr_ready():
+                    err += chan.recv_stderr(65536)
+                if chan.exit_status_ready() and not chan.recv_ready() and not chan.recv_stderr_ready():
+                    break
+                if not self.transport.is_active():
+                    raise HostUnreachable(LOST, f"{self.address}:{self.port}: connection lost during {command!r}")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    timed_out = True
+                    break
+                select.select([chan], [], [], min(remaining, 1.0))
+            rc = -9 if timed_out else chan.recv_exit_status()
+        except (OSError, EOFError, paramiko.SSHException) as exc:
+            raise HostUnreachable(LOST, f"{self.address}:{self.port}: {exc or type(exc).__name__}") from exc
+        finally:
+            pid = _split_pid(err)
+            chan.close()
+        if timed_out and pid:
+            self._kill(pid)
+        stderr = bytes(err)
+        if stderr.startswith(_PID_MARK):
+            stderr = stderr.partition(b"\n")[2]
+        return CommandResult(
+            command=command,
+            rc=rc,
+            stdout=bytes(out[:OUTPUT_CAP]),
+            stderr=stderr[:OUTPUT_CAP],
+            duration_s=time.monotonic() - t0,
+            started=started,
+            timed_out=timed_out,
+            truncated=len(out) > OUTPUT_CAP or len(stderr) > OUTPUT_CAP,
+        )
+
+    def _kill(self, pid: int) -> None:
+        """Kill the timed-out command's process group on the host (sshd made its shell a group leader)."""
+        # sshd made the command's shell a session leader; sudo (no pty) keeps the session but may
+        # start its own process group, so the session is what holds everything the command started
+        kill = f"pkill -KILL -s {pid} 2>/dev/null || kill -KILL -- -{pid} 2>/dev/null; true"
+        if self.become:
+            kill = f"sudo -n /bin/sh -c {shlex.quote(kill)}"
+        with contextlib.suppress(HostUnreachable, paramiko.SSHException, OSError):
+            chan = self._session()
+            chan.exec_command(kill)
+            chan.settimeout(self.timeout_s)
+            chan.recv_exit_status()
+            chan.close()
+
+    def close(self) -> None:
+        self.client.close()
+        if self._jump is not None:
+            self._jump.close()
+
+
+def _split_pid(err: bytearray) -> int | None:
+    if not err.startswith(_PID_MARK):
+        return None
+    line = bytes(err).partition(b"\n")[0][len(_PID_MARK) :]
+    try:
+        pid = int(line)
+    except ValueError:
+        return None
+    return pid if pid > 1 else None
