@@ -93,7 +93,7 @@ def _load_run(config: pytest.Config) -> HostRun | None:
         public.pop("slug", None)
         spec = HostSpec(**{k: v for k, v in public.items() if k in HostSpec.__dataclass_fields__})
     journal_path = run_dir / "journal" / f"{slug}.jsonl"
-    decided = {r["id"] for r in read_journal(journal_path) if r.get("type") == "check"}
+    decided = {check_key(r["id"], r.get("subject", "")) for r in read_journal(journal_path) if r.get("type") == "check"}
     return HostRun(
         run_dir=run_dir,
         spec=spec,
@@ -162,6 +162,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     _SESSIONS.append(session)
 
 
+def check_key(check_id: str, subject: str = "") -> str:
+    """A check decided once per subject: ``XC-DB-001`` or ``XC-DB-001[pg-main]``."""
+    return f"{check_id}[{subject}]" if subject else check_id
+
+
+def _subject(item: pytest.Item) -> str:
+    """What a parametrized check looks at (its parameter id, e.g. a database target); else ""."""
+    callspec = getattr(item, "callspec", None)
+    return str(callspec.id) if callspec is not None else ""
+
+
 def _record(
     run: HostRun,
     meta: CheckMeta,
@@ -169,16 +180,19 @@ def _record(
     ctx: CheckContext | None,
     message: str = "",
     started: tuple[float, str] | None = None,
+    subject: str = "",
 ) -> None:
-    if meta.id in run.recorded:
+    key = check_key(meta.id, subject)
+    if key in run.recorded:
         return
-    run.recorded.add(meta.id)
+    run.recorded.add(key)
     ctx = ctx or CheckContext(meta)
     t0, started_iso = started or (time.monotonic(), utc_now_iso())
     run.journal.append(
         {
             "type": "check",
             "id": meta.id,
+            "subject": subject,
             "layer": meta.layer,
             "severity": str(meta.severity),
             "title": meta.title,
@@ -228,26 +242,27 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         meta = _meta(item)
         if meta is None:
             continue
-        if meta.id in seen:
-            raise pytest.UsageError(f"check id {meta.id} is used twice: {seen[meta.id]} and {item.nodeid}")
-        seen[meta.id] = item.nodeid
+        key = check_key(meta.id, _subject(item))
+        if key in seen:
+            raise pytest.UsageError(f"check id {key} is used twice: {seen[key]} and {item.nodeid}")
+        seen[key] = item.nodeid
         checks.append((item, meta))
     run.journal.append(
         {
             "type": "plan",
             "time": utc_now_iso(),
             "profile": run.profile,
-            "checks": [m.as_dict() for _, m in checks],
+            "checks": [dict(m.as_dict(), subject=_subject(i)) for i, m in checks],
         }
     )
     to_run: list[pytest.Item] = []
     for item, meta in checks:
-        if meta.id in run.decided_before:
+        if check_key(meta.id, _subject(item)) in run.decided_before:
             continue
         if run.profile not in meta.profiles:
             ctx = CheckContext(meta)
             ctx.note(N_("Not in the {profile} profile"), profile=run.profile)
-            _record(run, meta, Outcome.SKIPPED, ctx)
+            _record(run, meta, Outcome.SKIPPED, ctx, subject=_subject(item))
             continue
         to_run.append(item)
     deselected = [i for i in items if i not in to_run]
@@ -298,7 +313,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     run = item.config.stash.get(HOST_RUN, None)
     meta = _meta(item)
-    if run is None or meta is None or meta.id in run.recorded or run.lost is not None:
+    if run is None or meta is None or check_key(meta.id, _subject(item)) in run.recorded or run.lost is not None:
         return report
     ctx = item.stash.get(CONTEXT, None) or CheckContext(meta)
     started = item.stash.get(STARTED, None)
@@ -345,7 +360,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         outcome = Outcome.ERROR
         ctx.note(N_("the check decided without looking at the host (no evidence recorded)"))
         message = ""
-    _record(run, meta, outcome, ctx, message, started)
+    _record(run, meta, outcome, ctx, message, started, subject=_subject(item))
     return report
 
 

@@ -20,7 +20,15 @@ def build_suites(results: dict[str, Any]) -> list[TestSuite]:
         cases = []
         for check in host["checks"]:
             case = TestCase(
-                name=f"{check['id']} {check.get('title', '')}".strip(),
+                name=" ".join(
+                    x
+                    for x in (
+                        check["id"],
+                        f"[{check['subject']}]" if check.get("subject") else "",
+                        check.get("title", ""),
+                    )
+                    if x
+                ),
                 classname=f"xcert.{host['name']}.{check['layer']}",
                 elapsed_sec=float(check.get("duration_s", 0.0)),
                 stdout="\n".join(check.get("evidence", [])) or None,
