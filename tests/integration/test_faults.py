@@ -240,3 +240,32 @@ def _decided_in(journal: Path) -> int:
     from harness.journal import read_journal
 
     return sum(1 for r in read_journal(journal) if r.get("type") == "check")
+
+
+BIG_OUTPUT_SUITE = """
+from harness.checks import N_, check
+
+@check("XC-OS-001", layer="os", severity="advisory", title=N_("big"), requirement=N_("big"), remedy=N_("big"))
+def test_big(target, xc):
+    result = target.run("head -c 9000000 /dev/zero | tr '\\\\0' a; printf '\\\\377\\\\376binary'")
+    assert result.truncated
+"""
+
+
+def test_huge_output_is_capped_and_marked_and_unicode_host_names_work(tmp_path: Path) -> None:
+    suites = _suite(tmp_path, BIG_OUTPUT_SUITE)
+    inventory = tmp_path / "inv.yml"
+    inventory.write_text("all:\n  hosts:\n    主机-甲:\n      ansible_connection: local\n", encoding="utf-8")
+    out = tmp_path / "run"
+    proc = xcert(
+        "certify", "-i", str(inventory), "--out", str(out), "--format", "json,junit", env={"XCERT_SUITES": str(suites)}
+    )
+    assert proc.returncode == 0, proc.stderr
+    host = _results(out)["hosts"][0]
+    assert host["name"] == "主机-甲"
+    check = host["checks"][0]
+    assert check["outcome"] == "pass"
+    evidence = [json.loads((out / ref).read_text(encoding="utf-8")) for ref in check["evidence"]]
+    command = next(e for e in evidence if e.get("kind") == "command")
+    assert command["truncated"] is True
+    assert len(command["stdout"]) <= 4 * 1024 * 1024
