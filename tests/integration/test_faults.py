@@ -245,7 +245,7 @@ def _decided_in(journal: Path) -> int:
 BIG_OUTPUT_SUITE = """
 from harness.checks import N_, check
 
-@check("XC-OS-001", layer="os", severity="advisory", title=N_("big"), requirement=N_("big"), remedy=N_("big"))
+@check("XC-OS-001", layer="os", severity="mandatory", title=N_("big"), requirement=N_("big"), remedy=N_("big"))
 def test_big(target, xc):
     result = target.run("head -c 9000000 /dev/zero | tr '\\\\0' a; printf '\\\\377\\\\376binary'")
     assert result.truncated
