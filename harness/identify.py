@@ -1,4 +1,13 @@
-"""Facts -> components of the stack, each with the evidence it rests on and the rule that decided."""
+"""Facts -> components of the stack, each with the evidence it rests on, the rule that decided and a
+confidence; plus whether the host's identity holds together.
+
+    >>> ident = identify_host(facts)          # Identification
+    >>> ident.components["cpu"].catalog_id, ident.consistent, ident.issues
+    ('phytium-d2000', True, [])
+
+``identify(facts)`` keeps the older shape (``{layer: Component}``); consistency issues travel inside
+the components (``Component.issues``) so checks and results see them.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +15,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from harness import catalog
+from harness.catalog.signals import process_signals, signals_from
 from harness.facts.snapshot import Facts
-from harness.probes.cpuinfo import count_processors, cpuinfo_summary, parse_lscpu
-from harness.probes.os_release import parse_os_release, parse_release_line
+from harness.probes.arch import arch_tokens, canonical, compatible
+from harness.probes.processes import java_main
 
-RELEASE_FILES = ("/etc/kylin-release", "/etc/system-release", "/etc/redhat-release", "/etc/uos-release")
+LAYERS = ("cpu", "os", "db", "server", "middleware")
 
 
 @dataclass
@@ -19,6 +29,7 @@ class Component:
     catalog_id: str | None = None
     vendor: str | None = None
     product: str | None = None
+    model: str | None = None
     version: str | None = None
     arch: str | None = None
     xinchuang: bool | None = None
@@ -26,96 +37,308 @@ class Component:
     rule: str = ""
     confidence: str = "none"  # high | medium | low | none
     reason: str = ""
+    note: str = ""
+    #: the catalog id and its families, nearest first (a declared family matches its members)
+    lineage: list[str] = field(default_factory=list)
+    name_zh: str | None = None
+    #: layer-specific catalog facts (a database's protocol, default port, driver)
+    details: dict[str, Any] = field(default_factory=dict)
+    #: contradictions this component is part of (see Identification.issues)
+    issues: list[str] = field(default_factory=list)
+
+    @property
+    def known(self) -> bool:
+        return self.catalog_id is not None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def signals_from(facts: Facts) -> dict[str, str]:
-    """Flat name -> value map that catalog rules match against."""
-    signals: dict[str, str] = {}
-    arch = (facts.command("uname-m") or "").strip()
-    if arch:
-        signals["arch"] = arch
-    os_text = facts.file("/etc/os-release") or facts.file("/usr/lib/os-release")
-    for key, value in parse_os_release(os_text).items():
-        signals[f"os.{key}"] = value
-    for path in RELEASE_FILES:
-        for key, value in parse_release_line(facts.file(path)).items():
-            signals[f"release.{path.rsplit('/', 1)[-1]}.{key}"] = value
-    for key, value in cpuinfo_summary(facts.file("/proc/cpuinfo")).items():
-        signals[f"cpu.{key}"] = value
-    for key, value in parse_lscpu(facts.command("lscpu")).items():
-        signals[f"lscpu.{key}"] = value
-    for path, data in facts.files.items():
-        if path.startswith("/sys/class/dmi/id/"):
-            signals[f"dmi.{path.rsplit('/', 1)[-1]}"] = data.decode("utf-8", "replace").strip()
-    return signals
+@dataclass
+class Identification:
+    components: dict[str, Component]
+    issues: list[str] = field(default_factory=list)
+    signals: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def consistent(self) -> bool:
+        return not self.issues
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {layer: self.components[layer].as_dict() for layer in LAYERS}
+        out["consistent"] = self.consistent
+        out["issues"] = list(self.issues)
+        return out
 
 
-def _from_entry(layer: str, entry: catalog.Entry, signals: dict[str, str], lang: str = "en") -> Component:
-    version = signals.get(entry.version_from) if entry.version_from else None
+# where each signal comes from, for evidence lines
+_ORIGIN = (
+    ("arch", "uname -m"),
+    ("kernel.version", "/proc/version"),
+    ("kernel", "uname -r"),
+    ("os.", "/etc/os-release"),
+    ("lsb.", "/etc/lsb-release"),
+    ("osversion.", "/etc/os-version"),
+    ("kyinfo.", "/etc/.kyinfo"),
+    ("debian_version", "/etc/debian_version"),
+    ("cpu.count", "/proc/cpuinfo processor count"),
+    ("cpu.isa", "/proc/cpuinfo layout"),
+    ("cpu.", "/proc/cpuinfo"),
+    ("lscpu.", "lscpu"),
+    ("dmi.processor.", "dmidecode -t 4"),
+    ("dmi.", "/sys/class/dmi/id (or dmidecode)"),
+    ("db.version", "commands/db-version.txt"),
+    ("proc.args", "ps -eo args"),
+    ("java.main", "ps -eo args (java main class)"),
+)
+
+
+def _origin(key: str, signals: dict[str, str]) -> str:
+    if key.startswith(("arm.", "x86.")) or key == "cpu.model_name":
+        return signals.get(f"src.{key.split('.')[0] if key != 'cpu.model_name' else 'model'}", "/proc/cpuinfo")
+    return next((origin for prefix, origin in _ORIGIN if key.startswith(prefix)), key)
+
+
+def evidence_line(key: str, signals: dict[str, str]) -> str:
+    value = signals.get(key, "")
+    return f"{_origin(key, signals)}: {key}={value[:200]}"
+
+
+def from_match(layer: str, match: catalog.Match, signals: dict[str, str]) -> Component:
+    entry, rule = match.entry, match.rule
     return Component(
         layer=layer,
         catalog_id=entry.id,
-        vendor=entry.vendor.get(lang) or entry.vendor.get("en"),
-        product=entry.name.get(lang) or entry.name.get("en"),
-        version=version,
+        vendor=entry.vendor.get("en"),
+        product=entry.name.get("en"),
+        version=entry.version(signals),
         arch=signals.get("arch"),
         xinchuang=entry.xinchuang,
-        evidence=[f"{k}={signals[k]}" for k in entry.match if k in signals],
-        rule=f"catalog:{layer}/{entry.id} ({', '.join(entry.match)})",
-        confidence="high" if len(entry.match) >= 2 else "medium",
+        evidence=[evidence_line(k, signals) for k in rule.when],
+        rule=f"catalog {layer}/{entry.id}: " + ", ".join(f"{k} ~ {v}" for k, v in rule.when.items()),
+        confidence=rule.confidence,
+        note=rule.note,
+        lineage=catalog.lineage(entry),
+        name_zh=entry.name.get("zh"),
+        details=dict(entry.extra),
     )
 
 
+def identify_cpu(signals: dict[str, str]) -> Component:
+    m = catalog.best("cpu", signals)
+    model = signals.get("cpu.model_name")
+    arch = signals.get("arch")
+    if m:
+        comp = from_match("cpu", m, signals)
+        comp.model = model or comp.version
+        if comp.version == comp.model:
+            comp.version = None
+        if "cpu.count" in signals:
+            comp.evidence.append(evidence_line("cpu.count", signals))
+        if not arch and signals.get("cpu.isa"):
+            comp.arch = signals["cpu.isa"]
+            comp.evidence.append(evidence_line("cpu.isa", signals))
+        return comp
+    vendor = signals.get("x86.vendor") or signals.get("arm.implementer")
+    if arch or vendor or model:
+        keys = [k for k in ("arch", "x86.vendor", "arm.implementer", "arm.part", "cpu.model_name") if k in signals]
+        return Component(
+            layer="cpu",
+            vendor=vendor,
+            product=model,
+            model=model,
+            arch=arch or signals.get("cpu.isa"),
+            evidence=[evidence_line(k, signals) for k in keys],
+            rule="uname/cpuinfo (not in catalog)",
+            confidence="low",
+            reason="unknown: the catalog does not know this CPU",
+        )
+    return Component(layer="cpu", reason="unknown: neither uname -m, /proc/cpuinfo nor lscpu was readable")
+
+
 def identify_os(signals: dict[str, str]) -> Component:
-    entry = catalog.best_match("os", signals)
-    if entry:
-        return _from_entry("os", entry, signals)
+    m = catalog.best("os", signals)
+    if m:
+        return from_match("os", m, signals)
     name = signals.get("os.PRETTY_NAME") or signals.get("os.NAME")
     if name:
+        keys = [k for k in ("os.ID", "os.NAME", "os.VERSION_ID") if k in signals]
         return Component(
             layer="os",
             product=name,
             version=signals.get("os.VERSION_ID"),
             arch=signals.get("arch"),
-            xinchuang=None,
-            evidence=[f"os.{k}={signals['os.' + k]}" for k in ("ID", "NAME", "VERSION_ID") if "os." + k in signals],
+            evidence=[evidence_line(k, signals) for k in keys],
             rule="os-release (not in catalog)",
             confidence="low",
-            reason="os-release names an OS the catalog does not know",
+            reason="unknown: os-release names an OS the catalog does not know",
         )
-    return Component(layer="os", reason="no os-release or release file was readable")
-
-
-def identify_cpu(signals: dict[str, str], facts: Facts) -> Component:
-    entry = catalog.best_match("cpu", signals)
-    model = signals.get("cpu.model name") or signals.get("lscpu.Model name")
-    count = count_processors(facts.file("/proc/cpuinfo"))
-    if entry:
-        comp = _from_entry("cpu", entry, signals)
-        comp.version = model
-        if count:
-            comp.evidence.append(f"processors={count}")
-        return comp
-    arch = signals.get("arch")
-    vendor = signals.get("cpu.vendor_id") or signals.get("lscpu.Vendor ID") or signals.get("cpu.cpu implementer")
-    if arch or vendor:
+    line = next((v for k, v in signals.items() if k.startswith("release.") and k.endswith(".line")), None)
+    if line:
         return Component(
-            layer="cpu",
+            layer="os",
+            product=line,
+            arch=signals.get("arch"),
+            rule="release file (not in catalog)",
+            confidence="low",
+            reason="unknown: only a release file the catalog does not know",
+        )
+    return Component(layer="os", reason="unknown: no os-release or release file was readable")
+
+
+def identify_server(signals: dict[str, str]) -> Component:
+    m = catalog.best("server", signals)
+    model = signals.get("dmi.product_name")
+    if m:
+        comp = from_match("server", m, signals)
+        comp.model = model
+        for key in ("dmi.sys_vendor", "dmi.product_name", "dmi.board_name"):
+            line = evidence_line(key, signals)
+            if key in signals and line not in comp.evidence:
+                comp.evidence.append(line)
+        return comp
+    vendor = signals.get("dmi.sys_vendor") or signals.get("dmi.board_vendor")
+    if vendor:
+        keys = [k for k in ("dmi.sys_vendor", "dmi.product_name", "dmi.board_vendor") if k in signals]
+        return Component(
+            layer="server",
             vendor=vendor,
             product=model,
-            arch=arch,
-            evidence=[f"{k}={signals[k]}" for k in ("arch", "cpu.vendor_id", "cpu.cpu implementer") if k in signals],
-            rule="uname/cpuinfo (not in catalog)",
+            model=model,
+            evidence=[evidence_line(k, signals) for k in keys],
+            rule="DMI (not in catalog)",
             confidence="low",
-            reason="the catalog does not know this CPU",
+            reason="unknown: the catalog does not know this server vendor",
         )
-    return Component(layer="cpu", reason="neither uname -m nor /proc/cpuinfo was readable")
+    return Component(layer="server", reason="unknown: no DMI data (/sys/class/dmi/id or dmidecode)")
+
+
+def _best_over_processes(layer: str, signals: dict[str, str], processes: list[str]) -> list[Component]:
+    found: list[tuple[tuple[int, int], Component]] = []
+    for args in processes:
+        extra = {"proc.args": args}
+        main = java_main(args)
+        if main:
+            extra["java.main"] = main
+        local = {**signals, **extra}
+        m = catalog.best(layer, local)
+        if m:
+            found.append((m.rule.rank, from_match(layer, m, local)))
+    found.sort(key=lambda item: item[0], reverse=True)
+    return [comp for _, comp in found]
+
+
+def identify_db(signals: dict[str, str], processes: list[str]) -> Component:
+    m = catalog.best("db", signals) if "db.version" in signals else None
+    if m:
+        return from_match("db", m, signals)
+    running = _best_over_processes("db", signals, processes)
+    if running:
+        comp = running[0]
+        others = sorted({c.catalog_id or "?" for c in running[1:] if c.catalog_id != comp.catalog_id})
+        if others:
+            comp.note = (comp.note + "; " if comp.note else "") + "also running: " + ", ".join(others)
+        return comp
+    if "db.version" in signals:
+        return Component(
+            layer="db",
+            product=signals["db.version"][:120],
+            evidence=[evidence_line("db.version", signals)],
+            rule="db-version (not in catalog)",
+            confidence="low",
+            reason="unknown: the version string names a database the catalog does not know",
+        )
+    return Component(layer="db", reason="unknown: no database version string and no database process seen")
+
+
+def identify_middleware(signals: dict[str, str], processes: list[str]) -> Component:
+    running = _best_over_processes("middleware", signals, processes)
+    if running:
+        comp = running[0]
+        others = sorted({c.catalog_id or "?" for c in running[1:] if c.catalog_id != comp.catalog_id})
+        if others:
+            comp.note = (comp.note + "; " if comp.note else "") + "also running: " + ", ".join(others)
+        return comp
+    return Component(layer="middleware", reason="unknown: no Java application server process seen")
+
+
+def _arch_claims(signals: dict[str, str], comps: dict[str, Component]) -> list[tuple[str, str, str]]:
+    """(layer, where, ISA) for every piece of evidence that names an architecture."""
+    claims: list[tuple[str, str, str]] = []
+    if signals.get("cpu.isa"):
+        claims.append(("cpu", "/proc/cpuinfo", signals["cpu.isa"]))
+    lscpu_arch = canonical(signals.get("lscpu.Architecture"))
+    if lscpu_arch:
+        claims.append(("cpu", "lscpu Architecture", lscpu_arch))
+    cpu = comps["cpu"]
+    if cpu.catalog_id:
+        entry = catalog.get("cpu", cpu.catalog_id)
+        if entry and entry.arch:
+            claims.append(("cpu", f"the CPU ({cpu.product})", entry.arch))
+    for isa in sorted(arch_tokens(signals.get("kernel"))):
+        claims.append(("os", "uname -r", isa))
+    texts: dict[str, list[str]] = {}
+    for key, value in signals.items():
+        if key.startswith(("os.", "lsb.", "release.", "osversion.", "kyinfo.")):
+            where = _origin(key, signals) if not key.startswith("release.") else "/etc/" + key.split(".")[1]
+            texts.setdefault(where, []).append(value)
+    for where, values in sorted(texts.items()):
+        for isa in sorted(arch_tokens(" ".join(values))):
+            claims.append(("os", where, isa))
+    for isa in sorted(arch_tokens(signals.get("db.version"))):
+        claims.append(("db", "the database build (db-version)", isa))
+    return claims
+
+
+def check_consistency(signals: dict[str, str], comps: dict[str, Component]) -> list[str]:
+    """Contradictions between uname -m, cpuinfo, lscpu, the kernel release, the release files and
+    the database build; each issue is also attached to the component it concerns."""
+    claims = _arch_claims(signals, comps)
+    reference = signals.get("arch")
+    ref_where = "uname -m"
+    if not reference and claims:
+        _, ref_where, reference = claims[0]
+    issues: list[str] = []
+    if not reference:
+        return issues
+    for layer, where, isa in claims:
+        if not compatible(reference, isa):
+            issue = f"{where} says {isa} but {ref_where} says {reference}"
+            if issue not in issues:
+                issues.append(issue)
+                comps[layer].issues.append(issue)
+    return issues
+
+
+def identify_host(facts: Facts) -> Identification:
+    """Identify every layer of a host from its facts (a live fact pass or a snapshot)."""
+    signals = signals_from(facts)
+    processes = process_signals(facts)
+    comps = {
+        "cpu": identify_cpu(signals),
+        "os": identify_os(signals),
+        "db": identify_db(signals, processes),
+        "server": identify_server(signals),
+        "middleware": identify_middleware(signals, processes),
+    }
+    issues = check_consistency(signals, comps)
+    return Identification(comps, issues, signals)
 
 
 def identify(facts: Facts) -> dict[str, Component]:
-    """Identify the components a host's facts show."""
-    signals = signals_from(facts)
-    return {"cpu": identify_cpu(signals, facts), "os": identify_os(signals)}
+    """Identify the components a host's facts show (consistency issues inside each component)."""
+    return identify_host(facts).components
+
+
+def declared_matches(layer: str, declared: str, detected: Component) -> tuple[bool, str]:
+    """Whether the detected component is the declared one (by catalog id, name, alias or family).
+
+    Returns ``(ok, declared_id)``; ``declared_id`` is the catalog id when the declaration names one,
+    else the declared text.
+    """
+    entry = catalog.find(layer, declared)
+    if entry is None:
+        wanted = declared.strip().lower()
+        texts = {t.lower() for t in (detected.product, detected.model, detected.catalog_id) if t}
+        return wanted in texts, declared.strip()
+    return entry.id in detected.lineage, entry.id

@@ -62,6 +62,15 @@ COMMANDS: dict[str, str] = {
     "timedatectl": "timedatectl show",
     "time-daemons": "ps -eo comm= | grep -E '^(chronyd|ntpd|systemd-timesyn|timesyncd|openntpd)$'",
     "date": "date -u +%s.%N",
+    # database servers and Java application servers, for identification: at most 100 command
+    # lines of 2000 characters, with anything that looks like a password, secret or token masked
+    "processes": (
+        "ps -eo args= | grep -E '(^|/)(java|dmserver|kingbase|gaussdb|postgres|postmaster|mysqld|mariadbd"
+        "|observer|tidb-server|gbased|gclusterd|oninit|oscar)( |$)'"
+        " | sed -E -e 's/([Pp][Aa][Ss][Ss][A-Za-z0-9_.-]*[=:]|[Pp][Ww][Dd][A-Za-z0-9_.-]*[=:]"
+        "|[Ss][Ee][Cc][Rr][Ee][Tt][A-Za-z0-9_.-]*[=:]|[Tt][Oo][Kk][Ee][Nn][A-Za-z0-9_.-]*[=:])[^ ]*/\\1***/g'"
+        " | cut -c1-2000 | head -n 100"
+    ),
 }
 
 #: seconds any one command of the pass may take before it is killed (where `timeout` exists)

@@ -1,0 +1,171 @@
+"""Facts -> the flat ``signal name -> value`` map that catalog rules match against.
+
+Names (values are text; absent facts give absent signals, never empty strings):
+
+- ``arch`` (uname -m, canonical ISA), ``arch.raw``, ``kernel`` (uname -r), ``kernel.version`` (/proc/version)
+- ``os.<KEY>`` (os-release), ``lsb.<KEY>`` (lsb-release), ``release.<file>.<line|name|version|codename>``,
+  ``osversion.<Key>`` (/etc/os-version), ``kyinfo.<key>`` (/etc/.kyinfo), ``debian_version``
+- ``cpu.<key>`` (/proc/cpuinfo, keys lower-cased), ``lscpu.<Key>``, and derived: ``cpu.count``,
+  ``cpu.model_name``, ``cpu.isa``, ``arm.implementer``/``arm.part`` (cpuinfo, else MIDR, else lscpu
+  names), ``x86.vendor``/``x86.family``/``x86.model`` (decimal)
+- ``dmi.<sysfs name>`` and ``dmi.processor.<field>`` (dmidecode type 4)
+- ``db.version`` (commands/db-version.txt); per process: ``proc.args`` (see :func:`process_signals`)
+- ``src.arm``, ``src.x86``, ``src.model``: where a derived CPU signal came from (for evidence)
+"""
+
+from __future__ import annotations
+
+from harness import catalog
+from harness.facts.snapshot import Facts
+from harness.probes.arch import canonical, cpuinfo_isa
+from harness.probes.cpuinfo import count_processors, cpuinfo_summary, parse_lscpu
+from harness.probes.dmi import dmi_signals
+from harness.probes.os_release import parse_os_release, parse_release_line
+from harness.probes.processes import parse_processes
+from harness.probes.release_files import parse_ini
+
+RELEASE_FILES = (
+    "/etc/kylin-release",
+    "/etc/neokylin-release",
+    "/etc/openEuler-release",
+    "/etc/anolis-release",
+    "/etc/uos-release",
+    "/etc/system-release",
+    "/etc/redhat-release",
+    "/etc/centos-release",
+)
+DMI_DIR = "/sys/class/dmi/id/"
+MIDR = "/sys/devices/system/cpu/cpu0/regs/identification/midr_el1"
+
+
+def _text(facts: Facts, path: str) -> str | None:
+    text = facts.file(path)
+    return text if text and text.strip() else None
+
+
+def _int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return int(value, 16) if value.lower().startswith("0x") else int(value)
+    except ValueError:
+        return None
+
+
+def _arm_ids(signals: dict[str, str], facts: Facts) -> None:
+    impl = _int(signals.get("cpu.cpu implementer"))
+    part = _int(signals.get("cpu.cpu part"))
+    source = "/proc/cpuinfo"
+    if impl is None or part is None:
+        midr = _int((facts.file(MIDR) or "").strip() or None)
+        if midr is not None and midr > 0:
+            impl, part, source = (midr >> 24) & 0xFF, (midr >> 4) & 0xFFF, MIDR
+    if impl is None:
+        source = "lscpu"
+        # lscpu prints names from util-linux's tables: reverse them
+        vendors = catalog.table("cpu", "arm_implementers")
+        wanted = signals.get("lscpu.Vendor ID", "").lower()
+        impl = next((_int(str(k)) for k, v in vendors.items() if str(v).lower() == wanted and wanted), None)
+        if impl is None and wanted.startswith("0x"):
+            impl = _int(wanted)
+        if impl is not None and part is None:
+            parts = catalog.table("cpu", "arm_parts").get(f"0x{impl:02x}") or {}
+            model = signals.get("lscpu.Model name", "").lower()
+            part = next((_int(str(k)) for k, v in parts.items() if str(v).lower() == model and model), None)
+    if impl is not None:
+        signals["arm.implementer"] = f"0x{impl:02x}"
+        signals["src.arm"] = source
+    if part is not None:
+        signals["arm.part"] = f"0x{part:03x}"
+
+
+def _x86_ids(signals: dict[str, str]) -> None:
+    vendor = signals.get("cpu.vendor_id") or signals.get("lscpu.Vendor ID")
+    if vendor and vendor.strip():
+        signals["x86.vendor"] = vendor.strip()
+        signals["src.x86"] = "/proc/cpuinfo" if "cpu.vendor_id" in signals else "lscpu"
+    for name, keys in (("family", ("cpu.cpu family", "lscpu.CPU family")), ("model", ("cpu.model", "lscpu.Model"))):
+        for key in keys:
+            value = _int(signals.get(key))
+            if value is not None:
+                signals[f"x86.{name}"] = str(value)
+                break
+
+
+def cpu_signals(facts: Facts, signals: dict[str, str]) -> None:
+    cpuinfo_text = facts.file("/proc/cpuinfo")
+    summary = cpuinfo_summary(cpuinfo_text)
+    for key, value in summary.items():
+        if value:
+            signals[f"cpu.{key}"] = value
+    for key, value in parse_lscpu(facts.command("lscpu")).items():
+        if value:
+            signals[f"lscpu.{key}"] = value
+    count = count_processors(cpuinfo_text) or _int(signals.get("lscpu.CPU(s)"))
+    if count:
+        signals["cpu.count"] = str(count)
+    model, source = summary.get("model name"), "/proc/cpuinfo"
+    if not model and signals.get("lscpu.Model name"):
+        model, source = signals["lscpu.Model name"], "lscpu"
+    model = model or summary.get("cpu model")
+    if model:
+        signals["cpu.model_name"] = " ".join(model.split())
+        signals["src.model"] = source
+    isa = cpuinfo_isa(summary)
+    if isa:
+        signals["cpu.isa"] = isa
+    _arm_ids(signals, facts)
+    if "arm.implementer" not in signals:
+        _x86_ids(signals)
+
+
+def os_signals(facts: Facts, signals: dict[str, str]) -> None:
+    os_text = _text(facts, "/etc/os-release") or _text(facts, "/usr/lib/os-release")
+    for key, value in parse_os_release(os_text).items():
+        if value:
+            signals[f"os.{key}"] = value
+    for key, value in parse_os_release(facts.file("/etc/lsb-release")).items():
+        if value:
+            signals[f"lsb.{key}"] = value
+    for path in RELEASE_FILES:
+        for key, value in parse_release_line(facts.file(path)).items():
+            signals[f"release.{path.rsplit('/', 1)[-1]}.{key}"] = value
+    for key, value in parse_ini(facts.file("/etc/os-version")).items():
+        if value:
+            signals[f"osversion.{key}"] = value
+    for key, value in parse_ini(facts.file("/etc/.kyinfo")).items():
+        if value:
+            signals[f"kyinfo.{key}"] = value
+    debian = (facts.file("/etc/debian_version") or "").strip()
+    if debian:
+        signals["debian_version"] = debian.splitlines()[0]
+
+
+def signals_from(facts: Facts) -> dict[str, str]:
+    """Every signal the facts give (see the module docstring for the names)."""
+    signals: dict[str, str] = {}
+    raw_arch = (facts.command("uname-m") or "").strip()
+    arch = canonical(raw_arch.splitlines()[0]) if raw_arch else None
+    if arch:
+        signals["arch"], signals["arch.raw"] = arch, raw_arch.splitlines()[0]
+    kernel = (facts.command("uname-r") or "").strip()
+    if kernel:
+        signals["kernel"] = kernel.splitlines()[0]
+    proc_version = (facts.file("/proc/version") or "").strip()
+    if proc_version:
+        signals["kernel.version"] = proc_version.splitlines()[0]
+    os_signals(facts, signals)
+    cpu_signals(facts, signals)
+    sysfs = {p[len(DMI_DIR) :]: d.decode("utf-8", "replace") for p, d in facts.files.items() if p.startswith(DMI_DIR)}
+    for key, value in dmi_signals(facts.command("dmidecode"), sysfs).items():
+        signals[f"dmi.{key}"] = value
+    db_version = (facts.command("db-version") or "").strip()
+    if db_version:
+        signals["db.version"] = " ".join(db_version.split())[:1000]
+    return signals
+
+
+def process_signals(facts: Facts) -> list[str]:
+    """Command lines of the processes the fact pass kept (databases, Java servers)."""
+    return parse_processes(facts.command("processes"))
