@@ -1,0 +1,136 @@
+"""``xcert identify``: name the CPU, OS, database, server and middleware of a snapshot or of inventory hosts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from harness.errors import EXIT_BAD_INPUT
+
+LAYER_ORDER = ("cpu", "os", "db", "server", "middleware")
+EXIT_INCOMPLETE = 2
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("identify", help="identify the stack of a snapshot or of inventory hosts")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--snapshot", type=Path, metavar="PATH", help="a snapshot directory or .tar.gz (xcert collect)")
+    src.add_argument(
+        "-i",
+        "--inventory",
+        action="append",
+        default=[],
+        metavar="INVENTORY",
+        help="Ansible inventory (repeatable; default: this machine)",
+    )
+    p.add_argument("--limit", metavar="HOST", help="Ansible host pattern (with -i)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=run)
+
+
+def host_record(name: str, facts: Any, declared: dict[str, str]) -> dict[str, Any]:
+    from harness.identify import declared_matches, identify_host
+
+    ident = identify_host(facts)
+    record: dict[str, Any] = {"host": name, **ident.as_dict()}
+    mismatches = []
+    for layer, wanted in sorted(declared.items()):
+        if layer in ident.components:
+            ok, wanted_id = declared_matches(layer, wanted, ident.components[layer])
+            if not ok:
+                comp = ident.components[layer]
+                mismatches.append(
+                    {"layer": layer, "declared": wanted_id, "detected": comp.catalog_id or comp.product or "unknown"}
+                )
+    record["declared"] = dict(declared)
+    record["mismatches"] = mismatches
+    return record
+
+
+def _live_facts(spec: Any) -> Any:
+    from harness.facts.script import build_script, parse_output
+    from harness.transport import transport_class
+
+    transport = transport_class(spec.connection)(spec)  # type: ignore[call-arg]
+    try:
+        token, script = build_script()
+        result = transport.run("sh -s", timeout_s=120.0, stdin=script.encode())
+        return parse_output(token, result.stdout)
+    finally:
+        transport.close()
+
+
+def gather(args: argparse.Namespace) -> list[dict[str, Any]]:
+    from harness.facts.snapshot import read_snapshot
+
+    if args.snapshot is not None:
+        if args.limit:
+            from harness.errors import UsageError
+
+            raise UsageError("--limit applies to -i INVENTORY, not to --snapshot")
+        return [host_record(str(args.snapshot), read_snapshot(args.snapshot), {})]
+    from harness.inventory import load_inventory
+    from harness.transport.base import HostUnreachable
+
+    records = []
+    for spec in load_inventory([Path(i) for i in args.inventory] or None, args.limit):
+        try:
+            facts = _live_facts(spec)
+        except HostUnreachable as exc:
+            records.append({"host": spec.name, "unreachable": {"reason": exc.reason, "detail": exc.detail}})
+            continue
+        records.append(host_record(spec.name, facts, dict(spec.declared)))
+    return records
+
+
+def _cell(value: Any) -> str:
+    return "-" if value in (None, "") else str(value)
+
+
+def print_table(records: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for rec in records:
+        if "unreachable" in rec:
+            console.print(f"[bold]{rec['host']}[/]: unreachable ({rec['unreachable']['reason']})")
+            continue
+        table = Table(title=rec["host"], title_justify="left")
+        for col in ("layer", "identified as", "model / version", "arch", "xinchuang", "catalog id", "confidence"):
+            table.add_column(col, overflow="fold")
+        for layer in LAYER_ORDER:
+            c = rec[layer]
+            xin = "-" if c["xinchuang"] is None else ("yes" if c["xinchuang"] else "no")
+            model = " / ".join(v for v in (c["model"], c["version"]) if v)
+            name = c["product"] + (f" ({c['vendor']})" if c["vendor"] else "") if c["product"] else None
+            table.add_row(
+                layer, _cell(name), _cell(model), _cell(c["arch"]), xin, _cell(c["catalog_id"]), c["confidence"]
+            )
+        console.print(table)
+        for layer in LAYER_ORDER:
+            c = rec[layer]
+            why = c["note"] or c["reason"] or c["rule"]
+            console.print(f"  {layer}: {why}", highlight=False, markup=False)
+            for line in c["evidence"]:
+                console.print(f"      {line}", highlight=False, markup=False)
+        console.print("consistent: " + ("yes" if rec["consistent"] else "[bold red]NO[/]"))
+        for issue in rec["issues"]:
+            console.print(f"  issue: {issue}")
+        for m in rec["mismatches"]:
+            console.print(f"  declared {m['layer']} {m['declared']} but detected {m['detected']}")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.limit and not args.inventory and args.snapshot is None:
+        args.inventory = []
+    records = gather(args)
+    if args.json:
+        print(json.dumps(records[0] if len(records) == 1 else records, ensure_ascii=False, indent=2))
+    else:
+        print_table(records)
+    if any("unreachable" in r for r in records):
+        return EXIT_INCOMPLETE
+    return 0 if records else EXIT_BAD_INPUT
