@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from harness import catalog
 from harness.checks import N_, check
+from harness.identify import declared_matches
 
 
 @check(
@@ -44,21 +45,16 @@ def test_cpu_identified(identity, xc):
 )
 def test_cpu_matches_declared(identity, declared, xc):
     wanted = declared["cpu"]
-    entry = catalog.find("cpu", wanted)
     detected = identity["cpu"]
-    if entry is None:
+    shown = detected.catalog_id or detected.model or detected.product or "unknown"
+    if catalog.find("cpu", wanted) is None:
         xc.fail(
-            N_("Declared CPU {declared} is not in the catalog; detected {detected}"),
-            declared=wanted,
-            detected=detected.catalog_id or detected.product or "unknown",
+            N_("Declared CPU {declared} is not in the catalog; detected {detected}"), declared=wanted, detected=shown
         )
-    if detected.catalog_id != entry.id:
-        xc.fail(
-            N_("Declared CPU {declared} but detected {detected}"),
-            declared=entry.id,
-            detected=detected.catalog_id or detected.product or "unknown",
-        )
-    xc.note(N_("Declared and detected CPU agree: {cpu}"), cpu=entry.id)
+    ok, wanted_id = declared_matches("cpu", wanted, detected)
+    if not ok:
+        xc.fail(N_("Declared CPU {declared} but detected {detected}"), declared=wanted_id, detected=shown)
+    xc.note(N_("Declared and detected CPU agree: {declared} (detected {detected})"), declared=wanted_id, detected=shown)
 
 
 @check(
@@ -80,3 +76,31 @@ def test_page_size(summary, xc):
         xc.note(N_("Page size is {size} bytes: 64 KiB pages, check every binary's alignment"), size=size)
     else:
         xc.note(N_("Page size is {size} bytes"), size=size)
+
+
+@check(
+    "XC-CPU-010",
+    layer="cpu",
+    severity="advisory",
+    title=N_("CPU model decided with confidence"),
+    requirement=N_(
+        "The CPU model is decided by a catalog rule of high or medium confidence, not only by its vendor or core."
+    ),
+    remedy=N_(
+        "Make dmidecode available to the certifying user (root), or add the processor to the catalog with its source."
+    ),
+)
+def test_cpu_model_decided(identity, xc):
+    cpu = identity["cpu"]
+    if cpu.confidence not in ("high", "medium"):
+        xc.fail(
+            N_("The CPU model is not decided ({confidence}): {why}"),
+            confidence=cpu.confidence,
+            why=cpu.note or cpu.reason or cpu.rule,
+        )
+    xc.note(
+        N_("{product}: {confidence} confidence, {why}"),
+        product=cpu.product,
+        confidence=cpu.confidence,
+        why=cpu.note or cpu.rule,
+    )
