@@ -25,6 +25,7 @@ from harness.errors import RunDirError, RunDirWriteError
 from harness.evidence import slug
 from harness.inventory import HostSpec
 from harness.paths import catalog_dir, suites_dir
+from harness.provision.steps import ProvisionSettings, provision_host, wanted
 from harness.redact import SecretFilter
 from harness.rundir import RunLock, load_run_meta, prepare, suite_digest, write_json_atomic
 
@@ -42,6 +43,8 @@ class RunRequest:
     langs: tuple[str, ...] = ("en",)
     inventories: tuple[str, ...] = ()
     limit: str | None = None
+    #: prepare/clean up each ssh host with the shipped playbooks (None or disabled: --no-provision)
+    provision: ProvisionSettings | None = None
 
 
 def host_slugs(hosts: Sequence[HostSpec]) -> list[str]:
@@ -162,6 +165,26 @@ def run_host(
     return proc.returncode
 
 
+def run_provisioned_host(
+    run_dir: Path,
+    spec: HostSpec,
+    host_slug: str,
+    profile: str,
+    interrupts: Interrupts,
+    provision: ProvisionSettings | None,
+) -> int | None:
+    """Prepare the host (ansible-runner), run its worker, clean up; each step journaled."""
+    reached = True
+    if wanted(spec, provision) and not interrupts.level:
+        assert provision is not None
+        reached = not provision_host(run_dir, spec, host_slug, "prepare", provision).unreachable
+    rc = run_host(run_dir, spec, host_slug, profile, interrupts)
+    if wanted(spec, provision) and reached and rc is not None and not interrupts.level:
+        assert provision is not None
+        provision_host(run_dir, spec, host_slug, "cleanup", provision)
+    return rc
+
+
 def check_resumable(meta: dict[str, Any], request: RunRequest) -> None:
     """Resume only the run that was asked: same inventory, profile and checks."""
     run = request.out
@@ -204,7 +227,7 @@ def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resu
         try:
             with ThreadPoolExecutor(max_workers=max(1, request.forks)) as pool:
                 futures = [
-                    pool.submit(run_host, run_dir, spec, s, request.profile, interrupts)
+                    pool.submit(run_provisioned_host, run_dir, spec, s, request.profile, interrupts, request.provision)
                     for spec, s in zip(request.hosts, slugs, strict=True)
                 ]
                 for f in futures:

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import UsageError
+from harness.reporting.inputs import add_arguments as add_report_inputs
+from harness.reporting.inputs import install_inputs as install_report_inputs
 from harness.runner import PROFILES
 
 
@@ -26,11 +28,28 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, metavar="DIR", help="run directory (default reports/<run-id>)")
     p.add_argument("--lang", default="en", help="report languages, e.g. en,zh,ru")
     p.add_argument("--format", default="json,junit,html", help="reports to write (json,junit,html,pdf)")
+    add_report_inputs(p)
     p.add_argument(
         "--resume",
         type=Path,
         metavar="RUN_DIR",
         help="continue an interrupted or crashed run: decided checks are kept, the rest run",
+    )
+    p.add_argument(
+        "--no-provision",
+        action="store_true",
+        help="do not prepare ssh hosts with the shipped playbooks (ansible-runner) before their checks",
+    )
+    p.add_argument(
+        "--accept-new-host-keys",
+        action="store_true",
+        help="trust an SSH host key seen for the first time and record it in known_hosts (a changed key is still refused)",
+    )
+    p.add_argument(
+        "--vault-password-file",
+        type=Path,
+        metavar="FILE",
+        help="Ansible Vault password file for the inventories (default: $ANSIBLE_VAULT_PASSWORD_FILE)",
     )
     p.set_defaults(func=run)
 
@@ -42,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.inventory import load_inventory
     from harness.outcomes import EXIT_FOR_VERDICT, Verdict
     from harness.progress import RunProgress, summary_table
+    from harness.provision.steps import ProvisionSettings
     from harness.reporting.render import parse_formats, parse_langs, render_run
     from harness.rundir import REPORTS_DIR, load_run_meta, new_run_id, prepare
     from harness.runner import RunRequest, certify, host_slugs
@@ -60,9 +80,15 @@ def run(args: argparse.Namespace) -> int:
         inventories = inventories or list(previous.get("inventories") or [])
         limit = limit or previous.get("limit")
         profile = args.profile or previous.get("profile", "quick")
-    hosts = load_inventory([Path(i) for i in inventories] or None, limit)
+    hosts = load_inventory(
+        [Path(i) for i in inventories] or None,
+        limit,
+        vault_password_file=args.vault_password_file,
+        accept_new_host_keys=args.accept_new_host_keys,
+    )
     out = args.resume or args.out or REPORTS_DIR / new_run_id()
     prepare(out)  # an unwritable --out is an error before anything runs
+    install_report_inputs(args, out)
     request = RunRequest(
         hosts=hosts,
         profile=profile,
@@ -71,6 +97,11 @@ def run(args: argparse.Namespace) -> int:
         langs=tuple(langs),
         inventories=tuple(str(Path(i).resolve()) for i in inventories),
         limit=limit,
+        provision=ProvisionSettings(
+            enabled=not args.no_provision,
+            inventories=tuple(str(Path(i).resolve()) for i in inventories),
+            vault_password_file=str(args.vault_password_file) if args.vault_password_file else None,
+        ),
     )
     console = Console(stderr=True)
     slugs = list(zip([h.name for h in hosts], host_slugs(hosts), strict=True))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from harness.lab.identities import identity_files
 from harness.lab.sh import LabError, sh
-from harness.lab.state import LabHost, LabState, lab_dir
+from harness.lab.state import LabHost, LabState, authorized_keys
 
 SSHD = "/usr/sbin/sshd"
 START_TIMEOUT_S = 10.0
@@ -49,7 +49,7 @@ def _sshd_config(state: LabState, host: LabHost) -> str:
             f"ListenAddress {host.address}",
             f"HostKey {key}",
             f"PidFile {host.dir / 'sshd.pid'}",
-            f"AuthorizedKeysFile {lab_dir() / 'authorized_keys'}",
+            f"AuthorizedKeysFile {authorized_keys()}",
             "StrictModes no",  # the keys live under /tmp
             "PasswordAuthentication no",
             "KbdInteractiveAuthentication no",
@@ -70,7 +70,7 @@ def _start_script(state: LabState, host: LabHost) -> str:
     q = shlex.quote
     root = "" if host.root == "/" else host.root.rstrip("/")
     etc = q(f"{root}/etc")
-    keys = str(lab_dir() / "authorized_keys")
+    keys = str(authorized_keys())
     lines = [
         "#!/bin/sh",
         "set -e",
@@ -81,7 +81,8 @@ def _start_script(state: LabState, host: LabHost) -> str:
     if root:
         for sub in ("proc", "dev", "sys"):
             lines.append(f"mount --rbind /{sub} {q(root + '/' + sub)}")
-        lines.append(f"mkdir -p {q(root + str(d))} {q(root + '/run/sshd')} && touch {q(root + keys)}")
+        lines.append(f"mkdir -p {q(root + str(d))} {q(root + '/run/sshd')} {q(root + str(Path(keys).parent))}")
+        lines.append(f"touch {q(root + keys)}")
         lines.append(f"mount --bind {q(str(d))} {q(root + str(d))}")
         lines.append(f"mount --bind {q(keys)} {q(root + keys)}")
     for target in sorted(identity_files(host.identity, host.arch) if host.identity else {}):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import ipaddress
 import os
 import pwd
 import shutil
@@ -17,7 +18,19 @@ from harness.errors import UsageError
 from harness.lab import host as labhost
 from harness.lab.identities import IDENTITIES
 from harness.lab.sh import LabError, sh
-from harness.lab.state import NS_PREFIX, LabHost, LabState, lab_dir, load_state, save_state
+from harness.lab.state import (
+    LabHost,
+    LabState,
+    authorized_keys,
+    bridge_name,
+    default_subnet,
+    lab_dir,
+    lab_home,
+    load_state,
+    ns_prefix,
+    save_state,
+    veth_name,
+)
 
 #: what an identity declares in the inventory (catalog ids)
 DECLARES: dict[str, dict[str, str]] = {
@@ -49,7 +62,7 @@ def _require_root() -> None:
 
 
 def _ensure_user(state: LabState) -> None:
-    home = lab_dir() / "home"
+    home = lab_home()
     home.mkdir(parents=True, exist_ok=True)
     try:
         pwd.getpwnam(state.user)
@@ -73,7 +86,9 @@ def _client_key() -> None:
     key = client_key()
     if not key.exists():
         sh(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "xcert-lab-client", "-f", str(key)])
-    keys = lab_dir() / "authorized_keys"
+    keys = authorized_keys()
+    keys.parent.mkdir(parents=True, exist_ok=True)
+    keys.parent.chmod(0o755)
     keys.write_text(key.with_suffix(".pub").read_text(encoding="ascii"), encoding="ascii")
     keys.chmod(0o644)
 
@@ -116,6 +131,23 @@ def write_inventory(state: LabState) -> Path:
     return path
 
 
+def _checked_subnet(subnet: str) -> str:
+    """A private subnet no other interface of this machine uses (lab addresses never route out)."""
+    try:
+        net = ipaddress.ip_network(subnet)
+    except ValueError as exc:
+        raise UsageError(f"--subnet {subnet!r}: {exc}") from None
+    if not net.is_private or net.version != 4 or net.prefixlen > 26:
+        raise UsageError(f"--subnet {subnet}: use a private IPv4 subnet of at least /26")
+    for line in sh(["ip", "-4", "-o", "addr", "show"]).stdout.splitlines():
+        parts = line.split()
+        if len(parts) > 3 and parts[1] != bridge_name():
+            with contextlib.suppress(ValueError):
+                if ipaddress.ip_interface(parts[3]).network.overlaps(net):
+                    raise UsageError(f"--subnet {subnet} overlaps {parts[3]} on {parts[1]}; choose another")
+    return str(net)
+
+
 def _db_module() -> Any:
     try:
         return importlib.import_module("harness.lab.db")
@@ -145,7 +177,7 @@ def up(
     if load_state() is not None:
         down()
     lab_dir().mkdir(parents=True, exist_ok=True)
-    state = LabState(subnet=subnet) if subnet else LabState()
+    state = LabState(subnet=_checked_subnet(subnet or default_subnet()))
     save_state(state)
     try:
         _ensure_user(state)
@@ -157,8 +189,8 @@ def up(
             state.hosts.append(
                 LabHost(
                     name=f"lab{i}",
-                    netns=f"{NS_PREFIX}lab{i}",
-                    veth=f"xclab-v{i}",
+                    netns=f"{ns_prefix()}lab{i}",
+                    veth=veth_name(i),
                     address=state.address_for(i),
                     identity=plain_ids[i - 1] if i <= len(plain_ids) else None,
                 )
@@ -172,14 +204,14 @@ def up(
             index = hosts + n
             host = LabHost(
                 name=f"arm{n}",
-                netns=f"{NS_PREFIX}arm{n}",
-                veth=f"xclab-v{index}",
+                netns=f"{ns_prefix()}arm{n}",
+                veth=veth_name(index),
                 address=state.address_for(index),
                 arch="aarch64",
                 identity=arm_ids[n - 1] if n <= len(arm_ids) else None,
                 root=str(root),
             )
-            prepare_root(root, state.user, lab_dir() / "home")
+            prepare_root(root, state.user, lab_home())
             state.hosts.append(host)
         save_state(state)
         for host in state.hosts:
@@ -226,15 +258,18 @@ def down() -> list[str]:
     # namespaces or a bridge a crashed run left behind (only ours: the xclab- prefix)
     listing = sh(["ip", "netns", "list"], check=False).stdout.split()
     for ns in listing:
-        if ns.startswith(NS_PREFIX):
+        if ns.startswith(ns_prefix()):
             sh(["ip", "netns", "del", ns], check=False)
             removed.append(f"netns {ns}")
-    bridge = state.bridge if state else "xclab0"
+    bridge = state.bridge if state else bridge_name()
     if sh(["ip", "link", "del", bridge], check=False).returncode == 0:
         removed.append(f"bridge {bridge}")
-    if state is not None and state.created_user:
+    others = [ns for ns in sh(["ip", "netns", "list"], check=False).stdout.split() if ns.startswith("xclab")]
+    if state is not None and state.created_user and not others:
+        # the lab user is shared by labs side by side: removed only when no lab is left
         sh(["userdel", state.user], check=False)
         removed.append(f"user {state.user}")
+    authorized_keys().unlink(missing_ok=True)
     if lab_dir().is_dir():
         shutil.rmtree(lab_dir(), ignore_errors=True)
         removed.append(str(lab_dir()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
 import os
@@ -18,6 +19,40 @@ NS_PREFIX = "xclab-"
 
 def lab_dir() -> Path:
     return Path(os.environ.get("XCERT_LAB_DIR") or DEFAULT_DIR)
+
+
+def lab_tag() -> str:
+    """'' for the default lab; else 4 hex digits of the lab directory, so labs side by side
+    (tests of several engineers at once) get their own bridge, namespaces and veths."""
+    d = lab_dir().resolve()
+    return "" if d == DEFAULT_DIR else hashlib.sha1(str(d).encode()).hexdigest()[:4]
+
+
+def lab_home() -> Path:
+    """The lab user's home, shared by every lab (one user, one home; ansible keeps ~/.ansible there)."""
+    return Path("/var/tmp/xcert-lab-home")
+
+
+def authorized_keys() -> Path:
+    """Readable by the lab user whatever the lab directory's mode (sshd reads it as that user)."""
+    return lab_home() / ".xcert-keys" / (lab_tag() or "default")
+
+
+def default_subnet() -> str:
+    tag = lab_tag()
+    return DEFAULT_SUBNET if not tag else f"10.213.{1 + int(tag, 16) % 250}.0/24"
+
+
+def ns_prefix() -> str:
+    return f"xclab{lab_tag()}-"
+
+
+def bridge_name() -> str:
+    return f"xclab{lab_tag() or '0'}"
+
+
+def veth_name(index: int) -> str:
+    return f"xcl{lab_tag()}v{index}"
 
 
 @dataclass
@@ -40,7 +75,7 @@ class LabHost:
 @dataclass
 class LabState:
     subnet: str = DEFAULT_SUBNET
-    bridge: str = BRIDGE
+    bridge: str = field(default_factory=bridge_name)
     user: str = LAB_USER
     created_user: bool = False
     hosts: list[LabHost] = field(default_factory=list)

@@ -1,0 +1,165 @@
+"""Run a shipped playbook against one host through ansible-runner and condense its job events.
+
+ansible-runner's own artifacts (job_events/*.json) stay in the run directory under
+``provision/<slug>/``; a condensed list of task results becomes an evidence document.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.inventory import DEFAULT_INVENTORY, HostSpec
+
+PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
+ACTIONS = ("prepare", "cleanup")
+PLAYBOOK_TIMEOUT_S = 900
+_TEXT_CAP = 4000
+_STATUS = {
+    "runner_on_ok": "ok",
+    "runner_on_failed": "failed",
+    "runner_on_unreachable": "unreachable",
+    "runner_on_skipped": "skipped",
+}
+
+
+@dataclass
+class ProvisionOutcome:
+    """What one playbook did on one host."""
+
+    action: str
+    ok: bool
+    status: str  # ansible-runner's: successful, failed, timeout, canceled
+    rc: int | None
+    unreachable: bool = False
+    failed_task: str | None = None
+    message: str = ""
+    duration_s: float = 0.0
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+
+    def record(self, evidence: list[str]) -> dict[str, Any]:
+        """The journal record (``type: provision``)."""
+        return {
+            "type": "provision",
+            "action": self.action,
+            "ok": self.ok,
+            "status": self.status,
+            "rc": self.rc,
+            "unreachable": self.unreachable,
+            "task": self.failed_task,
+            "message": self.message,
+            "duration_s": round(self.duration_s, 3),
+            "evidence": evidence,
+        }
+
+
+def _trim(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > _TEXT_CAP:
+        return value[:_TEXT_CAP] + "…"
+    return value
+
+
+def condense(event: dict[str, Any]) -> dict[str, Any] | None:
+    """A task result from a job event (None for events that are not task results)."""
+    kind = event.get("event", "")
+    if kind not in _STATUS:
+        return None
+    data = event.get("event_data", {})
+    res = data.get("res", {}) if isinstance(data.get("res"), dict) else {}
+    status = _STATUS[kind]
+    if status == "ok" and res.get("changed"):
+        status = "changed"
+    return {
+        "task": data.get("task", ""),
+        "host": data.get("host", ""),
+        "status": status,
+        "msg": _trim(str(res.get("msg", ""))) if res.get("msg") else "",
+        "rc": res.get("rc"),
+        "stdout": _trim(res.get("stdout", "")),
+        "stderr": _trim(res.get("stderr", "")),
+        "start": data.get("start"),
+        "end": data.get("end"),
+    }
+
+
+def run_playbook(
+    action: str,
+    spec: HostSpec,
+    inventories: Sequence[str],
+    private_dir: Path,
+    vault_password_file: str | None = None,
+    timeout_s: int = PLAYBOOK_TIMEOUT_S,
+) -> ProvisionOutcome:
+    """Run ``playbooks/<action>.yml`` on ``spec`` (limited to it) from the run's own inventories."""
+    import ansible_runner
+
+    if action not in ACTIONS:
+        raise ValueError(f"unknown provisioning action {action!r}")
+    private_dir.mkdir(parents=True, exist_ok=True)
+    sources = [str(Path(i).resolve()) for i in inventories] or [str(DEFAULT_INVENTORY)]
+    cmdline: list[str] = []
+    if vault_password_file:
+        cmdline += ["--vault-password-file", str(Path(vault_password_file).resolve())]
+    ssh_extra: list[str] = []
+    if spec.known_hosts:
+        ssh_extra.append(f"-o UserKnownHostsFile={spec.known_hosts}")
+    if spec.accept_new_host_keys:
+        ssh_extra.append("-o StrictHostKeyChecking=accept-new")
+    if ssh_extra:
+        cmdline += ["--ssh-extra-args", " ".join(ssh_extra)]
+    env = {
+        # ansible-runner needs ansible-playbook on PATH, else rc 127 and no output (LAB-NOTES)
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "ANSIBLE_NOCOLOR": "True",
+        "ANSIBLE_RETRY_FILES_ENABLED": "False",
+        "ANSIBLE_LOCALHOST_WARNING": "False",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
+    }
+    tasks: list[dict[str, Any]] = []
+
+    def on_event(event: dict[str, Any]) -> bool:
+        item = condense(event)
+        if item is not None:
+            tasks.append(item)
+        return True
+
+    t0 = time.monotonic()
+    result = ansible_runner.run(
+        private_data_dir=str(private_dir),
+        ident=action,
+        playbook=str(PLAYBOOKS / f"{action}.yml"),
+        inventory=sources,
+        limit=spec.name,
+        cmdline=shlex.join(cmdline) if cmdline else None,
+        envvars=env,
+        quiet=True,
+        timeout=timeout_s,
+        event_handler=on_event,
+        rotate_artifacts=0,
+    )
+    duration = time.monotonic() - t0
+    failed = next((t for t in tasks if t["status"] in ("failed", "unreachable")), None)
+    unreachable = any(t["status"] == "unreachable" for t in tasks)
+    ok = result.status == "successful" and result.rc == 0 and failed is None
+    message = ""
+    if failed is not None:
+        message = failed["msg"] or failed["stderr"] or failed["stdout"]
+    elif not ok:
+        message = f"ansible-runner {result.status} (rc {result.rc})"
+    return ProvisionOutcome(
+        action=action,
+        ok=ok,
+        status=str(result.status),
+        rc=result.rc,
+        unreachable=unreachable,
+        failed_task=failed["task"] if failed else None,
+        message=str(message).strip().splitlines()[0][:500] if message else "",
+        duration_s=duration,
+        tasks=tasks,
+    )

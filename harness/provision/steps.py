@@ -1,0 +1,74 @@
+"""Provision one host around its checks: prepare before the worker, clean up after; journal both.
+
+The journal record ``{"type": "provision", "action", "ok", "unreachable", "task", "message",
+"evidence"}`` is what the results builder reads: a failed ``prepare`` that is not a reachability
+problem makes the host INCOMPLETE with the failed task shown. Reachability itself is decided by
+the worker's own connection (with the precise reason), so an unreachable host is never reported
+as a failed provisioning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.clock import utc_now_iso
+from harness.evidence import EvidenceStore
+from harness.inventory import HostSpec
+from harness.journal import Journal
+from harness.provision.driver import ProvisionOutcome, run_playbook
+from harness.redact import SecretFilter
+
+#: connections that are provisioned (the machine running xcert and snapshots are never changed)
+PROVISIONED = ("ssh",)
+
+
+@dataclass(frozen=True)
+class ProvisionSettings:
+    enabled: bool = True
+    inventories: tuple[str, ...] = ()
+    vault_password_file: str | None = None
+
+
+def wanted(spec: HostSpec, settings: ProvisionSettings | None) -> bool:
+    return bool(settings and settings.enabled and spec.connection in PROVISIONED)
+
+
+def provision_host(
+    run_dir: Path, spec: HostSpec, host_slug: str, action: str, settings: ProvisionSettings
+) -> ProvisionOutcome:
+    """Run the ``action`` playbook on one host and journal it with its evidence."""
+    secrets = SecretFilter(spec.secrets)
+    try:
+        outcome = run_playbook(
+            action,
+            spec,
+            settings.inventories,
+            run_dir / "provision" / host_slug,
+            settings.vault_password_file,
+        )
+    except Exception as exc:  # ansible-runner itself failed: a provisioning error, never a failed check
+        outcome = ProvisionOutcome(action, ok=False, status="error", rc=None, message=f"{type(exc).__name__}: {exc}")
+    payload: dict[str, Any] = {
+        "kind": "provision",
+        "action": action,
+        "playbook": f"harness/provision/playbooks/{action}.yml",
+        "status": outcome.status,
+        "rc": outcome.rc,
+        "duration_s": round(outcome.duration_s, 3),
+        "tasks": outcome.tasks,
+        "artifacts": f"provision/{host_slug}/artifacts/{action}/job_events/",
+    }
+    evidence = [EvidenceStore(run_dir, host_slug, secrets).document(f"provision-{action}", payload)]
+    record = outcome.record(evidence)
+    record["message"] = secrets.text(record["message"])
+    record["time"] = utc_now_iso()
+    journal = Journal(run_dir / "journal" / f"{host_slug}.jsonl")
+    with contextlib.closing(journal):
+        journal.append(record)
+    return outcome
+
+
+__all__ = ["PROVISIONED", "ProvisionSettings", "provision_host", "wanted"]
