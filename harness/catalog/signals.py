@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from harness import catalog
 from harness.facts.snapshot import Facts
-from harness.probes.arch import canonical, cpuinfo_isa
+from harness.probes.arch import ALIASES, canonical, cpuinfo_isa
 from harness.probes.cpuinfo import count_processors, cpuinfo_summary, parse_lscpu
+from harness.probes.db_version import clean_version_output
 from harness.probes.dmi import dmi_signals
 from harness.probes.os_release import parse_os_release, parse_release_line
 from harness.probes.processes import parse_processes
@@ -146,10 +147,16 @@ def signals_from(facts: Facts) -> dict[str, str]:
     """Every signal the facts give (see the module docstring for the names)."""
     signals: dict[str, str] = {}
     raw_arch = (facts.command("uname-m") or "").strip()
+    uname_a = (facts.command("uname-a") or "").split()
+    if not raw_arch and len(uname_a) >= 3 and uname_a[-1] == "GNU/Linux":
+        # uname -a: Linux HOST RELEASE VERSION... MACHINE [PROCESSOR PLATFORM] GNU/Linux
+        raw_arch = next((t for t in reversed(uname_a[:-1]) if canonical(t) in ALIASES.values()), "")
     arch = canonical(raw_arch.splitlines()[0]) if raw_arch else None
     if arch:
         signals["arch"], signals["arch.raw"] = arch, raw_arch.splitlines()[0]
     kernel = (facts.command("uname-r") or "").strip()
+    if not kernel and len(uname_a) >= 3 and uname_a[0] == "Linux":
+        kernel = uname_a[2]
     if kernel:
         signals["kernel"] = kernel.splitlines()[0]
     proc_version = (facts.file("/proc/version") or "").strip()
@@ -160,9 +167,9 @@ def signals_from(facts: Facts) -> dict[str, str]:
     sysfs = {p[len(DMI_DIR) :]: d.decode("utf-8", "replace") for p, d in facts.files.items() if p.startswith(DMI_DIR)}
     for key, value in dmi_signals(facts.command("dmidecode"), sysfs).items():
         signals[f"dmi.{key}"] = value
-    db_version = (facts.command("db-version") or "").strip()
+    db_version = clean_version_output(facts.command("db-version"))
     if db_version:
-        signals["db.version"] = " ".join(db_version.split())[:1000]
+        signals["db.version"] = db_version[:1000]
     return signals
 
 

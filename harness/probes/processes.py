@@ -16,10 +16,12 @@ def java_main(cmdline: str) -> str | None:
     'com.bes.enterprise.startup.ASMain'
     """
     parts = cmdline.split()
-    if not parts or not parts[0].rsplit("/", 1)[-1].startswith("java"):
+    # the java executable may follow ps -ef's user/pid columns
+    start = next((i for i, p in enumerate(parts) if p.rsplit("/", 1)[-1] in ("java", "java.exe", "javaw")), None)
+    if start is None:
         return None
     skip_next = False
-    for i, part in enumerate(parts[1:], start=1):
+    for i, part in enumerate(parts[start + 1 :], start=start + 1):
         if skip_next:
             skip_next = False
             continue

@@ -470,6 +470,41 @@ def test_database_version_strings(banner: str, expected: str, version: str) -> N
     assert db.details.get("protocol") and db.evidence
 
 
+@pytest.mark.parametrize(
+    ("saved", "expected"),
+    [
+        (
+            " version\n---------\n PostgreSQL 9.2.4 (openGauss 3.0.0 build 02c14696) compiled at 2022-04-01 on aarch64-unknown-linux-gnu\n(1 row)\n",
+            "opengauss",
+        ),
+        (
+            "+------+\n| VERSION() |\n+------+\n| 5.7.25-OceanBase-v4.2.1.8 |\n+------+\n1 row in set (0.01 sec)\n",
+            "oceanbase",
+        ),
+        ("Release Version: v7.5.0\nEdition: Community\nGit Commit Hash: 4b5b9f8\n", "tidb"),
+        (
+            "LINEID     BANNER\n---------- ----\n1          DM Database Server 64 V8\n2          DB Version: 0x7000c\n",
+            "dm8",
+        ),
+    ],
+)
+def test_database_answers_as_clients_print_them(saved: str, expected: str) -> None:
+    assert identify_host(facts_of(commands={"db-version": saved})).components["db"].catalog_id == expected
+
+
+def test_database_build_arch_from_psql_output_is_checked() -> None:
+    saved = " version\n---\n KingbaseES V008R006C008B0014 on x86_64-pc-linux-gnu, compiled by gcc\n(1 row)\n"
+    ident = identify_host(facts_of(commands={"db-version": saved, "uname-m": "aarch64"}))
+    assert ident.components["db"].catalog_id == "kingbasees-v8" and not ident.consistent
+
+
+def test_uname_a_alone_gives_arch_and_kernel() -> None:
+    uname = "Linux kylin 4.19.90-52.22.v2207.ky10.aarch64 #1 SMP Tue Mar 14 12:19:10 CST 2023 aarch64 aarch64 aarch64 GNU/Linux\n"
+    ident = identify_host(facts_of(commands={"uname-a": uname}))
+    assert ident.signals["arch"] == "aarch64" and ident.signals["kernel"].startswith("4.19.90-52.22")
+    assert ident.consistent
+
+
 def test_database_from_processes() -> None:
     ps = "/opt/dmdbms/bin/dmserver path=/opt/dmdbms/data/DAMENG/dm.ini -noconsole\n"
     db = identify_host(facts_of(commands={"processes": ps})).components["db"]
