@@ -6,12 +6,16 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from harness.reporting.inputs import add_arguments as add_report_inputs
+from harness.reporting.inputs import install_inputs as install_report_inputs
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("report", help="re-render reports of a run from its results")
     p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     p.add_argument("--lang", default=None, help="report languages (default: those of the run)")
     p.add_argument("--format", default="json,junit,html", help="json,junit,html,pdf")
+    add_report_inputs(p)
     p.set_defaults(func=run)
 
 
@@ -21,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from harness.rundir import load_run_meta
 
     meta = load_run_meta(args.run_dir)
+    install_report_inputs(args, args.run_dir)
     langs = parse_langs(args.lang or ",".join(meta.get("langs") or ["en"]))
     results, written = render_run(args.run_dir, langs, parse_formats(args.format))
     for path in written:

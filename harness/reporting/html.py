@@ -1,15 +1,22 @@
-"""report.<lang>.html through Jinja2, from results.json alone."""
+"""report.<lang>.html through Jinja2, from results.json alone (plus the run's lab config and hashes).
+
+``lang`` is one language (``zh``) or a bilingual edition (``en+zh``): every translated string is
+then shown in both languages side by side.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
-from harness.checks import LAYERS
-from harness.i18n import check_message, gettext, translate
+from harness.i18n import check_message, translate
+from harness.reporting.context import build_context
 
 
 def environment() -> jinja2.Environment:
@@ -20,7 +27,13 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["css_string"] = css_string
     return env
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a CSS string literal (for @page margin boxes)."""
+    return Markup('"' + "".join(c if c.isalnum() or c in " .,:;-_/()" else f"\\{ord(c):x} " for c in text) + '"')
 
 
 def _evidence_excerpt(run_dir: Path | None, ref: str, limit: int = 4000) -> dict[str, Any]:
@@ -42,32 +55,85 @@ def _evidence_excerpt(run_dir: Path | None, ref: str, limit: int = 4000) -> dict
     }
 
 
-def render_html(results: dict[str, Any], lang: str, run_dir: Path | None = None) -> str:
-    env = environment()
-    template = env.get_template("report.html.j2")
+def translator(lang: str) -> Callable[..., Any]:
+    """``_(msgid, **params)`` for the template; for ``a+b`` both languages, side by side."""
+    langs = lang.split("+")
 
-    def _(msgid: str, **params: Any) -> str:
-        return translate(lang, msgid, params) if params else gettext(lang, msgid)
+    def one(code: str, msgid: str, params: dict[str, Any]) -> str:
+        return translate(code, msgid, params) if msgid else msgid
 
-    hosts = []
-    for host in results["hosts"]:
-        by_layer: dict[str, list[dict[str, Any]]] = {}
-        problems = []
-        for check in host["checks"]:
-            view = dict(check)
-            view["text"] = check_message(lang, check)
-            by_layer.setdefault(check["layer"], []).append(view)
-            if check["outcome"] in ("fail", "error"):
-                view["excerpts"] = [
-                    _evidence_excerpt(run_dir, ref) for ref in check.get("evidence", [])[:4]
-                    if "facts" not in ref
-                ]
-                problems.append(view)
-        layers = [(layer, by_layer[layer]) for layer in LAYERS if layer in by_layer]
-        hosts.append({"host": host, "layers": layers, "problems": problems})
-    return template.render(results=results, hosts=hosts, lang=lang, _=_)
+    def _(msgid: str, **params: Any) -> Any:
+        if len(langs) == 1:
+            return one(langs[0], msgid, params)
+        texts = [one(code, msgid, params) for code in langs]
+        if len(set(texts)) == 1:
+            return texts[0]
+        return (
+            Markup('<span class="bi">')
+            + Markup('<span class="sep"> / </span>').join(
+                Markup('<span class="l{}" lang="{}">{}</span>').format(i, code, escape(text))
+                for i, (code, text) in enumerate(zip(langs, texts, strict=True))
+            )
+            + Markup("</span>")
+        )
+
+    return _
 
 
-def write_html(results: dict[str, Any], lang: str, path: Path, run_dir: Path | None = None) -> Path:
-    path.write_text(render_html(results, lang, run_dir), encoding="utf-8")
+def plain(lang: str, msgid: str) -> str:
+    """A translation as plain text (for CSS and titles); bilingual editions join with " / "."""
+    return " / ".join(dict.fromkeys(translate(code, msgid, {}) for code in lang.split("+")))
+
+
+def page_of_css(lang: str) -> Markup:
+    """The CSS ``content`` of "Page x of y" in ``lang``: the text around the page counters."""
+    parts = []
+    for code in lang.split("+"):
+        text = translate(code, "Page {page} of {pages}", {"page": "\0", "pages": "\1"})
+        before, _, rest = text.partition("\0")
+        middle, _, after = rest.partition("\1")
+        parts.append(f"{css_string(before)} counter(page) {css_string(middle)} counter(pages) {css_string(after)}")
+    return Markup(' " / " '.join(dict.fromkeys(parts)))
+
+
+def message(lang: str, check: dict[str, Any]) -> Any:
+    langs = lang.split("+")
+    texts = [check_message(code, check) for code in langs]
+    if len(set(texts)) == 1:
+        return texts[0]
+    return Markup(" / ").join(escape(t) for t in texts)
+
+
+def render_html(
+    results: dict[str, Any],
+    lang: str,
+    run_dir: Path | None = None,
+    seal: dict[str, Any] | None = None,
+    issued: date | None = None,
+    for_print: bool = False,
+) -> str:
+    template = environment().get_template("report.html.j2")
+    context = build_context(results, run_dir, seal, issued)
+    for view in context["hosts"]:
+        view["excerpts"] = {
+            c["id"]: [_evidence_excerpt(run_dir, ref) for ref in c.get("evidence", [])[:4] if "facts" not in ref]
+            for c in view["problems"]
+        }
+    return template.render(
+        **context,
+        lang=lang,
+        html_lang=lang.split("+")[0],
+        bilingual="+" in lang,
+        for_print=for_print,
+        _=translator(lang),
+        plain=lambda msgid: plain(lang, msgid),
+        page_of_css=page_of_css(lang),
+        message=lambda check: message(lang, check),
+    )
+
+
+def write_html(
+    results: dict[str, Any], lang: str, path: Path, run_dir: Path | None = None, seal: dict[str, Any] | None = None
+) -> Path:
+    path.write_text(render_html(results, lang, run_dir, seal), encoding="utf-8")
     return path

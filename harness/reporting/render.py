@@ -61,10 +61,26 @@ def render_run(
 
 
 def _render(run_dir: Path, langs: Sequence[str], formats: Sequence[str]) -> tuple[dict[str, Any], list[Path]]:
-    from harness.reporting.junit import write_junit
-
     results = write_results(run_dir)
     written = [run_dir / "results.json"]
+    written += render_reports(results, run_dir, langs, formats)
+    return results, written
+
+
+def render_reports(
+    results: dict[str, Any],
+    run_dir: Path,
+    langs: Sequence[str],
+    formats: Sequence[str],
+    seal: dict[str, Any] | None = None,
+) -> list[Path]:
+    """Render the reports of ``results`` into ``run_dir`` (``seal``: a bundle's digest and key fingerprint).
+
+    Every language of a format is rendered in this one process: WeasyPrint loads its fonts once.
+    """
+    from harness.reporting.junit import write_junit
+
+    written: list[Path] = []
     if "junit" in formats:
         written.append(write_junit(results, run_dir / "junit.xml"))
     for fmt in ("html", "pdf"):
@@ -72,8 +88,8 @@ def _render(run_dir: Path, langs: Sequence[str], formats: Sequence[str]) -> tupl
             continue
         write = _renderer(fmt)
         for lang in langs:
-            written.append(write(results, lang, run_dir / f"report.{lang}.{fmt}", run_dir))
+            written.append(write(results, lang, run_dir / f"report.{lang}.{fmt}", run_dir, seal=seal))
         # the first language is also the plain report.<fmt>
         shutil.copyfile(run_dir / f"report.{langs[0]}.{fmt}", run_dir / f"report.{fmt}")
         written.append(run_dir / f"report.{fmt}")
-    return results, written
+    return written

@@ -1,0 +1,78 @@
+"""``xcert keygen``, ``xcert bundle`` and ``xcert verify``: signed evidence bundles, verified offline."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from harness.errors import EXIT_NOT_CERTIFIED, UsageError
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("keygen", help="make an Ed25519 signing key (KEYFILE and KEYFILE.pub)")
+    p.add_argument("--out", type=Path, required=True, metavar="KEYFILE")
+    p.set_defaults(func=run_keygen)
+
+    p = sub.add_parser("bundle", help="write one signed archive of a run directory")
+    p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
+    p.add_argument("--key", type=Path, required=True, metavar="KEYFILE")
+    p.add_argument("--redact", action="store_true", help="replace host names, addresses, serials and users")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.set_defaults(func=run_bundle)
+
+    p = sub.add_parser("verify", help="check a bundle against a public key (exit 0 only if every byte is as signed)")
+    p.add_argument("bundle", type=Path, metavar="FILE")
+    p.add_argument("--pubkey", type=Path, required=True, metavar="PUB")
+    p.set_defaults(func=run_verify)
+
+
+def run_keygen(args: argparse.Namespace) -> int:
+    from harness.signing.keys import fingerprint, generate, load_public
+
+    private, public = generate(args.out)
+    print(f"private key: {private}")
+    print(f"public key:  {public}")
+    print(f"fingerprint: {fingerprint(load_public(public))}")
+    return 0
+
+
+def run_bundle(args: argparse.Namespace) -> int:
+    from harness.rundir import load_run_meta
+    from harness.signing.bundle import make_bundle
+    from harness.signing.keys import load_private
+
+    load_run_meta(args.run_dir)  # a clear error when it is not a run directory
+    key = load_private(args.key)
+    manifest = make_bundle(args.run_dir, key, args.out, redact=args.redact)
+    print(f"files: {len(manifest['files'])}{' (redacted)' if args.redact else ''}")
+    print(f"evidence digest: {manifest['evidence_digest']}")
+    print(f"key fingerprint: {manifest['key_fingerprint']}")
+    print(args.out)
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from harness.signing.bundle import verify_bundle
+    from harness.signing.keys import load_public
+
+    public = load_public(args.pubkey)
+    try:
+        data = args.bundle.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{args.bundle}: cannot read the bundle ({exc.strerror})") from None
+    result = verify_bundle(data, public)
+    if not result.ok:
+        for problem in result.problems:
+            print(f"{args.bundle}: {problem}", file=sys.stderr)
+        print(f"NOT VERIFIED: {len(result.problems)} difference(s)", file=sys.stderr)
+        return EXIT_NOT_CERTIFIED
+    m = result.manifest
+    print(f"verified: {result.files} files, every byte as signed")
+    print(f"run: {m.get('run_id')}  verdict: {m.get('verdict')}  redacted: {m.get('redacted')}")
+    tool = m.get("tool", {})
+    print(f"tool: {tool.get('name')} {tool.get('version')}  suite digest: {tool.get('suite_digest')}")
+    print(f"evidence digest: {m.get('evidence_digest')}")
+    print(f"key fingerprint: {m.get('key_fingerprint')}")
+    return 0

@@ -1,0 +1,99 @@
+"""The testing lab's own facts for the report (ISO/IEC 17025 §7.8): a small TOML file.
+
+::
+
+    [lab]
+    name = "Xinchuang Compatibility Lab"        # required
+    address = "1 Example Road, Beijing, China"  # required
+    location = "Rack B2, Beijing data centre"   # where the tests ran; required
+    accreditation = "CNAS L0000"                # optional
+
+    [report]
+    applicant = "Example Systems Ltd."          # required: who asked for the tests
+    authorised_by = "Wang Fang, Technical Manager"  # required: who authorises the report
+    validity_months = 12                        # optional: shown only when set
+
+``--lab-config FILE`` (certify, report) checks it and keeps a copy in the run directory as
+``lab.toml``, which every later rendering (and a bundle) uses. Without it, the report says the lab
+is not configured: nothing is invented.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from harness.errors import InputError, Location
+
+RUN_FILE = "lab.toml"
+_SCHEMA: dict[str, dict[str, tuple[type, bool]]] = {
+    "lab": {"name": (str, True), "address": (str, True), "location": (str, True), "accreditation": (str, False)},
+    "report": {"applicant": (str, True), "authorised_by": (str, True), "validity_months": (int, False)},
+}
+
+
+def _line_of(text: str, key: str) -> int | None:
+    match = re.search(rf"^\s*\[?\s*{re.escape(key)}\s*[\]=]", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def parse_lab_config(text: str, path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        raise InputError(
+            Location(str(path), int(found.group(1)) if found else None), f"not valid TOML ({exc})"
+        ) from None
+    config: dict[str, Any] = {}
+    for section, value in data.items():
+        if section not in _SCHEMA:
+            raise InputError(Location(str(path), _line_of(text, section), section), "unknown section")
+        if not isinstance(value, dict):
+            raise InputError(Location(str(path), _line_of(text, section), section), "must be a [section]")
+        fields = _SCHEMA[section]
+        for key, item in value.items():
+            where = Location(str(path), _line_of(text, key), f"{section}.{key}")
+            if key not in fields:
+                raise InputError(where, "unknown key")
+            kind = fields[key][0]
+            if kind is int and (not isinstance(item, int) or isinstance(item, bool) or item < 1):
+                raise InputError(where, "must be a whole number of months, at least 1")
+            if kind is str and (not isinstance(item, str) or not item.strip()):
+                raise InputError(where, "must be a non-empty text")
+        for key, (_, required) in fields.items():
+            if required and key not in value:
+                raise InputError(Location(str(path), _line_of(text, section), f"{section}.{key}"), "missing")
+        config[section] = dict(value)
+    for section in _SCHEMA:
+        if section not in config:
+            raise InputError(Location(str(path), None, section), "missing section")
+    return config
+
+
+def load_lab_config(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(Location(str(path)), f"cannot read the lab config ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(Location(str(path)), "not UTF-8 text") from None
+    return parse_lab_config(text, path)
+
+
+def install(path: Path, run_dir: Path) -> Path:
+    """Check a lab config, then keep a copy in the run directory."""
+    load_lab_config(path)
+    target = run_dir / RUN_FILE
+    if path.resolve() != target.resolve():
+        shutil.copyfile(path, target)
+    return target
+
+
+def run_lab_config(run_dir: Path | None) -> dict[str, Any] | None:
+    if run_dir is None or not (run_dir / RUN_FILE).is_file():
+        return None
+    return load_lab_config(run_dir / RUN_FILE)
