@@ -14,6 +14,7 @@ from harness.checks import LAYERS
 from harness.journal import read_journal
 from harness.outcomes import Outcome, Severity, Verdict, host_verdict, run_verdict
 from harness.rundir import load_run_meta, write_json_atomic
+from harness.waivers import Waiver, apply_waivers, load_run_waivers
 
 SCHEMA_ID = "xcert-results/1"
 
@@ -40,7 +41,9 @@ def _layer_order(check: dict[str, Any]) -> tuple[int, str]:
     return (LAYERS.index(layer) if layer in LAYERS else len(LAYERS), check.get("id", ""))
 
 
-def build_host(host_meta: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, Any]:
+def build_host(
+    host_meta: dict[str, Any], records: list[dict[str, Any]], waivers: list[Waiver] | None = None
+) -> dict[str, Any]:
     plan: list[dict[str, Any]] = []
     checks: dict[str, dict[str, Any]] = {}
     unreachable: dict[str, Any] | None = None
@@ -84,6 +87,8 @@ def build_host(host_meta: dict[str, Any], records: list[dict[str, Any]]) -> dict
             }
         )
     decided.sort(key=_layer_order)
+    if waivers:
+        apply_waivers(host_meta["name"], decided, waivers)
     undecided = [c["id"] for c in plan if c["id"] not in checks]
     reachable = unreachable is None and (facts is not None or not plan)
     mandatory: list[Outcome | None] = [Outcome(c["outcome"]) for c in decided if c["severity"] == Severity.MANDATORY]
@@ -121,6 +126,7 @@ def build_host(host_meta: dict[str, Any], records: list[dict[str, Any]]) -> dict
 
 def build_results(run_dir: Path) -> dict[str, Any]:
     meta = load_run_meta(run_dir)
+    waivers = load_run_waivers(run_dir)
     hosts = []
     last_time = meta.get("finished")
     for host_meta in meta["hosts"]:
@@ -129,7 +135,7 @@ def build_results(run_dir: Path) -> dict[str, Any]:
             stamp = rec.get("time") or rec.get("started")
             if stamp and (last_time is None or stamp > last_time):
                 last_time = stamp
-        hosts.append(build_host(host_meta, records))
+        hosts.append(build_host(host_meta, records, waivers))
     verdict = run_verdict(Verdict(h["verdict"]) for h in hosts)
     counts = {str(o): 0 for o in Outcome}
     for h in hosts:
