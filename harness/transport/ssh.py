@@ -150,6 +150,10 @@ class SshTransport(Transport):
         except paramiko.AuthenticationException as exc:
             raise HostUnreachable(AUTH, f"{user}@{address}:{port}: {exc}") from exc
         except paramiko.SSHException as exc:
+            transport = client.get_transport()
+            cause = getattr(transport, "saved_exception", None) if transport is not None else None
+            if "banner" in f"{exc} {cause}".lower():
+                raise HostUnreachable(TIMEOUT, f"{address}:{port}: no SSH banner in {self.timeout_s:g} s") from exc
             if "not found in known_hosts" in str(exc):
                 raise HostUnreachable(
                     HOST_KEY,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -66,8 +67,6 @@ def test_a_host_killed_mid_run_is_unreachable_and_the_others_complete(lab: Lab, 
     out = tmp_path / "run"
     cmd = [sys.executable, "-m", "harness", "certify", "-i", str(lab.inventory), "--out", str(out)]
     cmd += ["--format", "json", "--no-provision"]
-    import os
-
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env={**os.environ, **lab.env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

@@ -1,0 +1,108 @@
+"""The paramiko transport against a real sshd on a lab host, and the lab's own life cycle."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shlex
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.inventory import HostSpec, load_inventory
+from harness.transport.base import HostUnreachable
+from harness.transport.ssh import SshTransport
+from tests.conftest import xcert
+from tests.integration.lab_fixture import Lab, lab_session, require_lab_tools
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    yield from lab_session(tmp_path_factory, "--hosts", "1")
+
+
+@pytest.fixture
+def spec(lab: Lab) -> HostSpec:
+    assert lab.inventory is not None
+    (host,) = load_inventory([lab.inventory])
+    return host
+
+
+def test_one_connection_with_nodelay_and_real_results(spec: HostSpec) -> None:
+    with SshTransport(spec) as t:
+        assert isinstance(t, SshTransport)
+        sock = t.transport.sock
+        assert isinstance(sock, socket.socket)
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+        r = t.run("hostname; id -un; echo oops >&2; exit 7")
+        assert (r.rc, r.stdout, r.stderr) == (7, b"lab1\nroot\n", b"oops\n")  # become: sudo on the lab host
+        assert t.run("cat", stdin=b"\x00binary\xff").stdout == b"\x00binary\xff"
+
+
+def test_a_timeout_kills_the_remote_command_and_its_children(spec: HostSpec) -> None:
+    with SshTransport(spec) as t:
+        r = t.run("sleep 307 & sleep 307; echo never", timeout_s=1.0)
+        assert r.timed_out and r.stdout == b""
+        assert t.run("pgrep -f 'sleep 30[7]' || echo none").stdout == b"none\n"
+
+
+def test_hostile_values_reach_the_host_as_data(spec: HostSpec) -> None:
+    value = "a'b\"c $(touch /tmp/xcert-pwned) `id` ; | & \\ *"
+    with SshTransport(spec) as t:
+        r = t.run(f"printf %s {shlex.quote(value)}")
+        assert r.stdout.decode() == value
+    assert not Path("/tmp/xcert-pwned").exists()
+
+
+def test_a_wrong_key_is_an_authentication_failure(spec: HostSpec, tmp_path: Path) -> None:
+    key = tmp_path / "k"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    with pytest.raises(HostUnreachable) as err:
+        SshTransport(dataclasses.replace(spec, key_file=str(key)))
+    assert err.value.reason == "authentication"
+
+
+def test_a_host_lost_during_a_command(lab: Lab, spec: HostSpec) -> None:
+    import os
+
+    from harness.lab import lab as labmod
+
+    os.environ["XCERT_LAB_DIR"] = str(lab.dir)
+    try:
+        t = SshTransport(spec)
+        assert t.run("true").rc == 0
+        assert labmod.kill_host("lab1")
+        with pytest.raises(HostUnreachable) as err:
+            t.run("sleep 5", timeout_s=10)
+        assert err.value.reason == "lost"
+        t.close()
+        with pytest.raises(HostUnreachable) as err:
+            SshTransport(spec)
+        assert err.value.reason == "refused"
+    finally:
+        labmod.restart_host("lab1")
+        os.environ.pop("XCERT_LAB_DIR", None)
+    with SshTransport(spec) as t:
+        assert t.run("true").rc == 0
+
+
+def test_lab_down_removes_everything_it_made(tmp_path: Path) -> None:
+    require_lab_tools()
+    lab = Lab(tmp_path / "lab")
+    try:
+        lab.up("--hosts", "2")
+        status = xcert("lab", "status", env=lab.env)
+        assert status.returncode == 0 and "lab2" in status.stdout
+        state = lab.state()
+    finally:
+        lab.down()
+    namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=True).stdout
+    assert not any(h["netns"] in namespaces for h in state["hosts"])
+    assert subprocess.run(["ip", "link", "show", state["bridge"]], capture_output=True, check=False).returncode != 0
+    assert not lab.dir.exists()
+    assert xcert("lab", "status", env=lab.env).returncode == 1
