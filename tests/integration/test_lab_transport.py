@@ -68,7 +68,6 @@ def test_a_wrong_key_is_an_authentication_failure(spec: HostSpec, tmp_path: Path
 
 
 def test_a_host_lost_during_a_command(lab: Lab, spec: HostSpec) -> None:
-    import os
 
     from harness.lab import lab as labmod
 
