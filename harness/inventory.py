@@ -259,6 +259,9 @@ def _host_spec(name: str, raw: Mapping[str, Any], source: str) -> HostSpec:
         connect_timeout = float(timeout) if timeout not in (None, "") else None
     except (TypeError, ValueError):
         raise InputError(Location(source, key=f"{name}.ansible_ssh_timeout"), "timeout must be a number") from None
+    from harness.db.targets import parse_targets
+
+    db_targets = parse_targets(hostvars.get("xc_db_targets"), name, address, source)
     known_hosts = hostvars.get("xc_known_hosts") or opts.get("userknownhostsfile")
     if known_hosts:
         kh = Path(str(known_hosts)).expanduser()
@@ -282,6 +285,7 @@ def _host_spec(name: str, raw: Mapping[str, Any], source: str) -> HostSpec:
         jump=str(hostvars.get("xc_jump_host") or opts.get("proxyjump") or "") or None,
         ssh_config=str(opts["configfile"]) if opts.get("configfile") else None,
         connect_timeout=connect_timeout,
+        db_targets=db_targets,
     )
 
 

@@ -26,6 +26,8 @@ def main(argv: list[str]) -> int:
         "-p",
         "harness.pytest_plugin",
         "-p",
+        "harness.db.pytest_db",
+        "-p",
         "no:testinfra",
         "-p",
         "no:cacheprovider",

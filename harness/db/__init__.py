@@ -1,0 +1,1 @@
+"""The database layer: targets declared in the inventory, drivers, identification, SQL probes."""

@@ -1,0 +1,471 @@
+"""SQL compatibility probes: each runs in a scratch schema and says whether the feature holds.
+
+A probe returns what it observed (for the check's message and measurements) or raises
+:class:`Unsupported` naming what did not hold. A driver error on a live connection means the
+server refused the SQL (the feature is missing, ``fail``); a lost connection is re-raised by the
+caller as an error.
+"""
+
+from __future__ import annotations
+
+import decimal
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from harness.db.scratch import Scratch
+
+Probe = Callable[[Scratch], dict[str, Any]]
+
+
+class Unsupported(AssertionError):
+    """The server answered, but not as the feature requires."""
+
+
+def _expect(cond: bool, what: str) -> None:
+    if not cond:
+        raise Unsupported(what)
+
+
+def _text_type(family: str) -> str:
+    return {"postgresql": "TEXT", "mysql": "LONGTEXT", "dameng": "CLOB"}[family]
+
+
+def _blob_type(family: str) -> str:
+    return {"postgresql": "BYTEA", "mysql": "LONGBLOB", "dameng": "BLOB"}[family]
+
+
+def _raises(s: Scratch, sql: str, params: Any = None) -> str | None:
+    """Run ``sql`` expecting the server to refuse it; the error's class name, or None if accepted."""
+    try:
+        s.conn.execute(sql, params)
+    except s.conn.driver.Error as exc:
+        s.conn.rollback()
+        return type(exc).__name__
+    s.conn.rollback()
+    return None
+
+
+def numeric_bounds(s: Scratch) -> dict[str, Any]:
+    c, p = s.conn, s.conn.ph
+    c.execute("CREATE TABLE xc_num (id INT PRIMARY KEY, d DECIMAL(38,10), b BIGINT)")
+    big = decimal.Decimal("9999999999999999999999999999.9999999999")
+    small = decimal.Decimal("-9999999999999999999999999999.9999999999")  # not -big: that rounds to 28 digits
+    tiny = decimal.Decimal("0.0000000001")
+    rows = [(1, big, 9223372036854775807), (2, small, -9223372036854775808), (3, tiny, 0)]
+    c.executemany(f"INSERT INTO xc_num (id, d, b) VALUES ({p(3)})", rows)
+    c.commit()
+    back = c.query("SELECT id, d, b FROM xc_num ORDER BY id")
+    _expect(
+        [(int(r[0]), decimal.Decimal(str(r[1])), int(r[2])) for r in back] == rows,
+        f"DECIMAL(38,10)/BIGINT values changed on the way: {back}",
+    )
+    summed = c.scalar("SELECT SUM(d) FROM xc_num WHERE id IN (2, 3)")
+    want = decimal.Decimal("-9999999999999999999999999999.9999999998")
+    _expect(decimal.Decimal(str(summed)) == want, f"SUM of DECIMAL(38,10) gave {summed}, expected {want}")
+    overflow = _raises(s, f"INSERT INTO xc_num (id, d, b) VALUES (4, 0, {9223372036854775807} + 1)")
+    _expect(overflow is not None, "BIGINT overflow was accepted silently")
+    too_wide = _raises(
+        s, f"INSERT INTO xc_num (id, d, b) VALUES ({p(3)})", (5, decimal.Decimal("99999999999999999999999999999"), 0)
+    )
+    _expect(too_wide is not None, "a value wider than DECIMAL(38,10) was accepted silently")
+    return {"bigint_overflow_error": overflow, "decimal_overflow_error": too_wide}
+
+
+CHINESE_20 = "中华人民共和国信创数据库兼容性测试通过"  # 19 characters
+CHINESE_20 += "！"
+
+
+def chinese_text(s: Scratch) -> dict[str, Any]:
+    c, p = s.conn, s.conn.ph
+    length_fn = "CHAR_LENGTH" if s.family == "mysql" else "LENGTH"
+    c.execute(f"CREATE TABLE xc_zh (id INT PRIMARY KEY, v VARCHAR(20), f CHAR(20), t {_text_type(s.family)})")
+    c.execute(f"INSERT INTO xc_zh (id, v, f, t) VALUES ({p(4)})", (1, CHINESE_20, CHINESE_20, CHINESE_20 * 100))
+    c.commit()
+    row = c.query(f"SELECT v, f, t, {length_fn}(v) FROM xc_zh WHERE id = 1")[0]
+    _expect(row[0] == CHINESE_20, f"VARCHAR(20) returned {row[0]!r}")
+    _expect(str(row[1]).rstrip() == CHINESE_20, f"CHAR(20) returned {row[1]!r}")
+    _expect(row[2] == CHINESE_20 * 100, "the long text column changed")
+    _expect(int(row[3]) == 20, f"{length_fn} counts {row[3]} for 20 characters (byte semantics?)")
+    like = c.scalar("SELECT COUNT(*) FROM xc_zh WHERE v LIKE " + p(), ("%信创%",))
+    _expect(int(like) == 1, "LIKE '%信创%' found nothing")
+    return {"varchar20_holds_20_chinese": True}
+
+
+def datetime_tz(s: Scratch) -> dict[str, Any]:
+    c, _p = s.conn, s.conn.ph
+    if s.family == "postgresql":
+        c.execute("CREATE TABLE xc_dt (id INT PRIMARY KEY, d DATE, t TIME, ts TIMESTAMP, tz TIMESTAMPTZ)")
+        c.execute("SET TIME ZONE 'Asia/Shanghai'")
+        c.execute(
+            "INSERT INTO xc_dt VALUES (1, DATE '2024-02-29', TIME '23:59:59', "
+            "TIMESTAMP '2024-02-29 23:30:00', TIMESTAMPTZ '2024-02-29 23:30:00')"
+        )
+        c.commit()
+        c.execute("SET TIME ZONE 'UTC'")
+        row = c.query("SELECT CAST(d AS TEXT), CAST(t AS TEXT), CAST(ts AS TEXT), CAST(tz AS TEXT) FROM xc_dt")[0]
+        utc = "2024-02-29 15:30:00+00"
+        nxt = c.scalar("SELECT CAST(d + 1 AS TEXT) FROM xc_dt")
+    elif s.family == "mysql":
+        c.execute("CREATE TABLE xc_dt (id INT PRIMARY KEY, d DATE, t TIME, ts DATETIME, tz TIMESTAMP NULL)")
+        c.execute("SET time_zone = '+08:00'")
+        c.execute(
+            "INSERT INTO xc_dt VALUES (1, '2024-02-29', '23:59:59', '2024-02-29 23:30:00', '2024-02-29 23:30:00')"
+        )
+        c.commit()
+        c.execute("SET time_zone = '+00:00'")
+        row = c.query("SELECT CAST(d AS CHAR), CAST(t AS CHAR), CAST(ts AS CHAR), CAST(tz AS CHAR) FROM xc_dt")[0]
+        utc = "2024-02-29 15:30:00"
+        nxt = c.scalar("SELECT CAST(DATE_ADD(d, INTERVAL 1 DAY) AS CHAR) FROM xc_dt")
+    else:
+        c.execute("CREATE TABLE xc_dt (id INT PRIMARY KEY, d DATE, t TIME, ts TIMESTAMP, tz TIMESTAMP WITH TIME ZONE)")
+        c.execute(
+            "INSERT INTO xc_dt VALUES (1, DATE '2024-02-29', TIME '23:59:59', "
+            "TIMESTAMP '2024-02-29 23:30:00', TIMESTAMP '2024-02-29 23:30:00 +08:00')"
+        )
+        c.commit()
+        row = c.query(
+            "SELECT TO_CHAR(d, 'YYYY-MM-DD'), TO_CHAR(t, 'HH24:MI:SS'), TO_CHAR(ts, 'YYYY-MM-DD HH24:MI:SS'), "
+            "TO_CHAR(SYS_EXTRACT_UTC(tz), 'YYYY-MM-DD HH24:MI:SS') FROM xc_dt"
+        )[0]
+        utc = "2024-02-29 15:30:00"
+        nxt = c.scalar("SELECT TO_CHAR(d + 1, 'YYYY-MM-DD') FROM xc_dt")
+    c.rollback()
+    _expect(str(row[0]) == "2024-02-29", f"leap day came back as {row[0]}")
+    _expect(str(row[1]).startswith("23:59:59"), f"TIME came back as {row[1]}")
+    _expect(str(row[2]).startswith("2024-02-29 23:30:00"), f"TIMESTAMP came back as {row[2]}")
+    _expect(str(row[3]).startswith(utc), f"23:30 at UTC+8 read at UTC is {row[3]}, expected {utc}")
+    _expect(str(nxt) == "2024-03-01", f"2024-02-29 + 1 day is {nxt}")
+    return {"utc_view": str(row[3])}
+
+
+def lob_roundtrip(s: Scratch) -> dict[str, Any]:
+    c, p = s.conn, s.conn.ph
+    c.execute(f"CREATE TABLE xc_lob (id INT PRIMARY KEY, b {_blob_type(s.family)}, t {_text_type(s.family)})")
+    blob = bytes(range(256)) * 16 + os.urandom(1 << 20)
+    clob = "信创Ωж😀abc\n" * 25000
+    c.execute(f"INSERT INTO xc_lob (id, b, t) VALUES ({p(3)})", (1, blob, clob))
+    c.commit()
+    row = c.query("SELECT b, t FROM xc_lob WHERE id = 1")[0]
+    c.rollback()
+    got_b = bytes(row[0]) if not hasattr(row[0], "read") else bytes(row[0].read())
+    got_t = row[1] if not hasattr(row[1], "read") else row[1].read()
+    _expect(hashlib.sha256(got_b).digest() == hashlib.sha256(blob).digest(), f"BLOB changed ({len(got_b)} bytes back)")
+    _expect(got_t == clob, f"CLOB changed ({len(got_t)} characters back of {len(clob)})")
+    return {"blob_bytes": len(blob), "clob_chars": len(clob)}
+
+
+def null_ordering(s: Scratch) -> dict[str, Any]:
+    c, p = s.conn, s.conn.ph
+    c.execute("CREATE TABLE xc_null (id INT PRIMARY KEY, v INT)")
+    c.executemany(f"INSERT INTO xc_null (id, v) VALUES ({p(2)})", [(1, 3), (2, None), (3, 1)])
+    c.commit()
+    default = [r[0] for r in c.query("SELECT v FROM xc_null ORDER BY v")]
+    default_order = "nulls_last" if default[-1] is None else "nulls_first"
+    if s.family == "mysql":
+        last = [r[0] for r in c.query("SELECT v FROM xc_null ORDER BY v IS NULL, v")]
+        first = [r[0] for r in c.query("SELECT v FROM xc_null ORDER BY v IS NOT NULL, v")]
+        syntax = _raises(s, "SELECT v FROM xc_null ORDER BY v NULLS LAST") is None
+    else:
+        last = [r[0] for r in c.query("SELECT v FROM xc_null ORDER BY v NULLS LAST")]
+        first = [r[0] for r in c.query("SELECT v FROM xc_null ORDER BY v NULLS FIRST")]
+        syntax = True
+    c.rollback()
+    _expect(last == [1, 3, None], f"NULLs-last order gave {last}")
+    _expect(first == [None, 1, 3], f"NULLs-first order gave {first}")
+    return {"default": default_order, "nulls_first_last_syntax": syntax}
+
+
+def transactions(s: Scratch) -> dict[str, Any]:
+    c, p = s.conn, s.conn.ph
+    c.execute("CREATE TABLE xc_tx (id INT PRIMARY KEY, v VARCHAR(10))")
+    c.commit()
+    other = s.open("observer")
+    c.execute(f"INSERT INTO xc_tx VALUES ({p(2)})", (1, "commit"))
+    c.commit()
+    seen = other.query("SELECT v FROM xc_tx WHERE id = 1")
+    other.rollback()
+    _expect(seen == [("commit",)], "a committed row is not visible to another session")
+    c.execute(f"INSERT INTO xc_tx VALUES ({p(2)})", (2, "rollback"))
+    c.rollback()
+    _expect(c.query("SELECT COUNT(*) FROM xc_tx WHERE id = 2")[0][0] == 0, "a rolled-back row is still there")
+    c.execute(f"INSERT INTO xc_tx VALUES ({p(2)})", (3, "kept"))
+    c.execute("SAVEPOINT xc_sp")
+    c.execute(f"INSERT INTO xc_tx VALUES ({p(2)})", (4, "undone"))
+    c.execute("ROLLBACK TO SAVEPOINT xc_sp")
+    c.commit()
+    ids = [int(r[0]) for r in c.query("SELECT id FROM xc_tx ORDER BY id")]
+    c.rollback()
+    _expect(ids == [1, 3], f"after ROLLBACK TO SAVEPOINT the rows are {ids}, expected [1, 3]")
+    return {"savepoint": True}
+
+
+def _read_committed(conn: Any) -> None:
+    if conn.family == "postgresql":
+        conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        conn.execute("SET lock_timeout = '15s'")
+    elif conn.family == "mysql":
+        conn.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        conn.execute("SET SESSION innodb_lock_wait_timeout = 15")
+    else:
+        conn.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+    conn.commit()
+
+
+def isolation(s: Scratch) -> dict[str, Any]:
+    a, p = s.conn, s.conn.ph
+    a.execute("CREATE TABLE xc_iso (id INT PRIMARY KEY, v INT)")
+    a.execute(f"INSERT INTO xc_iso VALUES ({p(2)})", (1, 1))
+    a.commit()
+    b = s.open("reader")
+    _read_committed(a)
+    _read_committed(b)
+    a.execute("UPDATE xc_iso SET v = 100 WHERE id = 1")
+    dirty = b.scalar("SELECT v FROM xc_iso WHERE id = 1")
+    b.rollback()
+    a.rollback()
+    _expect(int(dirty) == 1, f"dirty read: an uncommitted 100 was visible ({dirty})")
+    # concurrent update: B's update of the row A holds must wait for A, then apply on A's result
+    a.execute("UPDATE xc_iso SET v = v + 1 WHERE id = 1")
+    done = threading.Event()
+    failure: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            b.execute("UPDATE xc_iso SET v = v + 1 WHERE id = 1")
+            b.commit()
+        except BaseException as exc:
+            failure.append(exc)
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=second, daemon=True)
+    worker.start()
+    blocked = not done.wait(0.5)
+    a.commit()
+    worker.join(30)
+    if failure:
+        b.rollback()
+        raise failure[0]
+    final = a.scalar("SELECT v FROM xc_iso WHERE id = 1")
+    a.rollback()
+    _expect(blocked, "a second writer of the same row did not wait for the first (no row lock)")
+    _expect(int(final) == 3, f"two increments of 1 left {final}, expected 3 (lost update)")
+    return {"dirty_read": False, "writer_waited": blocked}
+
+
+def constraints(s: Scratch) -> dict[str, Any]:
+    c, p = s.conn, s.conn.ph
+    c.execute("CREATE TABLE xc_parent (id INT PRIMARY KEY, code VARCHAR(10) UNIQUE)")
+    c.execute("CREATE TABLE xc_child (id INT PRIMARY KEY, pid INT NOT NULL REFERENCES xc_parent (id))")
+    c.execute(f"INSERT INTO xc_parent VALUES ({p(2)})", (1, "a"))
+    c.commit()
+    integrity = c.driver.IntegrityError
+    seen: dict[str, Any] = {}
+    for what, sql, params in (
+        ("primary key", f"INSERT INTO xc_parent VALUES ({p(2)})", (1, "b")),
+        ("unique", f"INSERT INTO xc_parent VALUES ({p(2)})", (2, "a")),
+        ("foreign key", f"INSERT INTO xc_child VALUES ({p(2)})", (1, 42)),
+    ):
+        try:
+            c.execute(sql, params)
+            c.commit()
+        except integrity as exc:
+            c.rollback()
+            seen[what] = type(exc).__name__
+            continue
+        raise Unsupported(f"a {what} violation was accepted")
+    return seen
+
+
+def sequences(s: Scratch) -> dict[str, Any]:
+    c, p = s.conn, s.conn.ph
+    if s.family == "mysql":
+        c.execute("CREATE TABLE xc_seq (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(10))")
+        for v in "abc":
+            c.execute(f"INSERT INTO xc_seq (v) VALUES ({p()})", (v,))
+        last = c.scalar("SELECT LAST_INSERT_ID()")
+    elif s.family == "postgresql":
+        c.execute("CREATE SEQUENCE xc_s START WITH 10 INCREMENT BY 5")
+        c.execute("CREATE TABLE xc_seq (id BIGSERIAL PRIMARY KEY, v VARCHAR(10))")
+        for v in "abc":
+            c.execute(f"INSERT INTO xc_seq (v) VALUES ({p()})", (v,))
+        last = c.scalar("SELECT currval(pg_get_serial_sequence('xc_seq', 'id'))")
+        seq = [c.scalar("SELECT nextval('xc_s')") for _ in range(2)]
+        _expect([int(x) for x in seq] == [10, 15], f"a sequence from 10 by 5 gave {seq}")
+    else:
+        c.execute("CREATE SEQUENCE xc_s START WITH 10 INCREMENT BY 5")
+        c.execute("CREATE TABLE xc_seq (id BIGINT IDENTITY(1, 1) PRIMARY KEY, v VARCHAR(10))")
+        for v in "abc":
+            c.execute(f"INSERT INTO xc_seq (v) VALUES ({p()})", (v,))
+        last = c.scalar("SELECT MAX(id) FROM xc_seq")
+        seq = [c.scalar("SELECT xc_s.NEXTVAL FROM DUAL") for _ in range(2)]
+        _expect([int(x) for x in seq] == [10, 15], f"a sequence from 10 by 5 gave {seq}")
+    ids = [int(r[0]) for r in c.query("SELECT id FROM xc_seq ORDER BY id")]
+    c.commit()
+    _expect(len(set(ids)) == 3 and ids == sorted(ids), f"generated keys {ids} are not distinct and increasing")
+    _expect(int(last) == ids[-1], f"the last generated key reads {last}, the table holds {ids[-1]}")
+    return {"keys": ids}
+
+
+def _orders(s: Scratch) -> None:
+    c, p = s.conn, s.conn.ph
+    c.execute("CREATE TABLE xc_ord (id INT PRIMARY KEY, grp VARCHAR(10), amount INT)")
+    c.executemany(
+        f"INSERT INTO xc_ord VALUES ({p(3)})",
+        [(1, "北京", 10), (2, "北京", 30), (3, "上海", 20), (4, "上海", 20), (5, "深圳", 5)],
+    )
+    c.commit()
+
+
+def views(s: Scratch) -> dict[str, Any]:
+    _orders(s)
+    c = s.conn
+    c.execute("CREATE VIEW xc_totals AS SELECT grp, SUM(amount) AS total, COUNT(*) AS n FROM xc_ord GROUP BY grp")
+    c.commit()
+    rows = {str(r[0]): (int(r[1]), int(r[2])) for r in c.query("SELECT grp, total, n FROM xc_totals")}
+    c.rollback()
+    _expect(rows == {"北京": (40, 2), "上海": (40, 2), "深圳": (5, 1)}, f"the view returned {rows}")
+    return {"rows": len(rows)}
+
+
+def ctes(s: Scratch) -> dict[str, Any]:
+    _orders(s)
+    c = s.conn
+    recursive = "WITH" if s.family == "dameng" else "WITH RECURSIVE"
+    dual = " FROM DUAL" if s.family == "dameng" else ""
+    total = c.scalar(
+        f"{recursive} n (x) AS (SELECT 1{dual} UNION ALL SELECT x + 1 FROM n WHERE x < 10) SELECT SUM(x) FROM n"
+    )
+    big = c.scalar(
+        "WITH g AS (SELECT grp, SUM(amount) AS t FROM xc_ord GROUP BY grp) SELECT COUNT(*) FROM g WHERE t >= 40"
+    )
+    c.rollback()
+    _expect(int(total) == 55, f"a recursive CTE summing 1..10 gave {total}")
+    _expect(int(big) == 2, f"a plain CTE gave {big}")
+    return {"recursive": True}
+
+
+def window_functions(s: Scratch) -> dict[str, Any]:
+    _orders(s)
+    c = s.conn
+    rows = c.query(
+        "SELECT id, ROW_NUMBER() OVER (PARTITION BY grp ORDER BY amount DESC, id) AS rn, "
+        "SUM(amount) OVER (PARTITION BY grp) AS total, "
+        "LAG(amount) OVER (ORDER BY id) AS prev, "
+        "RANK() OVER (ORDER BY amount DESC) AS rk FROM xc_ord ORDER BY id"
+    )
+    c.rollback()
+    got = [(int(r[0]), int(r[1]), int(r[2]), None if r[3] is None else int(r[3]), int(r[4])) for r in rows]
+    want = [(1, 2, 40, None, 4), (2, 1, 40, 10, 1), (3, 1, 40, 30, 2), (4, 2, 40, 20, 2), (5, 1, 5, 20, 5)]
+    _expect(got == want, f"window functions gave {got}")
+    return {"functions": "ROW_NUMBER, SUM OVER, LAG, RANK"}
+
+
+JSON_DOC = '{"name": "信创", "tags": ["db", "中文"], "n": {"v": 42}}'
+
+
+def json_support(s: Scratch) -> dict[str, Any]:
+    c, p = s.conn, s.conn.ph
+    if s.family == "postgresql":
+        c.execute("CREATE TABLE xc_json (id INT PRIMARY KEY, doc JSONB)")
+        c.execute(f"INSERT INTO xc_json VALUES ({p()}, CAST({p()} AS JSONB))", (1, JSON_DOC))
+        row = c.query("SELECT doc ->> 'name', doc -> 'tags' ->> 1, CAST(doc #>> '{n,v}' AS INT) FROM xc_json")[0]
+    elif s.family == "mysql":
+        c.execute("CREATE TABLE xc_json (id INT PRIMARY KEY, doc JSON)")
+        c.execute(f"INSERT INTO xc_json VALUES ({p(2)})", (1, JSON_DOC))
+        row = c.query(
+            "SELECT JSON_UNQUOTE(JSON_EXTRACT(doc, '$.name')), JSON_UNQUOTE(JSON_EXTRACT(doc, '$.tags[1]')), "
+            "CAST(JSON_EXTRACT(doc, '$.n.v') AS SIGNED) FROM xc_json"
+        )[0]
+    else:
+        c.execute("CREATE TABLE xc_json (id INT PRIMARY KEY, doc CLOB CHECK (doc IS JSON))")
+        c.execute(f"INSERT INTO xc_json VALUES ({p(2)})", (1, JSON_DOC))
+        row = c.query(
+            "SELECT JSON_VALUE(doc, '$.name'), JSON_VALUE(doc, '$.tags[1]'), "
+            "CAST(JSON_VALUE(doc, '$.n.v') AS INT) FROM xc_json"
+        )[0]
+    c.rollback()
+    _expect((row[0], row[1], int(row[2])) == ("信创", "中文", 42), f"JSON paths gave {row}")
+    return {"paths": 3}
+
+
+def upsert(s: Scratch) -> dict[str, Any]:
+    c, p = s.conn, s.conn.ph
+    c.execute("CREATE TABLE xc_up (id INT PRIMARY KEY, v VARCHAR(10), n INT)")
+    c.execute(f"INSERT INTO xc_up VALUES ({p(3)})", (1, "old", 1))
+    c.commit()
+    if s.family == "postgresql":
+        sql = f"INSERT INTO xc_up VALUES ({p(3)}) ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v, n = xc_up.n + 1"
+    elif s.family == "mysql":
+        sql = f"INSERT INTO xc_up VALUES ({p(3)}) ON DUPLICATE KEY UPDATE v = VALUES(v), n = n + 1"
+    else:
+        sql = (
+            f"MERGE INTO xc_up t USING (SELECT {p()} AS id, {p()} AS v, {p()} AS n FROM DUAL) s ON (t.id = s.id) "
+            "WHEN MATCHED THEN UPDATE SET t.v = s.v, t.n = t.n + 1 WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.v, s.n)"
+        )
+    c.execute(sql, (1, "new", 1))
+    c.execute(sql, (2, "fresh", 1))
+    c.commit()
+    rows = [(int(r[0]), str(r[1]), int(r[2])) for r in c.query("SELECT id, v, n FROM xc_up ORDER BY id")]
+    c.rollback()
+    _expect(rows == [(1, "new", 2), (2, "fresh", 1)], f"upsert left {rows}")
+    return {"rows": rows}
+
+
+def paging(s: Scratch) -> dict[str, Any]:
+    c, p = s.conn, s.conn.ph
+    c.execute("CREATE TABLE xc_page (id INT PRIMARY KEY)")
+    c.executemany(f"INSERT INTO xc_page VALUES ({p()})", [(i,) for i in range(1, 101)])
+    c.commit()
+    page = [int(r[0]) for r in c.query("SELECT id FROM xc_page ORDER BY id LIMIT 10 OFFSET 20")]
+    fetch_sql = "SELECT id FROM xc_page ORDER BY id OFFSET 20 ROWS FETCH NEXT 10 ROWS ONLY"
+    try:
+        fetch: list[int] | None = [int(r[0]) for r in c.query(fetch_sql)]
+    except c.driver.Error:
+        c.rollback()
+        fetch = None
+    c.rollback()
+    _expect(page == list(range(21, 31)), f"LIMIT 10 OFFSET 20 gave {page[:3]}...")
+    _expect(fetch in (None, list(range(21, 31))), f"OFFSET ... FETCH NEXT gave {fetch}")
+    return {"offset_fetch_syntax": fetch is not None}
+
+
+def routines(s: Scratch) -> dict[str, Any]:
+    c = s.conn
+    c.execute("CREATE TABLE xc_log (v INT)")
+    if s.family == "postgresql":
+        c.execute(
+            "CREATE FUNCTION xc_add(a INT, b INT) RETURNS INT LANGUAGE plpgsql AS "
+            "$$ BEGIN INSERT INTO xc_log VALUES (a + b); RETURN a + b; END $$"
+        )
+        got = c.scalar("SELECT xc_add(20, 22)")
+    elif s.family == "mysql":
+        c.execute("CREATE PROCEDURE xc_put(IN a INT, IN b INT) BEGIN INSERT INTO xc_log VALUES (a + b); END")
+        c.execute("CREATE FUNCTION xc_add(a INT, b INT) RETURNS INT DETERMINISTIC RETURN a + b")
+        c.execute("CALL xc_put(20, 22)")
+        got = c.scalar("SELECT xc_add(20, 22)")
+    else:
+        c.execute(
+            "CREATE OR REPLACE FUNCTION xc_add(a INT, b INT) RETURN INT AS BEGIN "
+            "INSERT INTO xc_log VALUES (a + b); RETURN a + b; END;"
+        )
+        got = c.scalar("SELECT xc_add(20, 22) FROM DUAL")
+    c.commit()
+    logged = c.scalar("SELECT COUNT(*) FROM xc_log WHERE v = 42")
+    c.rollback()
+    _expect(int(got) == 42, f"xc_add(20, 22) returned {got}")
+    _expect(int(logged) == 1, "the routine's INSERT was not kept")
+    return {"routine": "function" if s.family != "mysql" else "procedure and function"}
+
+
+def wait_for(predicate: Callable[[], bool], timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()

@@ -1,0 +1,92 @@
+"""Multilingual samples that must round-trip byte-exact, and what the server says about encodings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.db.connection import DbConnection
+
+#: name -> text; GB18030-only characters (outside GBK, 4-byte in GB18030, astral in Unicode) included
+SAMPLES: dict[str, str] = {
+    "zh": "中华人民共和国信息技术应用创新",
+    "zh_gb18030_only": "𠀀𠀁𪚥𫝀䶮㵘",  # U+20000, U+20001, U+2A6A5, U+2B740, U+4DAE, U+3D58
+    "zh_rare_surnames": "王䶮 李𠀀 陶喆 张堃 赵𪚥 刘龑 禤 亓官",
+    "ru": "Съешь же ещё этих мягких французских булок, да выпей чаю. Ёё",
+    "kk_cyrl": "Қазақстан Республикасы: әңгіме, ғылым, ұлт, үй, өнер, һ, і",
+    "kk_latn": "Qazaqstan Respublikasy: äñgıme, ğylym, ūlt, üi, öner",
+    "uz_cyrl": "Ўзбекистон Республикаси: ғазал, қўшиқ, ҳаёт",
+    "uz_latn": "Oʻzbekiston Respublikasi: gʻazal, qoʻshiq, hayot",
+    "ar": "مرحبا بالعالم، ١٢٣ — اللغة العربية",
+    "emoji": "😀👍🏽👨‍👩‍👧‍👦🇨🇳🇷🇺🇰🇿",
+    "nfd": "e\u0301 a\u0308 \u0418\u0306",  # decomposed: must not come back normalized
+}
+
+#: words whose ORDER BY tells which collation sorts them (reported, not judged)
+SORT_WORDS = ("张", "王", "李", "赵", "阿", "Ёлка", "Елена", "Анна", "Zebra", "apple", "Äpfel")
+
+
+def _octets_sql(family: str) -> str:
+    return {"postgresql": "OCTET_LENGTH(v)", "mysql": "LENGTH(v)", "dameng": "LENGTHB(v)"}[family]
+
+
+def _chars_sql(family: str) -> str:
+    return {"postgresql": "CHAR_LENGTH(v)", "mysql": "CHAR_LENGTH(v)", "dameng": "LENGTH(v)"}[family]
+
+
+def roundtrip(conn: DbConnection) -> dict[str, dict[str, Any]]:
+    """Write every sample and read it back; per sample: byte-exact, server byte and char counts."""
+    text_type = {"postgresql": "TEXT", "mysql": "LONGTEXT", "dameng": "CLOB"}[conn.family]
+    vtype = "VARCHAR(400)" if conn.family != "dameng" else "VARCHAR(400 CHAR)"
+    conn.execute(f"CREATE TABLE xc_i18n (k VARCHAR(40) PRIMARY KEY, v {vtype}, t {text_type})")
+    p = conn.ph
+    for key, text in SAMPLES.items():
+        conn.execute(f"INSERT INTO xc_i18n (k, v, t) VALUES ({p(3)})", (key, text, text))
+    conn.commit()
+    rows = conn.query(f"SELECT k, v, t, {_octets_sql(conn.family)}, {_chars_sql(conn.family)} FROM xc_i18n")
+    conn.rollback()
+    out: dict[str, dict[str, Any]] = {}
+    for key, v, t, octets, chars in rows:
+        text = SAMPLES[str(key)]
+        tv = t.read() if hasattr(t, "read") else t
+        out[str(key)] = {
+            "exact": isinstance(v, str) and v.encode("utf-8") == text.encode("utf-8") and tv == text,
+            "server_octets": None if octets is None else int(octets),
+            "utf8_octets": len(text.encode("utf-8")),
+            "server_chars": None if chars is None else int(chars),
+            "code_points": len(text),
+            "got": v if isinstance(v, str) and v != text else None,
+        }
+    for key in SAMPLES:
+        out.setdefault(key, {"exact": False, "missing": True})
+    return out
+
+
+def encodings(conn: DbConnection) -> dict[str, str]:
+    """Server, database and client encodings and the collation, as the server reports them."""
+    if conn.family == "postgresql":
+        rows = conn.query(
+            "SELECT current_setting('server_encoding'), current_setting('client_encoding'), "
+            "datcollate, datctype FROM pg_database WHERE datname = current_database()"
+        )
+        keys: tuple[str, ...] = ("server_encoding", "client_encoding", "collation", "ctype")
+    elif conn.family == "mysql":
+        rows = conn.query(
+            "SELECT @@character_set_server, @@character_set_database, @@character_set_client, "
+            "@@character_set_connection, @@collation_database"
+        )
+        keys = ("server_encoding", "database_encoding", "client_encoding", "connection_encoding", "collation")
+    else:
+        rows = conn.query("SELECT UNICODE(), SF_GET_CASE_SENSITIVE_FLAG() FROM DUAL")
+        keys = ("unicode_flag", "case_sensitive")
+    conn.rollback()
+    return {k: str(v) for k, v in zip(keys, rows[0], strict=True)} if rows else {}
+
+
+def sort_order(conn: DbConnection) -> list[str]:
+    """The order the database's default collation puts SORT_WORDS in."""
+    conn.execute("CREATE TABLE xc_sort (v VARCHAR(40))")
+    conn.executemany(f"INSERT INTO xc_sort (v) VALUES ({conn.ph()})", [(w,) for w in SORT_WORDS])
+    conn.commit()
+    order = [str(r[0]) for r in conn.query("SELECT v FROM xc_sort ORDER BY v")]
+    conn.rollback()
+    return order

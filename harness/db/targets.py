@@ -1,0 +1,181 @@
+"""Database targets declared per host (``xc_db_targets``): validated once into plain mappings.
+
+The inventory loader calls :func:`parse_targets`; the result travels inside ``HostSpec`` (to the
+worker, as JSON on stdin), so a target stays a plain mapping there and :class:`DbTarget` is
+rebuilt from it where a check needs one. Passwords are resolved here, from the value itself
+(Ansible Vault values arrive decrypted) or from the environment variable ``password_env`` names.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.errors import InputError, Location
+
+FAMILIES = ("postgresql", "mysql", "dameng")
+#: driver module per family, and the vendor drivers a target may ask for instead
+DEFAULT_DRIVER = {"postgresql": "psycopg", "mysql": "pymysql", "dameng": "dmPython"}
+DRIVERS_FOR = {
+    "postgresql": ("psycopg", "ksycopg2"),
+    "mysql": ("pymysql",),
+    "dameng": ("dmPython",),
+}
+DEFAULT_PORT = {"postgresql": 5432, "mysql": 3306, "dameng": 5236}
+KEYS = (
+    "name",
+    "family",
+    "product",
+    "host",
+    "port",
+    "database",
+    "user",
+    "password",
+    "password_env",
+    "tunnel",
+    "tps_min",
+    "driver",
+)
+_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+
+
+@dataclass(frozen=True)
+class DbTarget:
+    """One database a host serves, as declared."""
+
+    name: str
+    family: str
+    host: str
+    port: int
+    user: str
+    database: str | None = None
+    product: str | None = None
+    tunnel: bool = False
+    tps_min: float | None = None
+    driver: str = ""
+    password: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> DbTarget:
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    @property
+    def driver_name(self) -> str:
+        return self.driver or DEFAULT_DRIVER[self.family]
+
+    def public(self) -> dict[str, Any]:
+        """What may be written down: everything but the password."""
+        return {
+            "name": self.name,
+            "family": self.family,
+            "product": self.product,
+            "host": self.host,
+            "port": self.port,
+            "database": self.database,
+            "user": self.user,
+            "tunnel": self.tunnel,
+            "tps_min": self.tps_min,
+            "driver": self.driver_name,
+        }
+
+
+def _bool(value: Any, where: Location) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "yes", "true", "on"}:
+        return True
+    if text in {"0", "no", "false", "off", ""}:
+        return False
+    raise InputError(where, f"{value!r} is not true or false")
+
+
+def parse_targets(
+    raw: Any, host: str, address: str, source: str, environ: Mapping[str, str] | None = None
+) -> tuple[dict[str, Any], ...]:
+    """Validate ``xc_db_targets`` of one host; raises InputError naming the file and the key.
+
+    >>> parse_targets([{"family": "postgresql", "user": "u"}], "db1", "10.0.0.5", "inv.yml")[0]["port"]
+    5432
+    """
+    if raw in (None, "", []):
+        return ()
+    env = os.environ if environ is None else environ
+    if not isinstance(raw, Sequence) or isinstance(raw, str | bytes):
+        raise InputError(Location(source, key=f"{host}.xc_db_targets"), "must be a list of database targets")
+    targets: list[dict[str, Any]] = []
+    names: set[str] = set()
+    for index, item in enumerate(raw):
+        base = f"{host}.xc_db_targets[{index}]"
+        if not isinstance(item, Mapping):
+            raise InputError(Location(source, key=base), "must be a mapping (name, family, port, user, ...)")
+        unknown = sorted(str(k) for k in item if k not in KEYS)
+        if unknown:
+            raise InputError(Location(source, key=f"{base}.{unknown[0]}"), f"unknown key (known: {', '.join(KEYS)})")
+        family = str(item.get("family") or "").strip().lower()
+        if family not in FAMILIES:
+            raise InputError(Location(source, key=f"{base}.family"), f"must be one of {', '.join(FAMILIES)}")
+        name = str(item.get("name") or (family if index == 0 else f"{family}-{index}"))
+        if not _NAME.match(name):
+            raise InputError(Location(source, key=f"{base}.name"), "use letters, digits, '.', '_' or '-' (40 at most)")
+        if name in names:
+            raise InputError(Location(source, key=f"{base}.name"), f"target name {name!r} is used twice")
+        names.add(name)
+        try:
+            port = int(item.get("port") or DEFAULT_PORT[family])
+        except (TypeError, ValueError):
+            raise InputError(Location(source, key=f"{base}.port"), "port must be a number") from None
+        if not 0 < port < 65536:
+            raise InputError(Location(source, key=f"{base}.port"), f"port {port} out of range")
+        user = str(item.get("user") or "").strip()
+        if not user:
+            raise InputError(Location(source, key=f"{base}.user"), "a user is required")
+        password: str | None = None
+        if item.get("password") not in (None, ""):
+            password = str(item["password"])
+        elif item.get("password_env"):
+            var = str(item["password_env"])
+            if var not in env:
+                raise InputError(Location(source, key=f"{base}.password_env"), f"environment variable {var} is not set")
+            password = env[var]
+        tps_min: float | None = None
+        if item.get("tps_min") not in (None, ""):
+            try:
+                tps_min = float(item["tps_min"])
+            except (TypeError, ValueError):
+                raise InputError(Location(source, key=f"{base}.tps_min"), "must be a number") from None
+            if tps_min < 0:
+                raise InputError(Location(source, key=f"{base}.tps_min"), "must not be negative")
+        driver = str(item.get("driver") or "")
+        if driver and driver not in DRIVERS_FOR[family]:
+            raise InputError(
+                Location(source, key=f"{base}.driver"),
+                f"{driver!r} does not speak {family} (use {', '.join(DRIVERS_FOR[family])})",
+            )
+        targets.append(
+            {
+                "name": name,
+                "family": family,
+                "product": str(item["product"]).strip().lower() if item.get("product") else None,
+                "host": str(item.get("host") or address or "127.0.0.1"),
+                "port": port,
+                "database": str(item["database"]) if item.get("database") else None,
+                "user": user,
+                "password": password,
+                "tunnel": _bool(item.get("tunnel", False), Location(source, key=f"{base}.tunnel")),
+                "tps_min": tps_min,
+                "driver": driver,
+            }
+        )
+    return tuple(targets)
+
+
+def target_secrets(targets: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    return tuple(str(t["password"]) for t in targets if t.get("password"))
+
+
+def public_targets(targets: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [DbTarget.from_mapping(t).public() for t in targets]

@@ -1,0 +1,314 @@
+"""Throwaway database servers for the lab: real PostgreSQL and MariaDB, own data directory each.
+
+``start_db(kind, host_ns, address, workdir)`` starts a server inside the lab host's network
+namespace (``ip netns exec NS``; an empty ``host_ns`` means this namespace, as the project's own
+tests use it on 127.0.0.1) listening on ``address``, and returns the inventory host variables
+that declare it (``xc_db_targets``). ``stop_db(kind, workdir)`` stops it and removes nothing but
+the process. Servers run with fsync off: they hold test data only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from harness.errors import XcertError
+
+KINDS = ("postgresql", "mariadb")
+PG_BIN_CANDIDATES = tuple(Path(f"/usr/lib/postgresql/{v}/bin") for v in range(18, 11, -1))
+START_TIMEOUT_S = 30.0
+#: the lab's database user (created by start_db) and the port each kind listens on inside its host
+LAB_USER = "xcert"
+LAB_PORTS = {"postgresql": 5432, "mariadb": 3306}
+
+
+class LabDbError(XcertError):
+    """A lab database server could not be started or stopped."""
+
+    exit_code = 2
+
+
+def pg_bin() -> Path:
+    for candidate in PG_BIN_CANDIDATES:
+        if (candidate / "initdb").is_file() and (candidate / "psql").is_file():
+            return candidate
+    found = shutil.which("initdb")
+    if found and (Path(found).parent / "psql").is_file():
+        return Path(found).parent
+    raise LabDbError("PostgreSQL is not installed (apt-get install postgresql)")
+
+
+def _ns(host_ns: str) -> list[str]:
+    return ["ip", "netns", "exec", host_ns] if host_ns else []
+
+
+def _as_user(user: str) -> list[str]:
+    if os.geteuid() != 0:
+        return []
+    return ["runuser", "-u", user, "--"]
+
+
+def free_port(address: str = "127.0.0.1") -> int:
+    """A free TCP port on ``address`` of this namespace (for servers on loopback)."""
+    with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as sock:
+        sock.bind((address, 0))
+        return int(sock.getsockname()[1])
+
+
+def _run(cmd: list[str], what: str, timeout: float = 120, **kw: Any) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False, **kw)
+    if proc.returncode != 0:
+        raise LabDbError(f"{what} failed (rc {proc.returncode}): {(proc.stderr or proc.stdout).strip()[-400:]}")
+    return proc
+
+
+def _state_file(kind: str, workdir: Path) -> Path:
+    return workdir / kind / "xcert-lab-db.json"
+
+
+def _owner_for(kind: str) -> str:
+    wanted = "postgres" if kind == "postgresql" else "mysql"
+    try:
+        pwd.getpwnam(wanted)
+    except KeyError:
+        raise LabDbError(f"system user {wanted} does not exist (install the server package)") from None
+    return wanted
+
+
+def _chown(path: Path, user: str) -> None:
+    if os.geteuid() == 0:
+        entry = pwd.getpwnam(user)
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+def _start_postgresql(host_ns: str, address: str, port: int, base: Path, password: str) -> dict[str, Any]:
+    owner = _owner_for("postgresql") if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
+    bindir = pg_bin()
+    data = base / "data"
+    base.mkdir(parents=True, exist_ok=True)
+    _chown(base, owner)
+    if not (data / "PG_VERSION").is_file():
+        pwfile = base / "pwfile"
+        pwfile.write_text(password + "\n", encoding="utf-8")
+        _chown(pwfile, owner)
+        _run(
+            [
+                *_as_user(owner),
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-N",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                f"--pwfile={pwfile}",
+            ],
+            "initdb",
+        )
+        pwfile.unlink()
+        with (data / "pg_hba.conf").open("a", encoding="utf-8") as fh:
+            fh.write("host all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n")
+    opts = f"-p {port} -k {base} -c listen_addresses={address} -c fsync=off -c max_connections=60"
+    _run(
+        [
+            *_ns(host_ns),
+            *_as_user(owner),
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            opts,
+            "-l",
+            str(base / "server.log"),
+            "-w",
+            "-t",
+            str(int(START_TIMEOUT_S)),
+            "start",
+        ],
+        "pg_ctl start",
+    )
+    sql = (
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{LAB_USER}') THEN "
+        f"CREATE ROLE {LAB_USER} LOGIN SUPERUSER PASSWORD '{password}'; END IF; END $$;"
+    )
+    _run(
+        [
+            *_ns(host_ns),
+            *_as_user(owner),
+            str(bindir / "psql"),
+            "-h",
+            str(base),
+            "-p",
+            str(port),
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-q",
+            "-c",
+            sql,
+        ],
+        "create the lab role",
+    )
+    pid = int((data / "postmaster.pid").read_text(encoding="utf-8").split()[0])
+    return {"pid": pid, "datadir": str(data), "owner": owner, "bindir": str(bindir)}
+
+
+def _start_mariadb(host_ns: str, address: str, port: int, base: Path, password: str) -> dict[str, Any]:
+    if shutil.which("mariadbd") is None and not Path("/usr/sbin/mariadbd").is_file():
+        raise LabDbError("MariaDB is not installed (apt-get install mariadb-server)")
+    mariadbd = shutil.which("mariadbd") or "/usr/sbin/mariadbd"
+    owner = _owner_for("mariadb") if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
+    data = base / "data"
+    base.mkdir(parents=True, exist_ok=True)
+    _chown(base, owner)
+    fresh = not (data / "mysql").is_dir()
+    if fresh:
+        _run(
+            [
+                "mariadb-install-db",
+                f"--user={owner}",
+                f"--datadir={data}",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+                "--no-defaults",
+            ],
+            "mariadb-install-db",
+        )
+    sock = base / "sock"
+    args = [
+        *_ns(host_ns),
+        mariadbd,
+        "--no-defaults",
+        f"--datadir={data}",
+        f"--socket={sock}",
+        f"--port={port}",
+        f"--bind-address={address}",
+        f"--pid-file={base / 'mariadbd.pid'}",
+        f"--log-error={base / 'server.log'}",
+        "--innodb-flush-log-at-trx-commit=0",
+        "--innodb-doublewrite=0",
+        "--skip-name-resolve",
+        "--character-set-server=utf8mb4",
+        "--collation-server=utf8mb4_unicode_ci",
+        "--max-connections=60",
+    ]
+    if os.geteuid() == 0:
+        args.append(f"--user={owner}")
+    proc = subprocess.Popen(
+        args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not sock.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            log = (
+                (base / "server.log").read_text(encoding="utf-8", errors="replace")[-400:]
+                if (base / "server.log").exists()
+                else ""
+            )
+            if proc.poll() is None:
+                proc.kill()
+            raise LabDbError(f"mariadbd did not start: {log.strip()}")
+        time.sleep(0.05)
+    client = shutil.which("mariadb") or "mariadb"
+    sql = (
+        f"CREATE USER IF NOT EXISTS '{LAB_USER}'@'%' IDENTIFIED BY '{password}'; "
+        f"GRANT ALL PRIVILEGES ON *.* TO '{LAB_USER}'@'%' WITH GRANT OPTION; FLUSH PRIVILEGES;"
+    )
+    _run([*_ns(host_ns), client, "--no-defaults", f"--socket={sock}", "-uroot", "-e", sql], "create the lab user")
+    return {"pid": proc.pid, "datadir": str(data), "owner": owner}
+
+
+def start_db(kind: str, host_ns: str, address: str, workdir: Path, port: int | None = None) -> dict[str, Any]:
+    """Start a ``kind`` server in ``host_ns`` on ``address``; returns the host vars declaring it.
+
+    >>> start_db("postgresql", "xc-h1", "10.213.0.11", Path("/tmp/lab/h1"))  # doctest: +SKIP
+    {'xc_db_targets': [{'name': 'postgresql', 'family': 'postgresql', ...}]}
+    """
+    if kind not in KINDS:
+        raise LabDbError(f"unknown lab database {kind!r} (use {' or '.join(KINDS)})")
+    port = port or LAB_PORTS[kind]
+    base = (workdir / kind).resolve()
+    password = secrets.token_urlsafe(12)
+    started = (_start_postgresql if kind == "postgresql" else _start_mariadb)(host_ns, address, port, base, password)
+    state = {"kind": kind, "host_ns": host_ns, "address": address, "port": port, **started}
+    _state_file(kind, workdir).write_text(json.dumps(state), encoding="utf-8")
+    os.chmod(_state_file(kind, workdir), 0o600)
+    family = "postgresql" if kind == "postgresql" else "mysql"
+    target = {
+        "name": kind,
+        "family": family,
+        "product": kind,
+        "host": address,
+        "port": port,
+        "database": "postgres" if kind == "postgresql" else "mysql",
+        "user": LAB_USER,
+        "password": password,
+    }
+    return {"xc_db_targets": [target]}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_ours(pid: int, datadir: str) -> bool:
+    """Only a pid whose command line names our data directory is ours to kill (LAB-NOTES)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return False
+    return pid > 1 and datadir in cmdline
+
+
+def stop_db(kind: str, workdir: Path) -> None:
+    """Stop the ``kind`` server started under ``workdir``; nothing to do if it is not running."""
+    state_path = _state_file(kind, workdir)
+    if not state_path.is_file():
+        return
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    datadir = str(state["datadir"])
+    if kind == "postgresql":
+        bindir = Path(state.get("bindir") or pg_bin())
+        if (Path(datadir) / "postmaster.pid").is_file():
+            subprocess.run(
+                [*_as_user(state["owner"]), str(bindir / "pg_ctl"), "-D", datadir, "-m", "immediate", "-w", "stop"],
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+    pidfile = Path(datadir).parent / "mariadbd.pid"
+    pids = {int(state["pid"])}
+    if pidfile.is_file():
+        pids.add(int(pidfile.read_text(encoding="utf-8").split()[0]))
+    for pid in pids:
+        if _alive(pid) and _is_ours(pid, datadir):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    for pid in pids:
+        while _alive(pid) and _is_ours(pid, datadir) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _alive(pid) and _is_ours(pid, datadir):
+            os.kill(pid, signal.SIGKILL)
+    state_path.unlink()

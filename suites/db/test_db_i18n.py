@@ -1,0 +1,107 @@
+"""DB layer: multilingual data round-trips byte-exact; encodings, collation and vendor drivers reported."""
+
+from __future__ import annotations
+
+from harness.checks import N_, check
+from harness.clock import utc_now_iso
+from harness.db import multilingual
+from harness.db.connection import DriverMissing, load_driver
+from harness.db.verdict import refused_or_lost
+
+
+@check(
+    "XC-DB-030",
+    layer="db",
+    severity="mandatory",
+    title=N_("Multilingual text round-trips byte-exact"),
+    requirement=N_(
+        "Chinese (with GB18030-only characters and rare surnames), Russian, Kazakh and Uzbek (Cyrillic and Latin), "
+        "Arabic and emoji come back byte for byte, and the server counts their characters right."
+    ),
+    remedy=N_("Create the database with UTF-8 (utf8mb4 on the MySQL family) and connect with a UTF-8 client encoding."),
+)
+def test_multilingual_roundtrip(db_scratch, xc):
+    try:
+        result = multilingual.roundtrip(db_scratch.conn)
+    except db_scratch.conn.driver.Error as exc:
+        refused_or_lost(db_scratch, exc)
+        xc.fail(N_("The server refused the text: {error}"), error=str(exc).strip().splitlines()[0][:200])
+    bad = sorted(k for k, v in result.items() if not v.get("exact"))
+    miscounted = sorted(
+        k for k, v in result.items() if v.get("server_chars") is not None and v["server_chars"] != v["code_points"]
+    )
+    xc.measure("samples", len(result), "count")
+    xc.measure("exact", len(result) - len(bad), "count")
+    if bad:
+        xc.fail(N_("Changed on the way: {samples}"), samples=", ".join(bad))
+    if miscounted:
+        xc.fail(N_("Stored exactly, but character counts differ for: {samples}"), samples=", ".join(miscounted))
+    xc.note(N_("{count} samples came back byte-exact"), count=len(result))
+
+
+@check(
+    "XC-DB-031",
+    layer="db",
+    severity="advisory",
+    title=N_("Encodings and collation order reported"),
+    requirement=N_("The server and client encodings are UTF-8, and the default collation's sort order is recorded."),
+    remedy=N_("Use UTF-8 (utf8mb4) for the server, the database and the client connection."),
+)
+def test_encodings(db_scratch, xc):
+    conn = db_scratch.conn
+    enc = multilingual.encodings(conn)
+    order = multilingual.sort_order(conn)
+    db_scratch.log.add("report", "-- encodings and sort order", None, utc_now_iso(), 0.0, encodings=enc, order=order)
+    utf8 = [k for k in ("server_encoding", "client_encoding") if k in enc]
+    not_utf8 = [f"{k}={enc[k]}" for k in utf8 if "utf8" not in enc[k].lower().replace("-", "")]
+    if not_utf8:
+        xc.fail(N_("Not UTF-8: {settings}"), settings=", ".join(not_utf8))
+    xc.note(
+        N_("Encodings {enc}; sorted: {order}"),
+        enc=", ".join(f"{k}={v}" for k, v in enc.items()),
+        order=" < ".join(order),
+    )
+
+
+@check(
+    "XC-DB-032",
+    layer="db",
+    severity="advisory",
+    title=N_("Vendor Python driver round-trips Chinese text"),
+    requirement=N_(
+        "Where the vendor ships its own Python driver (ksycopg2 for KingbaseES, dmPython for Dameng), it connects "
+        "and round-trips Chinese and GB18030-only text."
+    ),
+    remedy=N_("Install the vendor's driver (pip install ksycopg2 / dmPython) and use the client library it bundles."),
+)
+def test_vendor_driver(db_target, db_connect, db_scratch, xc):
+    vendor = {"postgresql": "ksycopg2", "dameng": "dmPython"}.get(db_target.family)
+    if vendor is None:
+        xc.not_applicable(N_("No vendor Python driver is catalogued for the {family} family"), family=db_target.family)
+    kingbase = (db_target.product or "").startswith("kingbase") or db_target.driver == "ksycopg2"
+    try:
+        load_driver(vendor)
+    except DriverMissing:
+        if db_target.family == "postgresql" and not kingbase:
+            xc.not_applicable(N_("ksycopg2 is not installed and the target is not declared as KingbaseES"))
+        raise
+    conn = db_connect("vendor", driver_name=vendor)
+    from harness.db.scratch import use
+
+    use(conn, db_scratch.name)
+    text = (
+        multilingual.SAMPLES["zh"] + multilingual.SAMPLES["zh_gb18030_only"] + multilingual.SAMPLES["zh_rare_surnames"]
+    )
+    p = conn.ph
+    try:
+        conn.execute("CREATE TABLE xc_vendor (id INT PRIMARY KEY, v VARCHAR(200))")
+        conn.execute(f"INSERT INTO xc_vendor VALUES ({p(2)})", (1, text))
+        conn.commit()
+        back = conn.scalar("SELECT v FROM xc_vendor WHERE id = 1")
+        conn.rollback()
+    except conn.driver.Error as exc:
+        xc.fail(N_("{driver}: {error}"), driver=vendor, error=str(exc).strip().splitlines()[0][:200])
+    version = getattr(conn.driver, "__version__", None) or getattr(conn.driver, "version", "?")
+    if back != text:
+        xc.fail(N_("{driver} changed the text: {got!r}"), driver=vendor, got=back)
+    xc.note(N_("{driver} {version} round-trips Chinese text"), driver=vendor, version=str(version).split()[0])

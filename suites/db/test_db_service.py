@@ -1,0 +1,169 @@
+"""DB layer: the database service on its host (through the host's own connection) and a restart."""
+
+from __future__ import annotations
+
+import time
+
+from harness.checks import N_, check
+from harness.db import service
+from harness.db.connection import DbUnavailable
+from harness.db.scratch import use
+from harness.db.verdict import served_by_host
+
+
+def _on_host(db_target, target, xc):
+    if not served_by_host(db_target, target.spec.address, target.spec.connection):
+        xc.not_applicable(N_("The database runs on {host}, not on this host"), host=db_target.host)
+
+
+def _server_pid(db_target, target, db_connect, listener_procs):
+    """The server's main pid: from ss when it may show it, else from the server itself."""
+    if listener_procs:
+        return listener_procs[0][1]
+    conn = db_connect("pid")
+    if db_target.family == "postgresql":
+        backend = int(conn.scalar("SELECT pg_backend_pid()"))
+        conn.rollback()
+        parent = target.run(f"ps -o ppid= -p {backend}").text.strip()
+        return int(parent) if parent.isdigit() else None
+    if db_target.family == "mysql":
+        pid_file = str(conn.scalar("SELECT @@pid_file"))
+        conn.rollback()
+        text = target.run(f"cat {service.shlex.quote(pid_file)}").text.strip()
+        return int(text) if text.isdigit() else None
+    return None
+
+
+def _datadir(db_target, db_connect):
+    conn = db_connect("datadir")
+    sql = {
+        "postgresql": "SELECT current_setting('data_directory')",
+        "mysql": "SELECT @@datadir",
+        "dameng": "SELECT PARA_VALUE FROM V$DM_INI WHERE PARA_NAME = 'SYSTEM_PATH'",
+    }[db_target.family]
+    try:
+        value = conn.scalar(sql)
+    except conn.driver.Error as exc:
+        raise RuntimeError(f"the server does not tell {db_target.user} its data directory: {exc}") from exc
+    conn.rollback()
+    return str(value).rstrip("/") if value else None
+
+
+@check(
+    "XC-DB-040",
+    layer="db",
+    severity="mandatory",
+    title=N_("Database service runs and listens on the declared port"),
+    requirement=N_(
+        "On systemd hosts the server's unit is active and enabled; elsewhere the server process runs; "
+        "either way it listens on the declared port."
+    ),
+    remedy=N_("Enable and start the database's service (systemctl enable --now UNIT) and set its port."),
+)
+def test_db_service(db_target, db_connect, target, xc):
+    _on_host(db_target, target, xc)
+    found = service.listeners(target.run, db_target.port)
+    if not found:
+        xc.fail(N_("Nothing listens on port {port}"), port=db_target.port)
+    procs = [p for lst in found for p in lst.processes]
+    pid = _server_pid(db_target, target, db_connect, procs)
+    if pid is None:
+        raise RuntimeError(f"cannot tell which process listens on port {db_target.port}")
+    user, args = service.process_info(target.run, pid)
+    if service.has_systemd(target.run):
+        unit = service.unit_of(target.run, pid)
+        if unit is None:
+            xc.fail(N_("The server (pid {pid}) is not run by a systemd unit"), pid=pid)
+        active, enabled = service.unit_state(target.run, unit)
+        if active != "active" or enabled not in ("enabled", "enabled-runtime", "static", "alias"):
+            xc.fail(N_("{unit} is {active} and {enabled}"), unit=unit, active=active, enabled=enabled)
+        xc.note(N_("{unit} active and enabled; listening on port {port}"), unit=unit, port=db_target.port)
+        return
+    xc.note(
+        N_("No systemd: the server process {pid} ({user}: {args}) listens on port {port}"),
+        pid=pid,
+        user=user,
+        args=args[:120],
+        port=db_target.port,
+    )
+
+
+@check(
+    "XC-DB-041",
+    layer="db",
+    severity="mandatory",
+    title=N_("Data directory owner and mode"),
+    requirement=N_("The data directory belongs to the user the server runs as and no other user may write to it."),
+    remedy=N_("chown -R the data directory to the service user and chmod it 0700 (0750 at most)."),
+)
+def test_db_datadir(db_target, db_connect, target, xc):
+    _on_host(db_target, target, xc)
+    datadir = _datadir(db_target, db_connect)
+    if not datadir:
+        raise RuntimeError("the server reports no data directory")
+    found = service.listeners(target.run, db_target.port)
+    pid = _server_pid(db_target, target, db_connect, [p for lst in found for p in lst.processes])
+    user = service.process_info(target.run, pid)[0] if pid else None
+    st = service.stat_path(target.run, datadir)
+    if st is None:
+        raise RuntimeError(f"cannot stat {datadir} on the host")
+    problem = service.datadir_problem(db_target.family, st, user)
+    if problem:
+        xc.fail(N_("{path}: {problem}"), path=datadir, problem=problem)
+    xc.note(N_("{path} owned by {owner}, mode {mode}"), path=datadir, owner=st.owner, mode=f"{st.mode:04o}")
+
+
+@check(
+    "XC-DB-042",
+    layer="db",
+    severity="mandatory",
+    title=N_("Committed data survives a service restart"),
+    requirement=N_("After the service is restarted, rows committed before the restart are all there."),
+    remedy=N_("Check the server's durability settings (fsync, innodb_flush_log_at_trx_commit) and its service unit."),
+    profiles=("disruptive",),
+)
+def test_db_restart(db_target, db_scratch, db_connect, target, xc):
+    _on_host(db_target, target, xc)
+    conn = db_scratch.conn
+    conn.execute("CREATE TABLE xc_durable (id INT PRIMARY KEY, v VARCHAR(40))")
+    rows = [(i, f"持久 {i}") for i in range(1, 101)]
+    conn.executemany(f"INSERT INTO xc_durable VALUES ({conn.ph(2)})", rows)
+    conn.commit()
+    found = service.listeners(target.run, db_target.port)
+    pid = _server_pid(db_target, target, db_connect, [p for lst in found for p in lst.processes])
+    if pid is None:
+        raise RuntimeError(f"cannot tell which process listens on port {db_target.port}")
+    user = service.process_info(target.run, pid)[0]
+    unit = service.unit_of(target.run, pid) if service.has_systemd(target.run) else None
+    cmdline = [a for a in target.run(f"tr '\\0' '\\n' < /proc/{pid}/cmdline").text.split("\n") if a]
+    datadir = _datadir(db_target, db_connect) or ""
+    for c in db_scratch.conns:
+        c.close()
+    result = target.run(service.restart_command(db_target.family, pid, user, datadir, unit, cmdline), timeout_s=180)
+    if result.rc != 0:
+        raise RuntimeError(
+            f"the restart command failed (rc {result.rc}): {result.stderr.decode(errors='replace')[:200]}"
+        )
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            after = db_connect("after-restart")
+            break
+        except DbUnavailable:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    use(after, db_scratch.name)
+    back = [(int(r[0]), str(r[1])) for r in after.query("SELECT id, v FROM xc_durable ORDER BY id")]
+    after.rollback()
+    new_found = service.listeners(target.run, db_target.port)
+    new_pid = _server_pid(db_target, target, db_connect, [p for lst in new_found for p in lst.processes])
+    if new_pid == pid:
+        raise RuntimeError(f"the server kept pid {pid}: it was not restarted")
+    xc.measure("rows_before", len(rows), "count")
+    xc.measure("rows_after", len(back), "count")
+    if back != rows:
+        xc.fail(N_("{after} of {before} committed rows survived the restart"), after=len(back), before=len(rows))
+    xc.note(
+        N_("Restarted (pid {old} -> {new}); all {count} committed rows survived"), old=pid, new=new_pid, count=len(rows)
+    )

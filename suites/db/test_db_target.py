@@ -1,0 +1,95 @@
+"""DB layer: the declared database answers, and says what it is (product, version, architecture)."""
+
+from __future__ import annotations
+
+from harness import catalog
+from harness.checks import N_, check
+from harness.db.identify import PRODUCTS
+from harness.db.verdict import served_by_host
+
+
+@check(
+    "XC-DB-001",
+    layer="db",
+    severity="mandatory",
+    title=N_("Database reachable and the login accepted"),
+    requirement=N_("The declared database accepts a connection with the declared user through its Python driver."),
+    remedy=N_("Check the port, the database name, the user and password, and the server's client authentication."),
+)
+def test_db_reachable(db_target, db_connect, xc):
+    conn = db_connect("login")
+    probe = {"postgresql": "SELECT 1", "mysql": "SELECT 1", "dameng": "SELECT 1 FROM DUAL"}[db_target.family]
+    value = conn.scalar(probe)
+    conn.rollback()
+    if value is None or int(value) != 1:
+        xc.fail(N_("{sql} returned {value}"), sql=probe, value=value)
+    xc.note(
+        N_("{driver} connected to {host}:{port} as {user}"),
+        driver=conn.driver_name,
+        host=db_target.host,
+        port=db_target.port,
+        user=db_target.user,
+    )
+
+
+@check(
+    "XC-DB-002",
+    layer="db",
+    severity="mandatory",
+    title=N_("Database product identified from the server's answers"),
+    requirement=N_(
+        "The server's version query names a product and version known to the catalog, "
+        "and it is the product the inventory declares."
+    ),
+    remedy=N_("Declare the product the server really is (xc_db_targets[].product), or add the product to the catalog."),
+)
+def test_db_identified(db_target, db_identity, declared, xc):
+    ident = db_identity
+    if ident.product is None:
+        xc.fail(N_("The version string names no known product: {raw}"), raw=ident.raw_version[:200])
+    entry = catalog.find("db", ident.product)
+    if entry is None:
+        xc.fail(N_("{product} {version} is not in the catalog"), product=ident.name, version=ident.version or "")
+    wanted = db_target.product or declared.get("db")
+    if wanted:
+        want_entry = catalog.find("db", wanted)
+        want_id = want_entry.id if want_entry else wanted.lower()
+        if not (want_id == entry.id or want_id.startswith(entry.id) or entry.id.startswith(want_id)):
+            xc.fail(
+                N_("Declared {declared}, but the server is {product} {version}"),
+                declared=wanted,
+                product=ident.name,
+                version=ident.version or "",
+            )
+    if PRODUCTS[ident.product].family != db_target.family:
+        xc.fail(
+            N_("{product} does not speak the declared {family} protocol"), product=ident.name, family=db_target.family
+        )
+    xc.note(
+        N_("{product} {version} ({arch}), compatibility mode {mode}"),
+        product=ident.name,
+        version=ident.version or "?",
+        arch=ident.arch or "?",
+        mode=ident.compat_mode or "-",
+    )
+
+
+@check(
+    "XC-DB-003",
+    layer="db",
+    severity="mandatory",
+    title=N_("Database build matches the host's CPU architecture"),
+    requirement=N_("The architecture the server was built for (from its version answers) is the host's architecture."),
+    remedy=N_("Install the server build for this CPU architecture (for example aarch64 on Kunpeng or Phytium)."),
+)
+def test_db_arch(db_target, db_identity, summary, target, xc):
+    if not served_by_host(db_target, target.spec.address, target.spec.connection):
+        xc.not_applicable(N_("The database runs on {host}, not on this host"), host=db_target.host)
+    host_arch = summary.get("arch")
+    if not db_identity.arch:
+        raise RuntimeError(f"{db_identity.name or 'the server'} does not report the architecture it was built for")
+    if not host_arch:
+        raise RuntimeError("the host's architecture is not known (uname -m)")
+    if db_identity.arch != host_arch:
+        xc.fail(N_("The server is a {server} build on a {host} host"), server=db_identity.arch, host=host_arch)
+    xc.note(N_("{arch} server on a {arch} host"), arch=host_arch)
