@@ -120,7 +120,11 @@ def from_match(layer: str, match: catalog.Match, signals: dict[str, str]) -> Com
         note=rule.note,
         lineage=catalog.lineage(entry),
         name_zh=entry.name.get("zh"),
-        details=dict(entry.extra),
+        details={
+            **entry.extra,
+            **({"lifecycle": dict(entry.lifecycle)} if entry.lifecycle else {}),
+            "sources": list(entry.sources),
+        },
     )
 
 

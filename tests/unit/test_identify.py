@@ -618,3 +618,35 @@ def test_bad_files_give_unknown_with_reason(data: bytes) -> None:
     ident = identify_host(facts)
     for comp in ident.components.values():
         assert comp.catalog_id is not None or comp.reason or comp.rule
+
+
+# ------------------------------------------------------------------ secondary signals
+
+
+def test_phytium_0x663_by_dmi_core_count_when_dmi_names_no_model() -> None:
+    dmidecode = "Handle 0x0004, DMI type 4, 48 bytes\nProcessor Information\n\tManufacturer: PHYTIUM\n\tCore Count: 8\n"
+    # a 4-vCPU view (a container or a VM with few CPUs) of an 8-core D2000: DMI's core count decides
+    ident = identify_host(facts_of({"/proc/cpuinfo": arm("0x70", "0x663", 4)}, {"dmidecode": dmidecode}))
+    cpu = ident.components["cpu"]
+    assert cpu.catalog_id == "phytium-d2000" and "core count" in cpu.note
+
+
+def test_kunpeng_from_dmi_processor_version() -> None:
+    dmidecode = "Handle 0x0004, DMI type 4, 48 bytes\nProcessor Information\n\tManufacturer: HiSilicon\n\tVersion: Kunpeng 920-4826\n"
+    assert identify_host(facts_of(commands={"dmidecode": dmidecode})).components["cpu"].catalog_id == "kunpeng-920"
+
+
+def test_kylin_service_pack_from_kyinfo_and_kernel_tag() -> None:
+    base = 'NAME="Kylin Linux Advanced Server"\nVERSION="V10"\nID="kylin"\nVERSION_ID="V10"\n'
+    kyinfo = "[dist]\nname=Kylin-Server\nmilestone=10-SP1-Release-Build04-20200711\narch=arm64\n"
+    ident = identify_host(facts_of({"/etc/os-release": base, "/etc/.kyinfo": kyinfo}, {"uname-m": "aarch64"}))
+    assert ident.components["os"].catalog_id == "kylin-server-v10-sp1" and ident.consistent
+    by_kernel = identify_host(facts_of({"/etc/os-release": base}, {"uname-r": "4.19.90-89.11.v2401.ky10.x86_64"}))
+    comp = by_kernel.components["os"]
+    assert (comp.catalog_id, comp.confidence) == ("kylin-server-v10-sp3-2403", "medium") and "v2401" in comp.note
+
+
+def test_catalog_facts_carry_sources_and_lifecycle() -> None:
+    comp = os_of('NAME="openEuler"\nVERSION="20.03 (LTS)"\nID="openEuler"\nVERSION_ID="20.03"\n')
+    assert comp.details["lifecycle"] == {"released": "2020-03", "community_support_years": 4}
+    assert any("release-management" in s for s in comp.details["sources"])
