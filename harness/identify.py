@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from harness import catalog
-from harness.catalog.signals import process_signals, signals_from
+from harness.catalog.signals import detected_arch, process_signals, signals_from
 from harness.facts.snapshot import Facts
 from harness.probes.arch import arch_tokens, canonical, compatible
 from harness.probes.processes import java_main
@@ -94,6 +94,8 @@ _ORIGIN = (
 
 
 def _origin(key: str, signals: dict[str, str]) -> str:
+    if key.startswith("dmi.processor.") and "src.dmi4" in signals:
+        return signals["src.dmi4"]
     if key.startswith(("arm.", "x86.")) or key == "cpu.model_name":
         return signals.get(f"src.{key.split('.')[0] if key != 'cpu.model_name' else 'model'}", "/proc/cpuinfo")
     return next((origin for prefix, origin in _ORIGIN if key.startswith(prefix)), key)
@@ -104,6 +106,16 @@ def evidence_line(key: str, signals: dict[str, str]) -> str:
     return f"{_origin(key, signals)}: {key}={value[:200]}"
 
 
+def _layer_arch(layer: str, signals: dict[str, str]) -> str | None:
+    """The host's architecture for the CPU and the OS; the build's for a database; none for the rest."""
+    if layer in ("cpu", "os"):
+        return detected_arch(signals)[0]
+    if layer == "db":
+        tokens = sorted(arch_tokens(signals.get("db.version")))
+        return tokens[0] if len(tokens) == 1 else None
+    return None
+
+
 def from_match(layer: str, match: catalog.Match, signals: dict[str, str]) -> Component:
     entry, rule = match.entry, match.rule
     return Component(
@@ -112,7 +124,7 @@ def from_match(layer: str, match: catalog.Match, signals: dict[str, str]) -> Com
         vendor=entry.vendor.get("en"),
         product=entry.name.get("en"),
         version=entry.version(signals),
-        arch=signals.get("arch"),
+        arch=_layer_arch(layer, signals),
         xinchuang=entry.xinchuang,
         evidence=[evidence_line(k, signals) for k in rule.when],
         rule=f"catalog {layer}/{entry.id}: " + ", ".join(f"{k} ~ {v}" for k, v in rule.when.items()),
@@ -131,7 +143,7 @@ def from_match(layer: str, match: catalog.Match, signals: dict[str, str]) -> Com
 def identify_cpu(signals: dict[str, str]) -> Component:
     m = catalog.best("cpu", signals)
     model = signals.get("cpu.model_name")
-    arch = signals.get("arch")
+    arch, arch_key = detected_arch(signals)
     if m:
         comp = from_match("cpu", m, signals)
         comp.model = model or comp.version
@@ -139,9 +151,9 @@ def identify_cpu(signals: dict[str, str]) -> Component:
             comp.version = None
         if "cpu.count" in signals:
             comp.evidence.append(evidence_line("cpu.count", signals))
-        if not arch and signals.get("cpu.isa"):
-            comp.arch = signals["cpu.isa"]
-            comp.evidence.append(evidence_line("cpu.isa", signals))
+        comp.arch = arch
+        if arch_key:
+            comp.evidence.append(evidence_line(arch_key, signals))
         return comp
     vendor = signals.get("x86.vendor") or signals.get("arm.implementer")
     if arch or vendor or model:
@@ -151,7 +163,7 @@ def identify_cpu(signals: dict[str, str]) -> Component:
             vendor=vendor,
             product=model,
             model=model,
-            arch=arch or signals.get("cpu.isa"),
+            arch=arch,
             evidence=[evidence_line(k, signals) for k in keys],
             rule="uname/cpuinfo (not in catalog)",
             confidence="low",
@@ -171,7 +183,7 @@ def identify_os(signals: dict[str, str]) -> Component:
             layer="os",
             product=name,
             version=signals.get("os.VERSION_ID"),
-            arch=signals.get("arch"),
+            arch=_layer_arch("os", signals),
             evidence=[evidence_line(k, signals) for k in keys],
             rule="os-release (not in catalog)",
             confidence="low",
@@ -182,7 +194,7 @@ def identify_os(signals: dict[str, str]) -> Component:
         return Component(
             layer="os",
             product=line,
-            arch=signals.get("arch"),
+            arch=_layer_arch("os", signals),
             rule="release file (not in catalog)",
             confidence="low",
             reason="unknown: only a release file the catalog does not know",

@@ -15,6 +15,8 @@ Names (values are text; absent facts give absent signals, never empty strings):
 
 from __future__ import annotations
 
+import re
+
 from harness import catalog
 from harness.facts.snapshot import Facts
 from harness.probes.arch import ALIASES, canonical, cpuinfo_isa
@@ -73,7 +75,9 @@ def _arm_ids(signals: dict[str, str], facts: Facts) -> None:
         if impl is not None and part is None:
             parts = catalog.table("cpu", "arm_parts").get(f"0x{impl:02x}") or {}
             model = signals.get("lscpu.Model name", "").lower()
-            part = next((_int(str(k)) for k, v in parts.items() if str(v).lower() == model and model), None)
+            named = [_int(str(k)) for k, v in parts.items() if str(v).lower() == model and model]
+            # lscpu gives several parts one name (0xd01..0xd22 are all Kunpeng-920): only a unique name decides
+            part = named[0] if len(named) == 1 else None
     if impl is not None:
         signals["arm.implementer"] = f"0x{impl:02x}"
         signals["src.arm"] = source
@@ -143,6 +147,24 @@ def os_signals(facts: Facts, signals: dict[str, str]) -> None:
         signals["debian_version"] = debian.splitlines()[0]
 
 
+def _lscpu_bios(signals: dict[str, str]) -> None:
+    """lscpu's ``BIOS Model name`` is DMI type 4's Version: a stand-in when dmidecode was not run."""
+    bios = signals.get("lscpu.BIOS Model name", "")
+    bios = re.sub(r"\s+(to be filled by o\.?e\.?m\.?|cpu @ .*|@ .*)$", "", bios, flags=re.IGNORECASE).strip()
+    bios = re.sub(r"\s+to be filled by o\.?e\.?m\.?", "", bios, flags=re.IGNORECASE).strip()
+    if bios:
+        signals["lscpu.bios_model"] = bios
+
+
+def detected_arch(signals: dict[str, str]) -> tuple[str | None, str | None]:
+    """The architecture and the signal it came from: uname -m, else lscpu, else the cpuinfo layout."""
+    for key in ("arch", "lscpu.Architecture", "cpu.isa"):
+        value = canonical(signals.get(key))
+        if value:
+            return value, key
+    return None, None
+
+
 def signals_from(facts: Facts) -> dict[str, str]:
     """Every signal the facts give (see the module docstring for the names)."""
     signals: dict[str, str] = {}
@@ -167,6 +189,10 @@ def signals_from(facts: Facts) -> dict[str, str]:
     sysfs = {p[len(DMI_DIR) :]: d.decode("utf-8", "replace") for p, d in facts.files.items() if p.startswith(DMI_DIR)}
     for key, value in dmi_signals(facts.command("dmidecode"), sysfs).items():
         signals[f"dmi.{key}"] = value
+    _lscpu_bios(signals)
+    if "lscpu.bios_model" in signals and "dmi.processor.version" not in signals:
+        signals["dmi.processor.version"] = signals["lscpu.bios_model"]
+        signals["src.dmi4"] = "lscpu BIOS Model name"
     db_version = clean_version_output(facts.command("db-version"))
     if db_version:
         signals["db.version"] = db_version[:1000]

@@ -650,3 +650,27 @@ def test_catalog_facts_carry_sources_and_lifecycle() -> None:
     comp = os_of('NAME="openEuler"\nVERSION="20.03 (LTS)"\nID="openEuler"\nVERSION_ID="20.03"\n')
     assert comp.details["lifecycle"] == {"released": "2020-03", "community_support_years": 4}
     assert any("release-management" in s for s in comp.details["sources"])
+
+
+def test_new_util_linux_lscpu_with_bios_fields() -> None:
+    # util-linux 2.37+ prints BIOS Vendor ID / BIOS Model name (DMI type 4) and indents by section
+    lscpu = (
+        "Architecture:                       aarch64\nCPU(s):                             48\n"
+        "Vendor ID:                          HiSilicon\nBIOS Vendor ID:                     HiSilicon\n"
+        "Model name:                         Kunpeng-920\n"
+        "BIOS Model name:                    HUAWEI Kunpeng 920 3210 To be filled by O.E.M. CPU @ 2.6GHz\n"
+        "Model:                              0\nStepping:                           0x1\n"
+    )
+    ident = identify_host(facts_of(commands={"lscpu": lscpu}))
+    cpu = ident.components["cpu"]
+    assert (cpu.catalog_id, cpu.arch, cpu.confidence) == ("kunpeng-920", "aarch64", "high")
+    assert ident.signals["dmi.processor.version"] == "HUAWEI Kunpeng 920 3210"
+    assert "arm.part" not in ident.signals  # lscpu names four parts Kunpeng-920: the name alone picks none
+    qemu = (
+        "Architecture:            x86_64\nVendor ID:               AuthenticAMD\n  BIOS Vendor ID:        QEMU\n"
+        "  Model name:            AMD EPYC 7702P 64-Core Processor\n    BIOS Model name:     pc-q35-8.0  CPU @ 2.0GHz\n"
+        "    CPU family:          23\n    Model:               49\n"
+    )
+    ident = identify_host(facts_of(commands={"lscpu": qemu, "uname-m": "x86_64"}))
+    assert ident.components["cpu"].catalog_id == "amd-x86"
+    assert ident.components["server"].catalog_id == "virtual-qemu"
