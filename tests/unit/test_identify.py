@@ -674,3 +674,20 @@ def test_new_util_linux_lscpu_with_bios_fields() -> None:
     ident = identify_host(facts_of(commands={"lscpu": qemu, "uname-m": "x86_64"}))
     assert ident.components["cpu"].catalog_id == "amd-x86"
     assert ident.components["server"].catalog_id == "virtual-qemu"
+
+
+def test_server_from_dmidecode_alone() -> None:
+    dmidecode = (
+        "Handle 0x0001, DMI type 1, 27 bytes\nSystem Information\n\tManufacturer: Huawei\n"
+        "\tProduct Name: TaiShan 200 (Model 2280)\n\tVersion: To be filled by O.E.M.\n"
+    )
+    server = identify_host(facts_of(commands={"dmidecode": dmidecode})).components["server"]
+    assert (server.catalog_id, server.model, server.confidence) == (
+        "huawei-taishan",
+        "TaiShan 200 (Model 2280)",
+        "high",
+    )
+    unknown = dmidecode.replace("Huawei", "Acme Computers").replace("TaiShan 200 (Model 2280)", "X1")
+    server = identify_host(facts_of(commands={"dmidecode": unknown})).components["server"]
+    assert (server.catalog_id, server.vendor, server.model) == (None, "Acme Computers", "X1")
+    assert server.reason.startswith("unknown")
