@@ -9,6 +9,7 @@ the process. Servers run with fsync off: they hold test data only.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
@@ -47,8 +48,35 @@ def pg_bin() -> Path:
     raise LabDbError("PostgreSQL is not installed (apt-get install postgresql)")
 
 
+def _netns_pids(host_ns: str) -> list[int]:
+    out = subprocess.run(["ip", "netns", "pids", host_ns], capture_output=True, text=True, timeout=30, check=False)
+    return sorted(int(p) for p in out.stdout.split() if p.isdigit())
+
+
 def _ns(host_ns: str) -> list[str]:
-    return ["ip", "netns", "exec", host_ns] if host_ns else []
+    """The command prefix that runs a program inside the lab host.
+
+    A lab host is a network namespace whose sshd has its own PID, mount and UTS namespaces; a server
+    started there is seen by the host's own ``ps`` and ``ss`` like any service of it. Without such a
+    process (a bare network namespace) ``ip netns exec`` is enough.
+    """
+    if not host_ns:
+        return []
+    own = os.readlink("/proc/self/ns/pid")
+    for pid in _netns_pids(host_ns):
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/{pid}/ns/pid") != own:
+                return ["nsenter", "-t", str(pid), "--net", "--pid", "--mount", "--uts", "--"]
+    return ["ip", "netns", "exec", host_ns]
+
+
+def _server_pids(host_ns: str, datadir: str) -> list[int]:
+    """Pids (in this PID namespace) of the processes whose command line names ``datadir``."""
+    if host_ns:
+        candidates = _netns_pids(host_ns)
+    else:
+        candidates = sorted(int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit())
+    return [pid for pid in candidates if _is_ours(pid, datadir)]
 
 
 def _as_user(user: str) -> list[str]:
@@ -71,8 +99,11 @@ def _run(cmd: list[str], what: str, timeout: float = 120, **kw: Any) -> subproce
     return proc
 
 
+STATE_NAME = "xcert-lab-db.json"
+
+
 def _state_file(kind: str, workdir: Path) -> Path:
-    return workdir / kind / "xcert-lab-db.json"
+    return workdir / kind / STATE_NAME
 
 
 def _owner_for(kind: str) -> str:
@@ -165,8 +196,8 @@ def _start_postgresql(host_ns: str, address: str, port: int, base: Path, passwor
         ],
         "create the lab role",
     )
-    pid = int((data / "postmaster.pid").read_text(encoding="utf-8").split()[0])
-    return {"pid": pid, "datadir": str(data), "owner": owner, "bindir": str(bindir)}
+    pids = _server_pids(host_ns, str(data))
+    return {"pid": pids[0] if pids else None, "datadir": str(data), "owner": owner, "bindir": str(bindir)}
 
 
 def _start_mariadb(host_ns: str, address: str, port: int, base: Path, password: str) -> dict[str, Any]:
@@ -231,7 +262,8 @@ def _start_mariadb(host_ns: str, address: str, port: int, base: Path, password: 
         f"GRANT ALL PRIVILEGES ON *.* TO '{LAB_USER}'@'%' WITH GRANT OPTION; FLUSH PRIVILEGES;"
     )
     _run([*_ns(host_ns), client, "--no-defaults", f"--socket={sock}", "-uroot", "-e", sql], "create the lab user")
-    return {"pid": proc.pid, "datadir": str(data), "owner": owner}
+    pids = _server_pids(host_ns, str(data))
+    return {"pid": pids[0] if pids else proc.pid, "datadir": str(data), "owner": owner}
 
 
 def start_db(kind: str, host_ns: str, address: str, workdir: Path, port: int | None = None) -> dict[str, Any]:
@@ -246,9 +278,6 @@ def start_db(kind: str, host_ns: str, address: str, workdir: Path, port: int | N
     base = (workdir / kind).resolve()
     password = secrets.token_urlsafe(12)
     started = (_start_postgresql if kind == "postgresql" else _start_mariadb)(host_ns, address, port, base, password)
-    state = {"kind": kind, "host_ns": host_ns, "address": address, "port": port, **started}
-    _state_file(kind, workdir).write_text(json.dumps(state), encoding="utf-8")
-    os.chmod(_state_file(kind, workdir), 0o600)
     family = "postgresql" if kind == "postgresql" else "mysql"
     target = {
         "name": kind,
@@ -260,17 +289,27 @@ def start_db(kind: str, host_ns: str, address: str, workdir: Path, port: int | N
         "user": LAB_USER,
         "password": password,
     }
-    return {"xc_db_targets": [target]}
+    state = {"kind": kind, "host_ns": host_ns, "address": address, "port": port, "target": target, **started}
+    path = _state_file(kind, workdir)
+    path.touch(mode=0o600)
+    path.write_text(json.dumps(state), encoding="utf-8")
+    return {"xc_db_targets": [*_siblings(kind, host_ns, workdir), target]}
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _siblings(kind: str, host_ns: str, workdir: Path) -> list[dict[str, Any]]:
+    """Targets already started in the same namespace beside ``workdir`` (``<lab>/db/<kind>``), so a
+    caller that merges host variables with ``dict.update`` still declares every server of the host."""
+    found: list[dict[str, Any]] = []
+    if not host_ns:
+        return found
+    for other in sorted(workdir.resolve().parent.glob(f"*/*/{STATE_NAME}")):
+        if other.parent.name == kind:
+            continue
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            state = json.loads(other.read_text(encoding="utf-8"))
+            if state["host_ns"] == host_ns and state.get("target"):
+                found.append(state["target"])
+    return found
 
 
 def _is_ours(pid: int, datadir: str) -> bool:
@@ -282,33 +321,30 @@ def _is_ours(pid: int, datadir: str) -> bool:
     return pid > 1 and datadir in cmdline
 
 
-def stop_db(kind: str, workdir: Path) -> None:
-    """Stop the ``kind`` server started under ``workdir``; nothing to do if it is not running."""
+def stop_db(kind: str, *where: str | Path) -> None:
+    """Stop the ``kind`` server started under the workdir (the last argument); nothing to do if it is not running.
+
+    ``stop_db(kind, workdir)``; ``stop_db(kind, host_ns, address, workdir)`` is accepted too.
+    """
+    if not where:
+        raise TypeError("stop_db needs the workdir start_db was given")
+    workdir = Path(where[-1])
     state_path = _state_file(kind, workdir)
     if not state_path.is_file():
         return
     state = json.loads(state_path.read_text(encoding="utf-8"))
     datadir = str(state["datadir"])
-    if kind == "postgresql":
-        bindir = Path(state.get("bindir") or pg_bin())
-        if (Path(datadir) / "postmaster.pid").is_file():
-            subprocess.run(
-                [*_as_user(state["owner"]), str(bindir / "pg_ctl"), "-D", datadir, "-m", "immediate", "-w", "stop"],
-                capture_output=True,
-                timeout=60,
-                check=False,
-            )
-    pidfile = Path(datadir).parent / "mariadbd.pid"
-    pids = {int(state["pid"])}
-    if pidfile.is_file():
-        pids.add(int(pidfile.read_text(encoding="utf-8").split()[0]))
+    # PostgreSQL: SIGINT is a fast shutdown; MariaDB: SIGTERM. Only the postmaster names the data directory.
+    sig = signal.SIGINT if kind == "postgresql" else signal.SIGTERM
+    pids = _server_pids(str(state.get("host_ns") or ""), datadir)
     for pid in pids:
-        if _alive(pid) and _is_ours(pid, datadir):
-            os.kill(pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
     deadline = time.monotonic() + 30
     for pid in pids:
-        while _alive(pid) and _is_ours(pid, datadir) and time.monotonic() < deadline:
+        while _is_ours(pid, datadir) and time.monotonic() < deadline:
             time.sleep(0.05)
-        if _alive(pid) and _is_ours(pid, datadir):
-            os.kill(pid, signal.SIGKILL)
+        if _is_ours(pid, datadir):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
     state_path.unlink()

@@ -37,7 +37,7 @@ def _server(kind: str) -> Iterator[dict[str, Any]]:
                 pytest.skip(str(exc))
             raise
         try:
-            yield {"workdir": workdir, **hostvars["xc_db_targets"][0]}
+            yield {"workdir": workdir, **hostvars["xc_db_targets"][-1]}  # the new one is last
         finally:
             stop_db(kind, workdir)
 
