@@ -2,38 +2,59 @@
 
 from __future__ import annotations
 
+import ast
 import shlex
 from importlib import resources
 
 from harness.facts.manifest import COMMANDS, FILES, PER_COMMAND_TIMEOUT_S
 
-_DROP = "# xcert-standalone: drop"
+#: the oldest Python the standalone collector runs on (Kylin 4.0.2 ships 3.5; Kylin V10 3.7)
+MIN_PYTHON = (3, 5)
+
+
+class _StripForOldPython(ast.NodeTransformer):
+    """Remove what Python 3.5 cannot parse: annotations and ``from __future__ import annotations``;
+    drop imports of the harness package (the manifest is inlined instead)."""
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST | None:
+        if node.module == "__future__" or (node.module or "").startswith("harness"):
+            return None
+        return node
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST | None:
+        if node.value is None:
+            return None
+        return ast.copy_location(ast.Assign(targets=[node.target], value=node.value), node)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        node.returns = None
+        for arg in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
+            arg.annotation = None
+        for extra in (node.args.vararg, node.args.kwarg):
+            if extra is not None:
+                extra.annotation = None
+        self.generic_visit(node)
+        return node
 
 
 def _body(source: str) -> str:
-    """A module's code without its ``from __future__`` line and the lines marked to drop."""
-    lines = [
-        line
-        for line in source.splitlines()
-        if line.strip() != "from __future__ import annotations" and not line.rstrip().endswith(_DROP)
-    ]
-    return "\n".join(lines).strip("\n") + "\n"
+    tree = _StripForOldPython().visit(ast.parse(source))
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
 
 def python_script(version: str = "") -> str:
-    """The stdlib-only collector as one script: manifest + collector + a main guard."""
+    """The stdlib-only collector as one script (Python 3.5+): manifest + collector + a main guard."""
     pkg = resources.files("harness")
     manifest = pkg.joinpath("facts/manifest.py").read_text(encoding="utf-8")
     collector = pkg.joinpath("collect/standalone.py").read_text(encoding="utf-8")
     return (
         "#!/usr/bin/env python3\n"
-        f"# xcert collect {version}: standalone collector (Python 3.6+, standard library only).\n"
+        f"# xcert collect {version}: standalone collector (Python 3.5+, standard library only).\n"
         "# Usage: python3 xcert-collect.py [--out FILE.tar.gz|DIR]; then: xcert identify --snapshot FILE\n"
-        "from __future__ import annotations\n\n"
         + _body(manifest)
-        + "\n\n"
+        + "\n"
         + _body(collector)
-        + '\n\nif __name__ == "__main__":\n    sys.exit(main())\n'
+        + '\nif __name__ == "__main__":\n    sys.exit(main())\n'
     )
 
 

@@ -1,7 +1,8 @@
 """The stdlib-only collector: reads the manifest's files and runs its commands, writes a snapshot.
 
 ``xcert collect --print-script`` prints this module and the manifest as one standalone script
-(Python 3.6+, standard library only) to copy onto a target that has no xcert.
+(Python 3.5+, standard library only: no f-strings here, annotations are stripped) to copy onto a
+target that has no xcert.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 import tarfile
 import time
 
-from harness.facts.manifest import COMMANDS, FILES, PER_COMMAND_TIMEOUT_S  # xcert-standalone: drop
+from harness.facts.manifest import COMMANDS, FILES, PER_COMMAND_TIMEOUT_S  # inlined by collect.script
 
 #: a file larger than this is not read (a real /proc/cpuinfo is well under 1 MiB)
 MAX_BYTES = 8 * 1024 * 1024
@@ -89,7 +90,8 @@ def write_snapshot(out: str, items: list[tuple[str, bytes]]) -> str:
 def default_name() -> str:
     host = socket.gethostname().split(".")[0] or "host"
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in host)
-    return "xcert-snapshot-{}-{}.tar.gz".format(safe, time.strftime("%Y%m%dT%H%M%S", time.gmtime()))
+    # concatenation, not f-strings: the printed script runs on Python 3.5
+    return "xcert-snapshot-" + safe + "-" + time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + ".tar.gz"
 
 
 def collect(out: str | None = None) -> str:
@@ -113,6 +115,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(collect(out))
     except OSError as exc:
-        print(f"collect: error: cannot write the snapshot: {exc}", file=sys.stderr)
+        print("collect: error: cannot write the snapshot: " + str(exc), file=sys.stderr)
         return 3
     return 0

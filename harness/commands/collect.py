@@ -14,7 +14,7 @@ def register(sub: Any) -> None:
         help="write a snapshot of this machine (stdlib only), or print a standalone collector",
         description="Write a snapshot (files/ and commands/, as DESIGN.md lays out) for `xcert identify "
         "--snapshot` or an inventory host with xc_snapshot. For an air-gapped target, print a collector "
-        "and copy it there: --print-script (Python 3.6+, standard library only) or --print-sh (POSIX sh).",
+        "and copy it there: --print-script (Python 3.5+, standard library only) or --print-sh (POSIX sh).",
     )
     p.add_argument("--out", metavar="FILE", help="FILE.tar.gz or a directory (default xcert-snapshot-HOST-TIME.tar.gz)")
     what = p.add_mutually_exclusive_group()

@@ -4,6 +4,7 @@ A snapshot of this machine must identify exactly as the live fact pass does."""
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -69,6 +70,40 @@ def test_printed_python_script_runs_isolated_and_matches_live(tmp_path: Path) ->
     snap = read_snapshot(Path(done.stdout.strip()))
     assert "/proc/cpuinfo" in snap.files and "uname-m" in snap.commands
     assert_same_identity(live, snap)
+
+
+def test_printed_python_script_parses_as_python_3_5() -> None:
+    ast.parse(python_script("test"), feature_version=(3, 5))  # no f-strings, no annotations
+
+
+def _old_pythons() -> list[str]:
+    candidates = [shutil.which(n) for n in ("python3.5", "python3.6", "python3.7")]
+    candidates += [str(p) for p in sorted(Path.home().glob(".pyenv/versions/3.[567].*/bin/python3"))]
+    found = []
+    for path in candidates:
+        if path and subprocess.run([path, "-c", "pass"], capture_output=True, check=False).returncode == 0:
+            found.append(path)
+    return found[:2]
+
+
+def test_printed_python_script_runs_on_older_pythons(tmp_path: Path) -> None:
+    pythons = _old_pythons()
+    if not pythons:
+        pytest.skip("no Python 3.5-3.7 interpreter on this machine")
+    script = tmp_path / "xcert-collect.py"
+    script.write_text(python_script("test"), encoding="utf-8")
+    live = live_facts()
+    for python in pythons:
+        out = tmp_path / (Path(python).name + ".tar.gz")
+        done = subprocess.run(
+            [python, "-I", "-S", str(script), "--out", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, (python, done.stderr)
+        assert_same_identity(live, read_snapshot(out))
 
 
 def test_sh_collector_matches_live(tmp_path: Path) -> None:
