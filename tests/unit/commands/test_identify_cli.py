@@ -87,3 +87,30 @@ def test_live_localhost_default_inventory() -> None:
     out = json.loads(done.stdout)
     assert out["host"] == "localhost" and out["cpu"]["arch"] and out["os"]["catalog_id"]
     assert out["mismatches"] == []
+
+
+def test_inventory_hosts_with_declared_stack(tmp_path: Path) -> None:
+    write_snapshot(
+        tmp_path / "h1",
+        {"/etc/os-release": 'NAME="openEuler"\nVERSION="22.03 (LTS-SP1)"\nID="openEuler"\nVERSION_ID="22.03"\n'},
+        {"uname-m": "aarch64\n", "lscpu": "Architecture: aarch64\nVendor ID: HiSilicon\nModel name: Kunpeng-920\n"},
+    )
+    write_snapshot(
+        tmp_path / "h2", {"/etc/os-release": 'ID=uos\nNAME="uos"\nVERSION_ID="20"\n'}, {"uname-m": "x86_64\n"}
+    )
+    inventory = tmp_path / "inv.yml"
+    inventory.write_text(
+        "all:\n  hosts:\n"
+        "    h1: {xc_snapshot: h1, xc_cpu: Kunpeng, xc_os: openeuler-22.03-lts}\n"
+        "    h2: {xc_snapshot: h2, xc_os: kylin-desktop-v10}\n"
+    )
+    done = xcert("identify", "-i", str(inventory), "--json")
+    assert done.returncode == 0, done.stderr
+    records = {r["host"]: r for r in json.loads(done.stdout)}
+    assert records["h1"]["mismatches"] == []  # a declared family (Kunpeng, an LTS line) covers its members
+    assert records["h1"]["os"]["catalog_id"] == "openeuler-22.03-lts-sp1"
+    assert records["h2"]["mismatches"] == [
+        {"layer": "os", "declared": "kylin-desktop-v10", "detected": "uos-desktop-20"}
+    ]
+    one = xcert("identify", "-i", str(inventory), "--limit", "h2")
+    assert one.returncode == 0 and "declared os kylin-desktop-v10 but detected uos-desktop-20" in one.stdout
