@@ -69,6 +69,8 @@ COMMANDS: dict[str, str] = {
         "|observer|tidb-server|gbased|gclusterd|oninit|oscar)( |$)'"
         " | sed -E -e 's/([Pp][Aa][Ss][Ss][A-Za-z0-9_.-]*[=:]|[Pp][Ww][Dd][A-Za-z0-9_.-]*[=:]"
         "|[Ss][Ee][Cc][Rr][Ee][Tt][A-Za-z0-9_.-]*[=:]|[Tt][Oo][Kk][Ee][Nn][A-Za-z0-9_.-]*[=:])[^ ]*/\\1***/g'"
+        " -e 's/(--?[A-Za-z_.-]*([Pp][Aa][Ss][Ss]|[Pp][Ww][Dd]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn])[A-Za-z_.-]*)"
+        " +[^ -][^ ]*/\\1 ***/g'"
         " | cut -c1-2000 | head -n 100"
     ),
 }

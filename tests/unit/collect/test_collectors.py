@@ -153,3 +153,24 @@ def test_xcert_collect_then_identify(tmp_path: Path, name: str) -> None:
     assert done.returncode == 0, done.stderr
     ident = xcert("identify", "--snapshot", done.stdout.strip(), "--json")
     assert ident.returncode == 0, ident.stderr
+
+
+def test_process_command_lines_are_bounded_and_masked() -> None:
+    from harness.facts.manifest import COMMANDS
+
+    command = COMMANDS["processes"]
+    masking = command[command.index("| sed") :]
+    lines = (
+        "/usr/bin/java -Dspring.datasource.password=s3cret -DdbPwd:hunter2 -Dapi.token=abc com.x.Main\n"
+        "/opt/dm/bin/dmserver path=/opt/dm.ini --admin-password hunter3 -p 5236\n"
+        + "/usr/bin/java "
+        + "x" * 5000
+        + "\n"
+    )
+    done = subprocess.run(
+        ["sh", "-c", "cat" + " " + masking], input=lines * 60, capture_output=True, text=True, check=True
+    )
+    out = done.stdout
+    assert "s3cret" not in out and "hunter2" not in out and "hunter3" not in out and "abc" not in out
+    assert "-Dspring.datasource.password=***" in out and "--admin-password ***" in out and "-p 5236" in out
+    assert len(out.splitlines()) == 100 and max(len(x) for x in out.splitlines()) <= 2000
