@@ -31,6 +31,16 @@ def environment() -> jinja2.Environment:
     return env
 
 
+#: Chinese text wants the CJK face throughout; other languages a compact face (fast to subset into a
+#: PDF: the CJK fonts are large CFF collections) with the CJK face for any Chinese in the data
+CJK_FIRST = "'Noto Sans CJK SC', 'Noto Sans CJK', 'DejaVu Sans', sans-serif"
+LATIN_FIRST = "'DejaVu Sans', 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
+
+
+def font_stack(lang: str) -> str:
+    return CJK_FIRST if any(code in ("zh", "ja", "ko") for code in lang.split("+")) else LATIN_FIRST
+
+
 def css_string(text: str) -> Markup:
     """``text`` as a CSS string literal (for @page margin boxes)."""
     return Markup('"' + "".join(c if c.isalnum() or c in " .,:;-_/()" else f"\\{ord(c):x} " for c in text) + '"')
@@ -128,6 +138,7 @@ def render_html(
         _=translator(lang),
         plain=lambda msgid: plain(lang, msgid),
         page_of_css=page_of_css(lang),
+        font_stack=Markup(font_stack(lang)),
         message=lambda check: message(lang, check),
     )
 

@@ -36,7 +36,7 @@ _SCHEMA: dict[str, dict[str, tuple[type, bool]]] = {
 
 
 def _line_of(text: str, key: str) -> int | None:
-    match = re.search(rf"^\s*\[?\s*{re.escape(key)}\s*[\]=]", text, re.MULTILINE)
+    match = re.search(rf"^[ \t]*\[?[ \t]*{re.escape(key)}[ \t]*[\]=]", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 

@@ -20,5 +20,6 @@ def write_pdf(
 
     html = render_html(results, lang, run_dir, seal, for_print=True)
     base = str(run_dir) if run_dir is not None else None
-    weasyprint.HTML(string=html, base_url=base).write_pdf(str(path))
+    # hinting=True keeps the fonts' hints: dropping them from a CJK CFF subset costs seconds per font
+    weasyprint.HTML(string=html, base_url=base).write_pdf(str(path), hinting=True)
     return path

@@ -149,7 +149,10 @@ def verify_bundle(data: bytes, public: Ed25519PublicKey) -> Verification:
         result.problems.append(f"not an xcert bundle: {MANIFEST} or {SIGNATURE} is missing")
         return result
     try:
-        public.verify(base64.b64decode(signature, validate=True), manifest_bytes)
+        raw = base64.b64decode(signature.removesuffix(b"\n"), validate=True)
+        if base64.b64encode(raw) + b"\n" != signature:
+            raise ValueError("not in the form it was written")
+        public.verify(raw, manifest_bytes)
     except (InvalidSignature, ValueError):
         result.problems.append(
             f"signature: {MANIFEST} was not signed by the key {fingerprint(public)} (another key, or a changed manifest)"

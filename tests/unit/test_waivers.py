@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.errors import InputError
+from harness.waivers import apply_waivers, parse_waivers
+
+GOOD = """\
+waivers:
+  - check: XC-OS-002
+    hosts: "db-*"
+    justification: "Own converter shipped"
+    expiry: 2027-06-30
+    approver: "Li Wei"
+  - check: XC-OS-005
+    justification: "Pending package"
+    expiry: 2026-01-31
+    approver: "Li Wei"
+"""
+
+
+def _checks() -> list[dict[str, Any]]:
+    return [
+        {"id": "XC-OS-002", "outcome": "fail"},
+        {"id": "XC-OS-005", "outcome": "fail"},
+        {"id": "XC-OS-006", "outcome": "fail"},
+        {"id": "XC-OS-002", "outcome": "pass", "subject": "other"},
+    ]
+
+
+def test_a_live_waiver_turns_a_failure_into_waived_for_matching_hosts_only() -> None:
+    waivers = parse_waivers(GOOD, Path("w.yml"))
+    checks = _checks()
+    apply_waivers("db-1", checks, waivers, today=date(2026, 1, 10))
+    assert [c["outcome"] for c in checks] == ["waived", "waived", "fail", "pass"]
+    assert checks[0]["waiver"] == {
+        "id": "XC-OS-002",
+        "host_pattern": "db-*",
+        "justification": "Own converter shipped",
+        "expiry": "2027-06-30",
+        "approver": "Li Wei",
+        "expired": False,
+    }
+    assert "waiver" not in checks[3]  # a pass is never touched
+    other = _checks()
+    apply_waivers("web-1", other, waivers, today=date(2026, 1, 10))
+    assert [c["outcome"] for c in other] == ["fail", "waived", "fail", "pass"]
+
+
+def test_an_expired_waiver_stops_applying_and_stays_on_the_check() -> None:
+    waivers = parse_waivers(GOOD, Path("w.yml"))
+    checks = _checks()
+    apply_waivers("db-1", checks, waivers, today=date(2026, 2, 1))
+    assert checks[1]["outcome"] == "fail"
+    assert checks[1]["waiver"]["expired"] is True
+    # the expiry day itself is still covered
+    again = _checks()
+    apply_waivers("db-1", again, waivers, today=date(2026, 1, 31))
+    assert again[1]["outcome"] == "waived"
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (
+            "waivers:\n  - check: XC-OS-002\n    justification: x\n    expiry: 2027-13-01\n    approver: a\n",
+            "w.yml:4: waivers[0].expiry",
+        ),
+        ("waivers:\n  - check: XC-OS-002\n    justification: x\n    approver: a\n", "w.yml:2: waivers[0].expiry"),
+        ("waivers:\n  - check: XC-OS-002\n    colour: red\n", "w.yml:3: waivers[0].colour"),
+        (
+            "waivers:\n  - check: OS-2\n    justification: x\n    expiry: 2027-01-01\n    approver: a\n",
+            "w.yml:2: waivers[0].check",
+        ),
+        ("waiver: []\n", "w.yml:1: waiver"),
+        ("waivers: [\n", "w.yml:2"),
+    ],
+)
+def test_bad_waiver_files_name_file_line_and_key(text: str, where: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_waivers(text, Path("w.yml"))
+    assert str(info.value).startswith(where)
+    assert info.value.exit_code == 3
