@@ -23,14 +23,22 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    yield from lab_session(tmp_path_factory, "--hosts", "1")
+    yield from lab_session(tmp_path_factory, "--hosts", "2")
 
 
 @pytest.fixture
 def spec(lab: Lab) -> HostSpec:
     assert lab.inventory is not None
-    (host,) = load_inventory([lab.inventory])
-    return host
+    return load_inventory([lab.inventory], "lab1")[0]
+
+
+def test_through_a_jump_host(lab: Lab) -> None:
+    assert lab.inventory is not None
+    lab2 = load_inventory([lab.inventory], "lab2")[0]
+    jump = f"{lab2.user}@{lab.host('lab1')['address']}"
+    with SshTransport(dataclasses.replace(lab2, jump=jump)) as t:
+        assert t.run("hostname").stdout == b"lab2\n"
+        assert t._jump is not None  # the connection really went through lab1
 
 
 def test_one_connection_with_nodelay_and_real_results(spec: HostSpec) -> None:

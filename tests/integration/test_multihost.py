@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -160,3 +161,23 @@ def test_an_unknown_host_key_is_refused_unless_accepted(lab: Lab, tmp_path: Path
     assert host["reachable"] and host["complete"], host
     pub = (lab.dir / "hosts" / "lab1" / "ssh_host_ed25519_key.pub").read_text().split()[1]
     assert pub in known.read_text()  # the key was recorded
+
+
+def test_a_failed_provisioning_is_journaled_with_its_task(lab: Lab, tmp_path: Path) -> None:
+    assert lab.inventory is not None
+    data = yaml.safe_load(lab.inventory.read_text(encoding="utf-8"))
+    hostvars = data["all"]["children"]["xcert_lab"]["hosts"]["lab3"]
+    hostvars["xc_workdir"] = "/proc/xcert-cannot-be-made-here"
+    inventory = tmp_path / "bad-workdir.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": {"lab3": hostvars}}}), encoding="utf-8")
+    out = tmp_path / "run"
+    xcert("certify", "-i", str(inventory), "--out", str(out), "--format", "json", env=lab.env)
+    records = [json.loads(line) for line in (out / "journal" / "lab3.jsonl").read_text().splitlines()]
+    prepare = next(r for r in records if r["type"] == "provision" and r["action"] == "prepare")
+    assert not prepare["ok"] and not prepare["unreachable"]
+    assert prepare["task"] == "Make the working directory" and prepare["message"]
+    evidence = json.loads((out / prepare["evidence"][0]).read_text(encoding="utf-8"))
+    assert any(t["status"] == "failed" and t["task"] == prepare["task"] for t in evidence["tasks"])
+    # the host was still looked at: its checks are real observations (the results builder makes
+    # the host INCOMPLETE from the failed prepare record)
+    assert host_of(results(out), "lab3")["reachable"]
