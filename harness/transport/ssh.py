@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import select
 import shlex
 import socket
 import time
@@ -215,11 +214,15 @@ class SshTransport(Transport):
                 chan.sendall(feed)
             chan.shutdown_write()
             deadline = t0 + timeout_s
+            pause = 0.0005
             while True:
+                got = False
                 while chan.recv_ready():
                     out += chan.recv(65536)
+                    got = True
                 while chan.recv_stderr_ready():
                     err += chan.recv_stderr(65536)
+                    got = True
                 if chan.exit_status_ready() and not chan.recv_ready() and not chan.recv_stderr_ready():
                     break
                 if not self.transport.is_active():
@@ -228,7 +231,10 @@ class SshTransport(Transport):
                 if remaining <= 0:
                     timed_out = True
                     break
-                select.select([chan], [], [], min(remaining, 1.0))
+                # the exit status arrives without waking a select() on the channel, so wait on it,
+                # briefly at first (a short command costs one round trip) and longer while it runs
+                pause = 0.0005 if got else min(pause * 2, 0.05)
+                chan.status_event.wait(min(remaining, pause))
             rc = -9 if timed_out else chan.recv_exit_status()
         except (OSError, EOFError, paramiko.SSHException) as exc:
             raise HostUnreachable(LOST, f"{self.address}:{self.port}: {exc or type(exc).__name__}") from exc
