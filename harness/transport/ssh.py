@@ -126,6 +126,7 @@ class SshTransport(Transport):
         sock: Any,
         password: str | None,
     ) -> None:
+        started = time.monotonic()
         try:
             client.connect(
                 address,
@@ -151,7 +152,9 @@ class SshTransport(Transport):
         except paramiko.SSHException as exc:
             transport = client.get_transport()
             cause = getattr(transport, "saved_exception", None) if transport is not None else None
-            if "banner" in f"{exc} {cause}".lower():
+            stalled = time.monotonic() - started >= self.timeout_s * 0.9
+            # paramiko may report a banner timeout as "No existing session": the elapsed time tells
+            if "banner" in f"{exc} {cause}".lower() or ("no existing session" in str(exc).lower() and stalled):
                 raise HostUnreachable(TIMEOUT, f"{address}:{port}: no SSH banner in {self.timeout_s:g} s") from exc
             if "not found in known_hosts" in str(exc):
                 raise HostUnreachable(
