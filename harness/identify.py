@@ -199,6 +199,12 @@ def identify_os(signals: dict[str, str]) -> Component:
             confidence="low",
             reason="unknown: only a release file the catalog does not know",
         )
+    if "src.os-release" in signals:
+        return Component(
+            layer="os",
+            reason=f"unknown: {signals['src.os-release']} has no usable NAME or ID line "
+            "(empty, truncated, binary or not in os-release format)",
+        )
     return Component(layer="os", reason="unknown: no os-release or release file was readable")
 
 

@@ -126,7 +126,10 @@ def cpu_signals(facts: Facts, signals: dict[str, str]) -> None:
 
 
 def os_signals(facts: Facts, signals: dict[str, str]) -> None:
-    os_text = _text(facts, "/etc/os-release") or _text(facts, "/usr/lib/os-release")
+    path = next((p for p in ("/etc/os-release", "/usr/lib/os-release") if _text(facts, p)), None)
+    os_text = _text(facts, path) if path else None
+    if path:
+        signals["src.os-release"] = path
     for key, value in parse_os_release(os_text).items():
         if value:
             signals[f"os.{key}"] = value

@@ -691,3 +691,10 @@ def test_server_from_dmidecode_alone() -> None:
     server = identify_host(facts_of(commands={"dmidecode": unknown})).components["server"]
     assert (server.catalog_id, server.vendor, server.model) == (None, "Acme Computers", "X1")
     assert server.reason.startswith("unknown")
+
+
+def test_unusable_os_release_says_why() -> None:
+    comp = identify_host(Facts(files={"/etc/os-release": b"\x89PNG\r\n\x1a\n\x00\x00binary"})).components["os"]
+    assert comp.catalog_id is None and "/etc/os-release has no usable NAME or ID line" in comp.reason
+    missing = identify_host(Facts()).components["os"]
+    assert missing.reason == "unknown: no os-release or release file was readable"
