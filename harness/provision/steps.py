@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.checks import N_
 from harness.clock import utc_now_iso
 from harness.evidence import EvidenceStore
 from harness.inventory import HostSpec
@@ -64,6 +65,11 @@ def provision_host(
     evidence = [EvidenceStore(run_dir, host_slug, secrets).document(f"provision-{action}", payload)]
     record = outcome.record(evidence)
     record["message"] = secrets.text(record["message"])
+    if outcome.failed_task:
+        record["message_key"] = N_("Provisioning ({action}) failed at task {task}: {message}")
+    else:
+        record["message_key"] = N_("Provisioning ({action}) could not run: {message}") if not outcome.ok else ""
+    record["message_args"] = {"action": action, "task": outcome.failed_task or "", "message": record["message"]}
     record["time"] = utc_now_iso()
     journal = Journal(run_dir / "journal" / f"{host_slug}.jsonl")
     with contextlib.closing(journal):

@@ -19,17 +19,19 @@ from typing import Any
 
 import paramiko
 
+from harness.checks import N_
 from harness.clock import utc_now_iso
 from harness.transport.base import DEFAULT_TIMEOUT_S, CommandResult, HostUnreachable, Transport
 from harness.transport.local import OUTPUT_CAP
 
+# the reasons are codes in results.json; reports show them translated (multihost.po)
 REFUSED, TIMEOUT, AUTH, HOST_KEY, LOST, NETWORK = (
-    "refused",
-    "timeout",
-    "authentication",
-    "host key",
-    "lost",
-    "network",
+    N_("refused"),
+    N_("timeout"),
+    N_("authentication"),
+    N_("host key"),
+    N_("lost"),
+    N_("network"),
 )
 REASONS = (REFUSED, TIMEOUT, AUTH, HOST_KEY, LOST, NETWORK)
 CONNECT_TIMEOUT_S = 10.0
