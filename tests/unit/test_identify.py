@@ -698,3 +698,24 @@ def test_unusable_os_release_says_why() -> None:
     assert comp.catalog_id is None and "/etc/os-release has no usable NAME or ID line" in comp.reason
     missing = identify_host(Facts()).components["os"]
     assert missing.reason == "unknown: no os-release or release file was readable"
+
+
+@pytest.mark.parametrize(
+    ("sys_vendor", "product", "expected"),
+    [
+        ("Huawei", "TaiShan 200 (Model 2280)", "huawei-taishan"),
+        ("Huawei", "2288H V5", "huawei"),
+        ("Inspur", "CS5280F3", "inspur"),
+        ("Inspur", "NF5280M5", "inspur"),
+        ("Sugon", "T50P", "sugon"),
+        ("New H3C Technologies Co., Ltd.", "UniServer R4900 G3", "h3c"),
+        ("Lenovo", "ThinkSystem SR650", "lenovo"),
+        ("China Great Wall", "GW-XXXX", "greatwall"),
+        ("QEMU", "Standard PC (Q35 + ICH9, 2009)", "virtual-qemu"),
+        ("VMware, Inc.", "VMware Virtual Platform", "virtual-vmware"),
+    ],
+)
+def test_server_vendors_from_sysfs(sys_vendor: str, product: str, expected: str) -> None:
+    files = {"/sys/class/dmi/id/sys_vendor": sys_vendor + "\n", "/sys/class/dmi/id/product_name": product + " \n"}
+    server = identify_host(facts_of(files)).components["server"]
+    assert (server.catalog_id, server.model) == (expected, product)
