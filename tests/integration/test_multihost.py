@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -181,3 +183,34 @@ def test_a_failed_provisioning_is_journaled_with_its_task(lab: Lab, tmp_path: Pa
     # the host was still looked at: its checks are real observations (the results builder makes
     # the host INCOMPLETE from the failed prepare record)
     assert host_of(results(out), "lab3")["reachable"]
+
+
+def test_a_hung_host_holds_nobody_up(lab: Lab, tmp_path: Path) -> None:
+    assert lab.inventory is not None
+    data = yaml.safe_load(lab.inventory.read_text(encoding="utf-8"))
+    data["all"]["children"]["xcert_lab"]["hosts"]["lab3"]["ansible_ssh_timeout"] = 3
+    inventory = tmp_path / "inv.yml"
+    inventory.write_text(yaml.safe_dump(data), encoding="utf-8")
+    netns = lab.host("lab3")["netns"]
+    pids = subprocess.run(["ip", "netns", "pids", netns], capture_output=True, text=True, check=True).stdout.split()
+    assert pids
+    out = tmp_path / "run"
+    try:
+        for pid in pids:  # lab3 accepts TCP connections (the kernel does) but its sshd never answers
+            os.kill(int(pid), signal.SIGSTOP)
+        xcert("certify", "-i", str(inventory), "--out", str(out), "--format", "json", "--no-provision", env=lab.env)
+    finally:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGCONT)
+    res = results(out)
+    hung = host_of(res, "lab3")
+    assert hung["unreachable"]["reason"] == "timeout" and hung["verdict"] == "INCOMPLETE", hung["unreachable"]
+    journal = {
+        name: [json.loads(line) for line in (out / "journal" / f"{name}.jsonl").read_text().splitlines()]
+        for name in ("lab1", "lab3")
+    }
+    lab1_end = next(r["time"] for r in journal["lab1"] if r["type"] == "host_end")
+    lab3_lost = next(r["time"] for r in journal["lab3"] if r["type"] == "unreachable")
+    assert host_of(res, "lab1")["complete"] and host_of(res, "lab2")["complete"]
+    assert lab1_end < lab3_lost  # lab1 finished while lab3 was still being waited for
