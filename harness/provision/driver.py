@@ -108,7 +108,7 @@ def run_playbook(
         cmdline += ["--vault-password-file", str(Path(vault_password_file).resolve())]
     ssh_extra: list[str] = []
     if spec.known_hosts:
-        ssh_extra.append(f"-o UserKnownHostsFile={spec.known_hosts}")
+        ssh_extra.append(f"-o UserKnownHostsFile={shlex.quote(spec.known_hosts)}")
     if spec.accept_new_host_keys:
         ssh_extra.append("-o StrictHostKeyChecking=accept-new")
     if ssh_extra:
