@@ -153,6 +153,7 @@ def arm(impl: str, part: str, count: int = 4, extra: str = "") -> str:
         ("0x663", 64, "phytium-s2500", "medium"),
         ("0x303", 4, "phytium-e2000", "high"),
         ("0x862", 8, "phytium-d3000", "medium"),
+        ("0x862", 64, "phytium-s5000c", "low"),
         ("0x664", 8, "phytium", "low"),
     ],
 )
@@ -490,6 +491,32 @@ def test_database_version_strings(banner: str, expected: str, version: str) -> N
 )
 def test_database_answers_as_clients_print_them(saved: str, expected: str) -> None:
     assert identify_host(facts_of(commands={"db-version": saved})).components["db"].catalog_id == expected
+
+
+@pytest.mark.parametrize(
+    ("saved", "expected", "version"),
+    [
+        ("postgres (PostgreSQL) 15.8 (Debian 15.8-0+deb12u1)", "postgresql", "15.8"),
+        ("mariadbd  Ver 10.11.6-MariaDB-0+deb12u1 for debian-linux-gnu on x86_64 (Debian 12)", "mariadb", "10.11.6"),
+        ("/usr/sbin/mysqld  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)", "mysql", "8.0.36"),
+        ("kingbase (KingbaseES) V008R006C008B0014", "kingbasees-v8", "V008R006C008B0014"),
+        (
+            "gaussdb (openGauss 3.0.0 build 02c14696) compiled at 2022-04-01 11:12:11 commit 0 last mr",
+            "opengauss",
+            "3.0.0",
+        ),
+        ("observer (OceanBase_CE 4.2.1.8)\nREVISION: 108000022024072217-3149ab3\n", "oceanbase", "4.2.1.8"),
+    ],
+)
+def test_server_binaries_version_answers(saved: str, expected: str, version: str) -> None:
+    db = identify_host(facts_of(commands={"db-version": saved})).components["db"]
+    assert (db.catalog_id, db.version) == (expected, version)
+
+
+def test_ftc862_without_a_count_is_not_guessed() -> None:
+    files = {"/sys/devices/system/cpu/cpu0/regs/identification/midr_el1": "0x00000000701f8621\n"}
+    cpu = identify_host(facts_of(files)).components["cpu"]
+    assert (cpu.catalog_id, cpu.confidence) == ("phytium-ftc862", "low")
 
 
 def test_database_build_arch_from_psql_output_is_checked() -> None:
