@@ -78,7 +78,10 @@ def stage_run(run_dir: Path, stage: Path, key: Ed25519PrivateKey, redact: bool) 
     }
     langs, formats = _report_editions(rels)
     if formats:
-        render_reports(load_results(stage), stage, langs or ["en"], formats, seal=seal)
+        results = load_results(stage)
+        asked = list(results.get("langs") or [])  # the run's first language is also report.<fmt>
+        langs.sort(key=lambda lang: asked.index(lang) if lang in asked else len(asked))
+        render_reports(results, stage, langs or ["en"], formats, seal=seal)
     return seal
 
 
