@@ -176,3 +176,22 @@ def test_page_counter_css_keeps_the_translation_around_the_counters() -> None:
     css = str(page_of_css("zh"))
     assert css.index("counter(page)") < css.index("counter(pages)")
     assert css.startswith('"第 " counter(page)')
+
+
+def test_an_unreachable_host_is_reported_as_such_never_as_failed_checks(run_dir: Path) -> None:
+    results = _results()
+    host = results["hosts"][0]
+    host.update(
+        reachable=False,
+        unreachable={"reason": "refused", "detail": "port 22", "lost_mid_run": False},
+        stack={"declared": {"os": "kylin-v10"}, "detected": {}},
+        facts={},
+        checks=[],
+        verdict="INCOMPLETE",
+        undecided=["XC-OS-001"],
+    )
+    results["verdict"] = "INCOMPLETE"
+    text = _text(render_html(results, "ru", run_dir))
+    assert "Хост недоступен: refused" in text
+    assert "НЕ ЗАВЕРШЕНО" in text
+    assert "XC-OS-001" in text  # listed as not decided
