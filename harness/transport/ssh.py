@@ -100,7 +100,11 @@ class SshTransport(Transport):
             self._via_jump(str(jump), key_files) if jump else _open_socket(self.address, self.port, self.timeout_s)
         )
         self.client = self._client()
-        self._connect(self.client, self.address, self.port, self.user, key_files, sock, spec.password)
+        try:
+            self._connect(self.client, self.address, self.port, self.user, key_files, sock, spec.password)
+        except HostUnreachable:
+            self.close()  # the socket and a jump host's connection go with it
+            raise
         transport = self.client.get_transport()
         assert transport is not None
         transport.set_keepalive(KEEPALIVE_S)
