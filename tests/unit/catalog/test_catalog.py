@@ -124,6 +124,16 @@ def test_find_by_id_name_alias_case_insensitive() -> None:
     assert catalog.find("cpu", "鲲鹏 920").id == "kunpeng-920"  # type: ignore[union-attr]
     assert catalog.find("os", "kylin linux advanced server v10 sp2 (sword)").id == "kylin-server-v10-sp2"  # type: ignore[union-attr]
     assert catalog.find("db", "达梦").id == "dm8"  # type: ignore[union-attr]
+    # the ids the worked example inventories and the lab declare
+    for layer, declared in [
+        ("db", "dameng-dm8"),
+        ("os", "kylin-server-v10-sp3"),
+        ("cpu", "phytium-s2500"),
+        ("os", "kylin-server-v10"),
+        ("os", "uos-server-20"),
+        ("os", "openeuler-20.03-lts"),
+    ]:
+        assert catalog.find(layer, declared) is not None, declared
     assert catalog.find("cpu", "no such cpu") is None
 
 
