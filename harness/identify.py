@@ -65,7 +65,12 @@ class Identification:
         return not self.issues
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {layer: self.components[layer].as_dict() for layer in LAYERS}
+        """The ``xcert identify --json`` shape: ``xinchuang`` is always true or false there (a
+        component the catalog does not know is not a known Xinchuang component; its reason says so)."""
+        out: dict[str, Any] = {}
+        for layer in LAYERS:
+            out[layer] = self.components[layer].as_dict()
+            out[layer]["xinchuang"] = bool(out[layer]["xinchuang"])
         out["consistent"] = self.consistent
         out["issues"] = list(self.issues)
         return out

@@ -39,6 +39,8 @@ def test_partial_snapshot_json(tmp_path: Path) -> None:
     assert out["os"]["catalog_id"] == "kylin-server-v10-sp2"
     assert out["db"]["catalog_id"] == "dm8" and out["db"]["details"]["default_port"] == 5236
     assert out["cpu"]["catalog_id"] is None and out["cpu"]["arch"] == "aarch64"
+    assert all(out[layer]["xinchuang"] in (True, False) for layer in LAYERS)
+    assert out["cpu"]["xinchuang"] is False and out["os"]["xinchuang"] is True
     assert out["consistent"] is True and out["issues"] == []
 
 
