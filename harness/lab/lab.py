@@ -148,6 +148,16 @@ def _checked_subnet(subnet: str) -> str:
     return str(net)
 
 
+def _free_default_subnet() -> str:
+    """The lab's default subnet, or the next free 10.213.x.0/24 when another lab (or anything) uses it."""
+    first = ipaddress.ip_network(default_subnet())
+    for step in range(250):
+        candidate = f"10.213.{(first.network_address.packed[2] + step) % 251}.0/24"
+        with contextlib.suppress(UsageError):
+            return _checked_subnet(candidate)
+    raise UsageError("no free 10.213.x.0/24 subnet for the lab; pass --subnet")
+
+
 def _db_module() -> Any:
     try:
         return importlib.import_module("harness.lab.db")
@@ -177,7 +187,7 @@ def up(
     if load_state() is not None:
         down()
     lab_dir().mkdir(parents=True, exist_ok=True)
-    state = LabState(subnet=_checked_subnet(subnet or default_subnet()))
+    state = LabState(subnet=_checked_subnet(subnet) if subnet else _free_default_subnet())
     save_state(state)
     try:
         _ensure_user(state)

@@ -113,3 +113,33 @@ def test_lab_down_removes_everything_it_made(tmp_path: Path) -> None:
     assert subprocess.run(["ip", "link", "show", state["bridge"]], capture_output=True, check=False).returncode != 0
     assert not lab.dir.exists()
     assert xcert("lab", "status", env=lab.env).returncode == 1
+
+
+@pytest.fixture
+def sudo_needs_a_password(spec: HostSpec) -> Iterator[str]:
+    """lab1's sudo asks for the lab user's password. Changed on lab1 itself, as root over SSH, so
+    the change lands in lab1's own /etc overlay: the machine's /etc/shadow is never touched."""
+    password = "pw with 'quotes' and $dollar"
+    hashed = subprocess.run(["openssl", "passwd", "-6", "-stdin"], input=password, capture_output=True, text=True,
+                            check=True).stdout.strip()  # fmt: skip
+    with SshTransport(spec) as t:
+        r = t.run(f"usermod -p {shlex.quote(hashed)} xclab && echo 'xclab ALL=(ALL) ALL' > /etc/sudoers.d/xcert-lab")
+        assert r.rc == 0, r.stderr
+    try:
+        yield password
+    finally:
+        with SshTransport(dataclasses.replace(spec, become_password=password)) as t:
+            restore = "echo 'xclab ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/xcert-lab && usermod -p '*' xclab"
+            assert t.run(restore).rc == 0
+
+
+def test_become_with_a_sudo_password(spec: HostSpec, sudo_needs_a_password: str) -> None:
+    with SshTransport(dataclasses.replace(spec, become_password=sudo_needs_a_password)) as t:
+        r = t.run("id -u; cat", stdin=b"data after the password")
+        assert r.rc == 0 and r.stdout == b"0\ndata after the password", r.stderr
+        assert sudo_needs_a_password.encode() not in r.stdout + r.stderr
+    with SshTransport(dataclasses.replace(spec, become_password="wrong")) as t:
+        assert t.run("id -u").rc != 0
+    with SshTransport(spec) as t:  # no password: sudo -n fails at once instead of waiting for one
+        r = t.run("id -u", timeout_s=10)
+        assert r.rc != 0 and not r.timed_out
