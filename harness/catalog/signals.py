@@ -41,8 +41,19 @@ DMI_DIR = "/sys/class/dmi/id/"
 MIDR = "/sys/devices/system/cpu/cpu0/regs/identification/midr_el1"
 
 
-def _text(facts: Facts, path: str) -> str | None:
+def _file(facts: Facts, path: str) -> str | None:
+    """A file's text without a byte-order mark (a capture edited on Windows keeps its first key)."""
     text = facts.file(path)
+    return text.lstrip("\ufeff") if text is not None else None
+
+
+def _cmd(facts: Facts, name: str) -> str | None:
+    text = facts.command(name)
+    return text.lstrip("\ufeff") if text is not None else None
+
+
+def _text(facts: Facts, path: str) -> str | None:
+    text = _file(facts, path)
     return text if text and text.strip() else None
 
 
@@ -61,7 +72,7 @@ def _arm_ids(signals: dict[str, str], facts: Facts) -> None:
     part = _int(signals.get("cpu.cpu part"))
     source = "/proc/cpuinfo"
     if impl is None or part is None:
-        midr = _int((facts.file(MIDR) or "").strip() or None)
+        midr = _int((_file(facts, MIDR) or "").strip() or None)
         if midr is not None and midr > 0:
             impl, part, source = (midr >> 24) & 0xFF, (midr >> 4) & 0xFFF, MIDR
     if impl is None:
@@ -99,12 +110,12 @@ def _x86_ids(signals: dict[str, str]) -> None:
 
 
 def cpu_signals(facts: Facts, signals: dict[str, str]) -> None:
-    cpuinfo_text = facts.file("/proc/cpuinfo")
+    cpuinfo_text = _file(facts, "/proc/cpuinfo")
     summary = cpuinfo_summary(cpuinfo_text)
     for key, value in summary.items():
         if value:
             signals[f"cpu.{key}"] = value
-    for key, value in parse_lscpu(facts.command("lscpu")).items():
+    for key, value in parse_lscpu(_cmd(facts, "lscpu")).items():
         if value:
             signals[f"lscpu.{key}"] = value
     count = count_processors(cpuinfo_text) or _int(signals.get("lscpu.CPU(s)"))
@@ -133,19 +144,19 @@ def os_signals(facts: Facts, signals: dict[str, str]) -> None:
     for key, value in parse_os_release(os_text).items():
         if value:
             signals[f"os.{key}"] = value
-    for key, value in parse_os_release(facts.file("/etc/lsb-release")).items():
+    for key, value in parse_os_release(_file(facts, "/etc/lsb-release")).items():
         if value:
             signals[f"lsb.{key}"] = value
     for path in RELEASE_FILES:
-        for key, value in parse_release_line(facts.file(path)).items():
+        for key, value in parse_release_line(_file(facts, path)).items():
             signals[f"release.{path.rsplit('/', 1)[-1]}.{key}"] = value
-    for key, value in parse_ini(facts.file("/etc/os-version")).items():
+    for key, value in parse_ini(_file(facts, "/etc/os-version")).items():
         if value:
             signals[f"osversion.{key}"] = value
-    for key, value in parse_ini(facts.file("/etc/.kyinfo")).items():
+    for key, value in parse_ini(_file(facts, "/etc/.kyinfo")).items():
         if value:
             signals[f"kyinfo.{key}"] = value
-    debian = (facts.file("/etc/debian_version") or "").strip()
+    debian = (_file(facts, "/etc/debian_version") or "").strip()
     if debian:
         signals["debian_version"] = debian.splitlines()[0]
 
@@ -171,32 +182,32 @@ def detected_arch(signals: dict[str, str]) -> tuple[str | None, str | None]:
 def signals_from(facts: Facts) -> dict[str, str]:
     """Every signal the facts give (see the module docstring for the names)."""
     signals: dict[str, str] = {}
-    raw_arch = (facts.command("uname-m") or "").strip()
-    uname_a = (facts.command("uname-a") or "").split()
+    raw_arch = (_cmd(facts, "uname-m") or "").strip()
+    uname_a = (_cmd(facts, "uname-a") or "").split()
     if not raw_arch and len(uname_a) >= 3 and uname_a[-1] == "GNU/Linux":
         # uname -a: Linux HOST RELEASE VERSION... MACHINE [PROCESSOR PLATFORM] GNU/Linux
         raw_arch = next((t for t in reversed(uname_a[:-1]) if canonical(t) in ALIASES.values()), "")
     arch = canonical(raw_arch.splitlines()[0]) if raw_arch else None
     if arch:
         signals["arch"], signals["arch.raw"] = arch, raw_arch.splitlines()[0]
-    kernel = (facts.command("uname-r") or "").strip()
+    kernel = (_cmd(facts, "uname-r") or "").strip()
     if not kernel and len(uname_a) >= 3 and uname_a[0] == "Linux":
         kernel = uname_a[2]
     if kernel:
         signals["kernel"] = kernel.splitlines()[0]
-    proc_version = (facts.file("/proc/version") or "").strip()
+    proc_version = (_file(facts, "/proc/version") or "").strip()
     if proc_version:
         signals["kernel.version"] = proc_version.splitlines()[0]
     os_signals(facts, signals)
     cpu_signals(facts, signals)
-    sysfs = {p[len(DMI_DIR) :]: d.decode("utf-8", "replace") for p, d in facts.files.items() if p.startswith(DMI_DIR)}
-    for key, value in dmi_signals(facts.command("dmidecode"), sysfs).items():
+    sysfs = {p[len(DMI_DIR) :]: _file(facts, p) or "" for p in facts.files if p.startswith(DMI_DIR)}
+    for key, value in dmi_signals(_cmd(facts, "dmidecode"), sysfs).items():
         signals[f"dmi.{key}"] = value
     _lscpu_bios(signals)
     if "lscpu.bios_model" in signals and "dmi.processor.version" not in signals:
         signals["dmi.processor.version"] = signals["lscpu.bios_model"]
         signals["src.dmi4"] = "lscpu BIOS Model name"
-    db_version = clean_version_output(facts.command("db-version"))
+    db_version = clean_version_output(_cmd(facts, "db-version"))
     if db_version:
         signals["db.version"] = db_version[:1000]
     return signals
@@ -204,4 +215,4 @@ def signals_from(facts: Facts) -> dict[str, str]:
 
 def process_signals(facts: Facts) -> list[str]:
     """Command lines of the processes the fact pass kept (databases, Java servers)."""
-    return parse_processes(facts.command("processes"))
+    return parse_processes(_cmd(facts, "processes"))

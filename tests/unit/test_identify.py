@@ -746,3 +746,21 @@ def test_server_vendors_from_sysfs(sys_vendor: str, product: str, expected: str)
     files = {"/sys/class/dmi/id/sys_vendor": sys_vendor + "\n", "/sys/class/dmi/id/product_name": product + " \n"}
     server = identify_host(facts_of(files)).components["server"]
     assert (server.catalog_id, server.model) == (expected, product)
+
+
+def test_captures_edited_on_windows() -> None:
+    # a byte-order mark and CRLF line ends, as a capture saved by a Windows editor has them
+    os_release = (
+        '\ufeffNAME="Kylin Linux Advanced Server"\r\nVERSION="V10 (Lance)"\r\nID="kylin"\r\nVERSION_ID="V10"\r\n'
+    )
+    facts = Facts(
+        files={
+            "/etc/os-release": os_release.encode("utf-8"),
+            "/proc/cpuinfo": arm("0x48", "0xd01").replace("\n", "\r\n").encode(),
+        },
+        commands={"uname-m": "\ufeffaarch64\r\n".encode()},
+    )
+    ident = identify_host(facts)
+    assert ident.components["os"].catalog_id == "kylin-server-v10-sp3"
+    assert ident.components["cpu"].catalog_id == "kunpeng-920" and ident.components["cpu"].arch == "aarch64"
+    assert ident.consistent
