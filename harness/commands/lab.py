@@ -22,7 +22,10 @@ def register(sub: Any) -> None:
     )
     up.add_argument("--db", action="append", default=[], choices=["postgresql", "mariadb"], help="database on lab1")
     up.add_argument("--subnet", default=None, help="lab subnet (default 10.213.0.0/24; never routed out)")
-    lab_sub.add_parser("down", help="remove everything the lab made")
+    down = lab_sub.add_parser("down", help="remove everything the lab made")
+    down.add_argument(
+        "--stale", action="store_true", help="also remove labs whose directory is gone (a killed test session)"
+    )
     lab_sub.add_parser("status", help="show the lab's hosts")
     p.set_defaults(func=run)
 
@@ -42,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
         print(path)
         return 0
     if action == "down":
-        for item in lab.down():
+        removed = lab.down() + (lab.down_stale() if args.stale else [])
+        for item in removed:
             print(f"removed {item}")
         return 0
     if action == "status":

@@ -8,6 +8,7 @@ import ipaddress
 import os
 import pwd
 import shutil
+import signal
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from harness.lab.state import (
     default_subnet,
     lab_dir,
     lab_home,
+    lab_tag,
     load_state,
     ns_prefix,
     save_state,
@@ -283,6 +285,37 @@ def down() -> list[str]:
     if lab_dir().is_dir():
         shutil.rmtree(lab_dir(), ignore_errors=True)
         removed.append(str(lab_dir()))
+    return removed
+
+
+def down_stale() -> list[str]:
+    """Remove labs whose directory is gone (a test session killed before its teardown)."""
+    if os.geteuid() != 0:
+        raise UsageError("xcert lab needs root (network namespaces, sshd)")
+    removed: list[str] = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) <= 1:
+            continue
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        script = Path(argv[-2].decode(errors="replace")) if len(argv) > 2 else Path()
+        if argv[:1] != [b"unshare"] or script.name != "start.sh" or script.parent.parent.name != "hosts":
+            continue
+        directory = script.parent.parent.parent
+        if (directory / "state.json").exists():
+            continue  # a live lab, maybe someone else's
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(proc.name), signal.SIGKILL)
+        tag = lab_tag(directory)
+        for ns in sh(["ip", "netns", "list"], check=False).stdout.split():
+            if ns.startswith(f"xclab{tag}-"):
+                sh(["ip", "netns", "del", ns], check=False)
+                removed.append(f"netns {ns}")
+        if tag and sh(["ip", "link", "del", f"xclab{tag}"], check=False).returncode == 0:
+            removed.append(f"bridge xclab{tag}")
+        removed.append(f"sshd of {script.parent.name} in {directory}")
     return removed
 
 

@@ -21,10 +21,10 @@ def lab_dir() -> Path:
     return Path(os.environ.get("XCERT_LAB_DIR") or DEFAULT_DIR)
 
 
-def lab_tag() -> str:
+def lab_tag(directory: Path | None = None) -> str:
     """'' for the default lab; else 4 hex digits of the lab directory, so labs side by side
     (tests of several engineers at once) get their own bridge, namespaces and veths."""
-    d = lab_dir().resolve()
+    d = (directory or lab_dir()).resolve()
     return "" if d == DEFAULT_DIR else hashlib.sha1(str(d).encode()).hexdigest()[:4]
 
 
