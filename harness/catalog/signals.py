@@ -38,6 +38,8 @@ RELEASE_FILES = (
     "/etc/centos-release",
 )
 DMI_DIR = "/sys/class/dmi/id/"
+#: longest signal value kept (the fact pass cuts process lines at 2000 characters too)
+MAX_VALUE = 2000
 MIDR = "/sys/devices/system/cpu/cpu0/regs/identification/midr_el1"
 
 
@@ -209,10 +211,11 @@ def signals_from(facts: Facts) -> dict[str, str]:
         signals["src.dmi4"] = "lscpu BIOS Model name"
     db_version = clean_version_output(_cmd(facts, "db-version"))
     if db_version:
-        signals["db.version"] = db_version[:1000]
-    return signals
+        signals["db.version"] = db_version
+    # bound every value: rules are regular expressions, and a capture may hold anything
+    return {key: value[:MAX_VALUE] for key, value in signals.items()}
 
 
 def process_signals(facts: Facts) -> list[str]:
     """Command lines of the processes the fact pass kept (databases, Java servers)."""
-    return parse_processes(_cmd(facts, "processes"))
+    return [line[:MAX_VALUE] for line in parse_processes(_cmd(facts, "processes"))]

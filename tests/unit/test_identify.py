@@ -764,3 +764,14 @@ def test_captures_edited_on_windows() -> None:
     assert ident.components["os"].catalog_id == "kylin-server-v10-sp3"
     assert ident.components["cpu"].catalog_id == "kunpeng-920" and ident.components["cpu"].arch == "aarch64"
     assert ident.consistent
+
+
+def test_huge_values_are_bounded() -> None:
+    long = "PostgreSQL 15.8 " + "9" * 50_000
+    facts = facts_of(
+        {"/proc/cpuinfo": "processor : 0\nmodel name : " + "Loongson-" * 20_000 + "\n"},
+        {"db-version": long, "processes": "/usr/bin/java " + "-Dx=1 " * 20_000 + "com.bes.enterprise.startup.ASMain\n"},
+    )
+    ident = identify_host(facts)
+    assert all(len(v) <= 2000 for v in ident.signals.values())
+    assert ident.components["db"].catalog_id == "postgresql"
