@@ -46,6 +46,12 @@ def db_target(request: pytest.FixtureRequest, xc: CheckContext) -> DbTarget:
 
 
 @pytest.fixture
+def db_all_targets(request: pytest.FixtureRequest) -> list[DbTarget]:
+    """Every database the host declares, in inventory order."""
+    return host_targets(_run(request))
+
+
+@pytest.fixture
 def db_profile(request: pytest.FixtureRequest) -> str:
     return _run(request).profile
 
@@ -94,8 +100,8 @@ def db_endpoint(target: HostSession, db_target: DbTarget) -> Iterator[tuple[str,
     ssh = ssh_transport_of(target.transport)
     if ssh is None:
         raise RuntimeError(f"tunnel: true needs an SSH connection to {target.spec.name}; it has none")
-    remote_host = db_target.host if db_target.host not in (target.spec.address,) else "127.0.0.1"
-    forward = LocalForward(ssh, remote_host, db_target.port)
+    # the host opens the connection: its own address, or its loopback when the target says so
+    forward = LocalForward(ssh, db_target.host, db_target.port)
     try:
         yield forward.endpoint
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from harness.checks import N_, check
 from harness.clock import utc_now_iso
 from harness.db import multilingual
+from harness.db import vendor as vendor_driver
 from harness.db.connection import DriverMissing, load_driver
 from harness.db.verdict import refused_or_lost
 
@@ -74,7 +75,7 @@ def test_encodings(db_scratch, xc):
     ),
     remedy=N_("Install the vendor's driver (pip install ksycopg2 / dmPython) and use the client library it bundles."),
 )
-def test_vendor_driver(db_target, db_connect, db_scratch, xc):
+def test_vendor_driver(db_target, db_endpoint, db_scratch, xc):
     vendor = {"postgresql": "ksycopg2", "dameng": "dmPython"}.get(db_target.family)
     if vendor is None:
         xc.not_applicable(N_("No vendor Python driver is catalogued for the {family} family"), family=db_target.family)
@@ -85,23 +86,12 @@ def test_vendor_driver(db_target, db_connect, db_scratch, xc):
         if db_target.family == "postgresql" and not kingbase:
             xc.not_applicable(N_("ksycopg2 is not installed and the target is not declared as KingbaseES"))
         raise
-    conn = db_connect("vendor", driver_name=vendor)
-    from harness.db.scratch import use
-
-    use(conn, db_scratch.name)
     text = (
         multilingual.SAMPLES["zh"] + multilingual.SAMPLES["zh_gb18030_only"] + multilingual.SAMPLES["zh_rare_surnames"]
     )
-    p = conn.ph
-    try:
-        conn.execute("CREATE TABLE xc_vendor (id INT PRIMARY KEY, v VARCHAR(200))")
-        conn.execute(f"INSERT INTO xc_vendor VALUES ({p(2)})", (1, text))
-        conn.commit()
-        back = conn.scalar("SELECT v FROM xc_vendor WHERE id = 1")
-        conn.rollback()
-    except conn.driver.Error as exc:
-        xc.fail(N_("{driver}: {error}"), driver=vendor, error=str(exc).strip().splitlines()[0][:200])
-    version = getattr(conn.driver, "__version__", None) or getattr(conn.driver, "version", "?")
-    if back != text:
-        xc.fail(N_("{driver} changed the text: {got!r}"), driver=vendor, got=back)
-    xc.note(N_("{driver} {version} round-trips Chinese text"), driver=vendor, version=str(version).split()[0])
+    answer = vendor_driver.roundtrip(db_target, vendor, db_scratch.name, text, db_scratch.log, db_endpoint)
+    if answer.get("error"):
+        xc.fail(N_("{driver}: {error}"), driver=vendor, error=answer["error"])
+    if answer.get("back") != text:
+        xc.fail(N_("{driver} changed the text: {got!r}"), driver=vendor, got=answer.get("back"))
+    xc.note(N_("{driver} {version} round-trips Chinese text"), driver=vendor, version=answer.get("driver_version", "?"))
