@@ -218,4 +218,12 @@ def signals_from(facts: Facts) -> dict[str, str]:
 
 def process_signals(facts: Facts) -> list[str]:
     """Command lines of the processes the fact pass kept (databases, Java servers)."""
-    return [line[:MAX_VALUE] for line in parse_processes(_cmd(facts, "processes"))]
+    return [_head_and_tail(line) for line in parse_processes(_cmd(facts, "processes"))]
+
+
+def _head_and_tail(line: str) -> str:
+    """A command line bounded like the fact pass bounds it: its head and its tail (the main class)."""
+    if len(line) <= MAX_VALUE:
+        return line
+    half = MAX_VALUE // 2
+    return line[:half] + " ... " + line[-(half - 5) :]

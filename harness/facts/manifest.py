@@ -63,7 +63,7 @@ COMMANDS: dict[str, str] = {
     "time-daemons": "ps -eo comm= | grep -E '^(chronyd|ntpd|systemd-timesyn|timesyncd|openntpd)$'",
     "date": "date -u +%s.%N",
     # database servers and Java application servers, for identification: at most 100 command
-    # lines of 2000 characters, with anything that looks like a password, secret or token masked
+    # lines of at most 2000 characters, with anything that looks like a password, secret or token masked
     "processes": (
         "ps -eo args= | grep -E '(^|/)(java|dmserver|kingbase|gaussdb|postgres|postmaster|mysqld|mariadbd"
         "|observer|tidb-server|gbased|gclusterd|oninit|oscar)( |$)'"
@@ -71,7 +71,9 @@ COMMANDS: dict[str, str] = {
         "|[Ss][Ee][Cc][Rr][Ee][Tt][A-Za-z0-9_.-]*[=:]|[Tt][Oo][Kk][Ee][Nn][A-Za-z0-9_.-]*[=:])[^ ]*/\\1***/g'"
         " -e 's/(--?[A-Za-z_.-]*([Pp][Aa][Ss][Ss]|[Pp][Ww][Dd]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn])[A-Za-z_.-]*)"
         " +[^ -][^ ]*/\\1 ***/g'"
-        " | cut -c1-2000 | head -n 100"
+        # a long command line keeps its head and its tail, where a Java main class and its arguments are
+        ' | awk \'{ if (length($0) > 2000) print substr($0, 1, 1000) " ... " substr($0, length($0) - 994);'
+        " else print }' | head -n 100"
     ),
 }
 

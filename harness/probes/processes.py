@@ -30,7 +30,7 @@ def java_main(cmdline: str) -> str | None:
             continue
         if part == "-jar" and i + 1 < len(parts):
             return parts[i + 1]
-        if part.startswith("-"):
+        if part.startswith("-") or part == "...":  # "..." marks where a long command line was cut
             continue
         return part
     return None

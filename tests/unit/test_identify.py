@@ -775,3 +775,4 @@ def test_huge_values_are_bounded() -> None:
     ident = identify_host(facts)
     assert all(len(v) <= 2000 for v in ident.signals.values())
     assert ident.components["db"].catalog_id == "postgresql"
+    assert ident.components["middleware"].catalog_id == "bes"  # the tail (main class) is kept

@@ -174,3 +174,9 @@ def test_process_command_lines_are_bounded_and_masked() -> None:
     assert "s3cret" not in out and "hunter2" not in out and "hunter3" not in out and "abc" not in out
     assert "-Dspring.datasource.password=***" in out and "--admin-password ***" in out and "-p 5236" in out
     assert len(out.splitlines()) == 100 and max(len(x) for x in out.splitlines()) <= 2000
+    long_java = (
+        "/usr/bin/java -cp " + ":".join(f"lib/j{i}.jar" for i in range(600)) + " com.tongweb.server.Main start\n"
+    )
+    done = subprocess.run(["sh", "-c", "cat " + masking], input=long_java, capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("/usr/bin/java -cp lib/j0.jar") and done.stdout.rstrip().endswith("Main start")
+    assert " ... " in done.stdout and len(done.stdout.rstrip("\n")) <= 2000
