@@ -226,4 +226,6 @@ def _head_and_tail(line: str) -> str:
     if len(line) <= MAX_VALUE:
         return line
     half = MAX_VALUE // 2
-    return line[:half] + " ... " + line[-(half - 5) :]
+    head, tail = line[:half], line[-(half - 5) :]
+    # never keep a torn word at the cut: a fragment would pass for a main class
+    return head.rsplit(" ", 1)[0] + " ... " + tail.split(" ", 1)[-1]

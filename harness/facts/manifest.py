@@ -72,8 +72,8 @@ COMMANDS: dict[str, str] = {
         " -e 's/(--?[A-Za-z_.-]*([Pp][Aa][Ss][Ss]|[Pp][Ww][Dd]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn])[A-Za-z_.-]*)"
         " +[^ -][^ ]*/\\1 ***/g'"
         # a long command line keeps its head and its tail, where a Java main class and its arguments are
-        ' | awk \'{ if (length($0) > 2000) print substr($0, 1, 1000) " ... " substr($0, length($0) - 994);'
-        " else print }' | head -n 100"
+        " | awk '{ if (length($0) > 2000) { h = substr($0, 1, 1000); t = substr($0, length($0) - 994);"
+        ' sub(/ [^ ]*$/, "", h); sub(/^[^ ]* /, "", t); print h " ... " t } else print }\' | head -n 100'
     ),
 }
 

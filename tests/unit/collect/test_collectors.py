@@ -178,5 +178,6 @@ def test_process_command_lines_are_bounded_and_masked() -> None:
         "/usr/bin/java -cp " + ":".join(f"lib/j{i}.jar" for i in range(600)) + " com.tongweb.server.Main start\n"
     )
     done = subprocess.run(["sh", "-c", "cat " + masking], input=long_java, capture_output=True, text=True, check=True)
-    assert done.stdout.startswith("/usr/bin/java -cp lib/j0.jar") and done.stdout.rstrip().endswith("Main start")
+    # the torn classpath word is dropped whole, the main class and its arguments are kept
+    assert done.stdout == "/usr/bin/java -cp ... com.tongweb.server.Main start\n"
     assert " ... " in done.stdout and len(done.stdout.rstrip("\n")) <= 2000
