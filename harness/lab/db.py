@@ -10,6 +10,7 @@ the process. Servers run with fsync off: they hold test data only.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import pwd
@@ -100,6 +101,25 @@ def _run(cmd: list[str], what: str, timeout: float = 120, **kw: Any) -> subproce
 
 
 STATE_NAME = "xcert-lab-db.json"
+
+
+#: where servers live when the workdir is not reachable by the server's user (e.g. under a 0700 directory)
+SPARE_ROOT = Path("/var/tmp/xcert-lab-db")
+
+
+def _traversable(path: Path) -> bool:
+    """Every directory above ``path`` lets other users through (the server runs as postgres / mysql)."""
+    return all(p.stat().st_mode & 0o001 for p in path.parents if p.exists())
+
+
+def _server_dir(kind: str, workdir: Path) -> Path:
+    base = (workdir / kind).resolve()
+    if os.geteuid() != 0 or _traversable(base):
+        return base
+    tag = hashlib.sha1(str(base).encode()).hexdigest()[:10]
+    SPARE_ROOT.mkdir(mode=0o755, exist_ok=True)
+    os.chmod(SPARE_ROOT, 0o755)
+    return SPARE_ROOT / tag / kind
 
 
 def _state_file(kind: str, workdir: Path) -> Path:
@@ -275,7 +295,7 @@ def start_db(kind: str, host_ns: str, address: str, workdir: Path, port: int | N
     if kind not in KINDS:
         raise LabDbError(f"unknown lab database {kind!r} (use {' or '.join(KINDS)})")
     port = port or LAB_PORTS[kind]
-    base = (workdir / kind).resolve()
+    base = _server_dir(kind, workdir)
     password = secrets.token_urlsafe(12)
     started = (_start_postgresql if kind == "postgresql" else _start_mariadb)(host_ns, address, port, base, password)
     family = "postgresql" if kind == "postgresql" else "mysql"
@@ -290,7 +310,9 @@ def start_db(kind: str, host_ns: str, address: str, workdir: Path, port: int | N
         "password": password,
     }
     state = {"kind": kind, "host_ns": host_ns, "address": address, "port": port, "target": target, **started}
+    state["base"] = str(base)
     path = _state_file(kind, workdir)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)
     path.write_text(json.dumps(state), encoding="utf-8")
     return {"xc_db_targets": [*_siblings(kind, host_ns, workdir), target]}
@@ -347,4 +369,7 @@ def stop_db(kind: str, *where: str | Path) -> None:
         if _is_ours(pid, datadir):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+    base = Path(str(state.get("base") or ""))
+    if base.is_relative_to(SPARE_ROOT) and base != SPARE_ROOT:
+        shutil.rmtree(base, ignore_errors=True)
     state_path.unlink()

@@ -1,0 +1,75 @@
+"""`xcert lab up --db postgresql --db mariadb`: real servers inside a lab host, certified over SSH
+(one through an SSH tunnel), their service seen from inside the host, gone after `lab down`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import xcert
+from tests.integration.lab_fixture import Lab, host_of, lab_session, results
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def db_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    yield from lab_session(tmp_path_factory, "--hosts", "1", "--db", "postgresql", "--db", "mariadb")
+
+
+def test_lab_declares_both_servers(db_lab: Lab) -> None:
+    assert db_lab.inventory is not None
+    inv = yaml.safe_load(db_lab.inventory.read_text(encoding="utf-8"))
+    (host,) = inv["all"]["children"]["xcert_lab"]["hosts"].values()
+    targets = host["xc_db_targets"]
+    assert [(t["family"], t["port"]) for t in targets] == [("postgresql", 5432), ("mysql", 3306)]
+    assert all(t["host"] == host["ansible_host"] and t["password"] for t in targets)
+
+
+def test_certify_lab_database_over_ssh_tunnel(db_lab: Lab, tmp_path: Path) -> None:
+    assert db_lab.inventory is not None
+    inv = yaml.safe_load(db_lab.inventory.read_text(encoding="utf-8"))
+    (name,) = inv["all"]["children"]["xcert_lab"]["hosts"]
+    host = inv["all"]["children"]["xcert_lab"]["hosts"][name]
+    host["xc_db_targets"][0]["tunnel"] = True
+    tunnelled = tmp_path / "inv.yml"
+    tunnelled.write_text(yaml.safe_dump(inv), encoding="utf-8")
+    out = tmp_path / "run"
+    proc = xcert("certify", "-i", str(tunnelled), "--out", str(out), env=db_lab.env, timeout=600)
+    assert proc.returncode in (0, 1, 2), proc.stderr
+    checks = {c["id"]: c for c in host_of(results(out), name)["checks"] if c["layer"] == "db"}
+    decided = {cid: c["outcome"] for cid, c in checks.items() if c["outcome"] not in ("pass", "skipped")}
+    assert decided in ({}, {"XC-DB-032": "not_applicable"}), {k: checks[k]["message"] for k in decided}
+    assert "not certified in this run: mariadb" in checks["XC-DB-001"]["message"]
+    # the server runs inside the lab host: its own ps sees it, as a small pid of the host's PID namespace
+    assert "No systemd: the server process" in checks["XC-DB-040"]["message"]
+    for target in host["xc_db_targets"]:
+        assert str(target["password"]) not in (out / "results.json").read_text(encoding="utf-8")
+
+
+def test_lab_down_stops_the_servers(tmp_path_factory: pytest.TempPathFactory) -> None:
+    sessions = lab_session(tmp_path_factory, "--hosts", "1", "--db", "mariadb")
+    try:
+        lab = next(sessions)
+        state = lab.state()
+        assert state["dbs"] and state["dbs"][0]["kind"] == "mariadb"
+        server = json.loads(
+            (Path(state["dbs"][0]["workdir"]) / "mariadb" / "xcert-lab-db.json").read_text(encoding="utf-8")
+        )
+        datadir = server["datadir"]
+
+        def running() -> list[str]:
+            out = subprocess.run(["ps", "-eww", "-o", "args"], capture_output=True, text=True, check=True).stdout
+            return [ln for ln in out.splitlines() if datadir in ln and "mariadbd" in ln]
+
+        assert running(), "the lab's mariadbd is not running"
+        with pytest.raises(StopIteration):
+            next(sessions)  # lab down
+        assert running() == []
+    finally:
+        sessions.close()  # lab down, if a failure above skipped it
