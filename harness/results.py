@@ -36,9 +36,15 @@ def validate(results: dict[str, Any]) -> list[str]:
     ]
 
 
-def _layer_order(check: dict[str, Any]) -> tuple[int, str]:
+def _layer_order(check: dict[str, Any]) -> tuple[int, str, str]:
     layer = check.get("layer", "")
-    return (LAYERS.index(layer) if layer in LAYERS else len(LAYERS), check.get("id", ""))
+    return (LAYERS.index(layer) if layer in LAYERS else len(LAYERS), check.get("id", ""), check.get("subject", ""))
+
+
+def _key(record: dict[str, Any]) -> str:
+    """A check is decided once per subject (see pytest_plugin.check_key)."""
+    subject = record.get("subject") or ""
+    return f"{record['id']}[{subject}]" if subject else str(record["id"])
 
 
 def build_host(
@@ -56,24 +62,25 @@ def build_host(
             # attempt found about reachability no longer holds; decided checks stay decided
             plan = rec.get("checks", [])
             unreachable, ended = None, False
-        elif kind == "check" and rec.get("id") not in checks:
-            checks[rec["id"]] = rec  # first decision stands: each check once
+        elif kind == "check" and _key(rec) not in checks:
+            checks[_key(rec)] = rec  # first decision stands: each check once
         elif kind == "unreachable":
             unreachable = rec
         elif kind == "facts":
             facts = rec
         elif kind == "host_end":
             ended = True
-    plan_by_id = {c["id"]: c for c in plan}
+    plan_by_key = {_key(c): c for c in plan}
     decided = []
-    for cid, rec in checks.items():
-        meta = plan_by_id.get(cid, {})
+    for key, rec in checks.items():
+        meta = plan_by_key.get(key, {})
         decided.append(
             {
-                "id": cid,
+                "id": rec["id"],
+                "subject": rec.get("subject", ""),
                 "layer": rec.get("layer") or meta.get("layer", ""),
                 "severity": rec.get("severity") or meta.get("severity", "advisory"),
-                "title": rec.get("title") or meta.get("title", cid),
+                "title": rec.get("title") or meta.get("title", rec["id"]),
                 "requirement": meta.get("requirement", ""),
                 "remedy": meta.get("remedy", ""),
                 "outcome": rec["outcome"],
@@ -89,10 +96,10 @@ def build_host(
     decided.sort(key=_layer_order)
     if waivers:
         apply_waivers(host_meta["name"], decided, waivers)
-    undecided = [c["id"] for c in plan if c["id"] not in checks]
+    undecided = [_key(c) for c in plan if _key(c) not in checks]
     reachable = unreachable is None and (facts is not None or not plan)
     mandatory: list[Outcome | None] = [Outcome(c["outcome"]) for c in decided if c["severity"] == Severity.MANDATORY]
-    mandatory += [None for c in plan if c["id"] in undecided and c.get("severity") == Severity.MANDATORY]
+    mandatory += [None for c in plan if _key(c) in undecided and c.get("severity") == Severity.MANDATORY]
     if not records:
         mandatory.append(None)  # the host's worker never started
     verdict = host_verdict(reachable, mandatory)
