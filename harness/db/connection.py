@@ -39,7 +39,7 @@ class DriverMissing(RuntimeError):
 
     def __init__(self, driver: str) -> None:
         self.driver = driver
-        super().__init__(f"the {driver} driver is not installed: {INSTALL_HINT.get(driver, 'install it')}")
+        super().__init__(f"the {driver} driver is not installed: {INSTALL_HINT.get(driver, 'pip install ' + driver)}")
 
 
 class DbUnavailable(RuntimeError):
