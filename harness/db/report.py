@@ -1,0 +1,32 @@
+"""The SQL feature table of each host's database, read back from results.json (for reports).
+
+>>> feature_table({"checks": [{"id": "XC-DB-010", "title": "DECIMAL(38,10) and BIGINT bounds",
+...     "outcome": "pass", "measurements": {"supported": {"value": True, "unit": "bool"}}}]})
+[{'id': 'XC-DB-010', 'feature': 'DECIMAL(38,10) and BIGINT bounds', 'outcome': 'pass', 'supported': True}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+#: the checks whose rows make the feature table (XC-DB-010..025)
+FEATURE_IDS = tuple(f"XC-DB-{n:03d}" for n in range(10, 26))
+
+
+def feature_table(host: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per SQL feature check the host ran: id, feature (the check's title), outcome, supported."""
+    rows = []
+    for check in host.get("checks", []):
+        if check.get("id") not in FEATURE_IDS:
+            continue
+        supported = (check.get("measurements") or {}).get("supported", {}).get("value")
+        rows.append(
+            {
+                "id": check["id"],
+                "feature": check.get("title", ""),
+                "outcome": check.get("outcome"),
+                "supported": supported,
+            }
+        )
+    return sorted(rows, key=lambda r: str(r["id"]))
