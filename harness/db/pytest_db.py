@@ -36,19 +36,24 @@ def host_targets(run: HostRun) -> list[DbTarget]:
     return [DbTarget.from_mapping(t) for t in run.spec.db_targets]
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A host with several databases: each DB check runs once per target, the target's name its subject."""
+    if "db_target" not in metafunc.fixturenames:
+        return
+    run = metafunc.config.stash.get(HOST_RUN, None)
+    names = [t.name for t in host_targets(run)] if run is not None else []
+    if len(names) > 1:
+        metafunc.parametrize("db_target", names, indirect=True, ids=names)
+
+
 @pytest.fixture
 def db_target(request: pytest.FixtureRequest, xc: CheckContext) -> DbTarget:
-    """The host's declared database (the first of ``xc_db_targets``)."""
+    """The database this check looks at: the host's only target, or this item's (see pytest_generate_tests)."""
     targets = host_targets(_run(request))
     if not targets:
         xc.not_applicable(N_("No database target is declared for this host (xc_db_targets)"))
-    return targets[0]
-
-
-@pytest.fixture
-def db_all_targets(request: pytest.FixtureRequest) -> list[DbTarget]:
-    """Every database the host declares, in inventory order."""
-    return host_targets(_run(request))
+    wanted = getattr(request, "param", None)
+    return next((t for t in targets if t.name == wanted), targets[0])
 
 
 @pytest.fixture
