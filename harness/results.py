@@ -53,6 +53,7 @@ def build_host(
     plan: list[dict[str, Any]] = []
     checks: dict[str, dict[str, Any]] = {}
     unreachable: dict[str, Any] | None = None
+    prepare: dict[str, Any] | None = None
     facts: dict[str, Any] | None = None
     ended = False
     for rec in records:
@@ -68,6 +69,9 @@ def build_host(
             unreachable = rec
         elif kind == "facts":
             facts = rec
+        elif kind == "provision" and rec.get("action") == "prepare" and not rec.get("unreachable"):
+            # the latest attempt's preparation counts; cleanup never changes a verdict
+            prepare = rec
         elif kind == "host_end":
             ended = True
     plan_by_key = {_key(c): c for c in plan}
@@ -102,6 +106,18 @@ def build_host(
     mandatory += [None for c in plan if _key(c) in undecided and c.get("severity") == Severity.MANDATORY]
     if not records:
         mandatory.append(None)  # the host's worker never started
+    provisioning = None
+    if prepare is not None and not prepare.get("ok", True):
+        # the host could not be prepared as the checks need: a gap, never an incompatibility
+        mandatory.append(None)
+        provisioning = {
+            "ok": False,
+            "task": prepare.get("task") or "",
+            "message": prepare.get("message") or "",
+            "message_key": prepare.get("message_key") or "",
+            "message_args": prepare.get("message_args") or {},
+            "evidence": prepare.get("evidence") or [],
+        }
     verdict = host_verdict(reachable, mandatory)
     identity = (facts or {}).get("identity", {})
     host: dict[str, Any] = {
@@ -126,6 +142,7 @@ def build_host(
         "verdict": str(verdict),
         "complete": ended and not undecided,
         "undecided": undecided,
+        "provisioning": provisioning,
         "checks": decided,
     }
     return host

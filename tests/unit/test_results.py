@@ -148,3 +148,46 @@ def test_schema_rejects_bad_values(tmp_path: Path, path: tuple[Any, ...], value:
 
 def test_schema_is_draft_2020_12() -> None:
     assert load_schema()["$schema"].endswith("2020-12/schema")
+
+
+def test_failed_preparation_makes_the_host_incomplete_with_its_task(tmp_path: Path) -> None:
+    failed = {
+        "type": "provision",
+        "action": "prepare",
+        "ok": False,
+        "unreachable": False,
+        "task": "install tools",
+        "message": "no package manager",
+        "evidence": ["evidence/a/00001-provision-prepare.json"],
+    }
+    run = _run_dir(
+        tmp_path,
+        {"a": [failed, _plan(("XC-OS-001", "mandatory")), FACTS, _check("XC-OS-001", "pass"), {"type": "host_end"}]},
+    )
+    results = build_results(run)
+    host = results["hosts"][0]
+    assert host["verdict"] == "INCOMPLETE"
+    assert host["provisioning"]["task"] == "install tools"
+    assert validate(results) == []
+
+
+def test_cleanup_failure_and_a_later_good_preparation_do_not_count(tmp_path: Path) -> None:
+    bad = {"type": "provision", "action": "prepare", "ok": False, "task": "t", "message": "m"}
+    good = {"type": "provision", "action": "prepare", "ok": True, "task": "", "message": ""}
+    cleanup = {"type": "provision", "action": "cleanup", "ok": False, "task": "rm", "message": "m"}
+    run = _run_dir(
+        tmp_path,
+        {
+            "a": [
+                bad,
+                good,
+                _plan(("XC-OS-001", "mandatory")),
+                FACTS,
+                _check("XC-OS-001", "pass"),
+                {"type": "host_end"},
+                cleanup,
+            ]
+        },
+    )
+    host = build_results(run)["hosts"][0]
+    assert host["verdict"] == "CERTIFIED" and host["provisioning"] is None
