@@ -99,20 +99,24 @@ def check(
     return mark
 
 
-def applies(meta: CheckMeta, stack: Mapping[str, str | None]) -> str | None:
+def applies(meta: CheckMeta, stack: Mapping[str, str | Sequence[str] | None]) -> str | None:
     """None when the check applies to ``stack``; otherwise the reason it does not.
 
-    ``stack`` is flat: ``{"arch": "aarch64", "os": "kylin-server-v10", "declared.cpu": None}``.
-    A selector value ``"*"`` means "present".
+    ``stack`` is flat: ``{"arch": "aarch64", "os": ["kylin-server-v10-sp3", "kylin-server-v10"],
+    "declared.cpu": None}``; a list holds a catalog id and its families. A selector value
+    ``"*"`` means "present".
     """
     for key, allowed in meta.applies_to.items():
-        value = stack.get(key)
+        raw = stack.get(key)
+        values = [raw] if isinstance(raw, str) else list(raw or [])
         if "*" in allowed:
-            if not value:
+            if not values:
                 return f"{key} is not known or not declared"
             continue
-        if value is None or value.lower() not in {a.lower() for a in allowed}:
-            return f"{key} is {value or 'unknown'}, the check applies to {', '.join(allowed)}"
+        wanted = {a.lower() for a in allowed}
+        if not any(v.lower() in wanted for v in values):
+            shown = values[0] if values else "unknown"
+            return f"{key} is {shown}, the check applies to {', '.join(allowed)}"
     return None
 
 

@@ -47,10 +47,11 @@ class HostRun:
     lost: HostUnreachable | None = None
     recorded: set[str] = field(default_factory=set)
 
-    def stack(self) -> dict[str, str | None]:
-        flat: dict[str, str | None] = {"arch": self.summary.get("arch")}
+    def stack(self) -> dict[str, str | list[str] | None]:
+        flat: dict[str, str | list[str] | None] = {"arch": self.summary.get("arch")}
         for layer, comp in self.identity.items():
-            flat[layer] = comp.catalog_id
+            # the catalog id and its families: a selector naming a family matches its members
+            flat[layer] = list(comp.lineage) or comp.catalog_id
             flat[f"{layer}.xinchuang"] = None if comp.xinchuang is None else str(comp.xinchuang).lower()
         for key, value in self.spec.declared.items():
             flat[f"declared.{key}"] = value
