@@ -67,9 +67,15 @@ def read_snapshot(path: Path) -> Facts:
     """Read a snapshot directory or .tar.gz; unreadable parts are left out, never fatal."""
     facts = Facts()
     if path.is_dir():
+        root = path.resolve()
         for member in sorted(path.rglob("*")):
-            if member.is_file() and not member.is_symlink() and member.stat().st_size <= MAX_MEMBER:
-                _add_member(facts, member.relative_to(path).as_posix(), member.read_bytes())
+            # a link is followed only where it stays inside the snapshot (a copied /etc/os-release
+            # pointing at ../usr/lib/os-release); one pointing out would read this machine instead
+            target = member.resolve()
+            if not target.is_relative_to(root) or not target.is_file():
+                continue
+            if target.stat().st_size <= MAX_MEMBER:
+                _add_member(facts, member.relative_to(path).as_posix(), target.read_bytes())
         if not facts.files and not facts.commands:
             raise InputError(Location(str(path)), "not a snapshot: no files/ or commands/ inside")
         return facts

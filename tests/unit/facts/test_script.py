@@ -42,3 +42,16 @@ def test_failed_command_reads_as_none() -> None:
     facts = parse_output(token, output)
     assert facts.rcs["lscpu"] == 127
     assert facts.command("lscpu") is None
+
+
+def test_snapshot_dir_follows_links_inside_and_never_outside(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from harness.facts.snapshot import read_snapshot
+
+    (tmp_path / "files/usr/lib").mkdir(parents=True)
+    (tmp_path / "files/etc").mkdir(parents=True)
+    (tmp_path / "files/usr/lib/os-release").write_text("ID=kylin\n")
+    (tmp_path / "files/etc/os-release").symlink_to("../usr/lib/os-release")
+    (tmp_path / "files/etc/hostname").symlink_to("/etc/hostname")  # this machine's: never read
+    facts = read_snapshot(tmp_path)
+    assert facts.file("/etc/os-release") == "ID=kylin\n"
+    assert "/etc/hostname" not in facts.files
