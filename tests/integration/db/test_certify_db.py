@@ -178,3 +178,23 @@ def test_connection_dropped_mid_check_is_error_and_scratch_dropped(
         assert "lost" in check["message"], check["message"]
     assert _leftover_scratch(pg_server) == []
     assert _leftover_scratch(mariadb_server) == []
+
+
+def test_two_targets_on_one_host_are_decided_once_each(
+    tmp_path: Path, pg_server: dict[str, Any], mariadb_server: dict[str, Any]
+) -> None:
+    inv = write_inventory(tmp_path / "inv.yml", {"both": [target_of(pg_server), target_of(mariadb_server)]})
+    out = tmp_path / "run"
+    proc = xcert("certify", "-i", str(inv), "--out", str(out))
+    assert proc.returncode in (1, 2), proc.stderr
+    results = _results(out)
+    assert validate(results) == []
+    (host,) = results["hosts"]
+    db = [c for c in host["checks"] if c["layer"] == "db"]
+    assert sorted({c["subject"] for c in db}) == ["mariadb", "postgresql"]
+    for subject in ("mariadb", "postgresql"):
+        mine = {c["id"]: c for c in db if c["subject"] == subject}
+        assert len(mine) == 26
+        assert mine["XC-DB-001"]["outcome"] == "pass"
+        assert all(mine[cid]["outcome"] == "pass" for cid in SQL_FEATURES)
+        assert not [c["id"] for c in mine.values() if c["outcome"] == "error"]
