@@ -9,6 +9,7 @@ statement any of them runs is written to one evidence document per check and lin
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -70,11 +71,16 @@ class _Evidence:
         self.target = target
         self.ref: str | None = None
         self.extra: dict[str, Any] = {}
+        self._lock = threading.Lock()  # statements also arrive from a check's helper threads
 
     def payload(self, log: SqlLog) -> dict[str, Any]:
         return {"kind": "sql", "target": self.target.public(), "statements": list(log.statements), **self.extra}
 
     def write(self, log: SqlLog) -> None:
+        with self._lock:
+            self._write(log)
+
+    def _write(self, log: SqlLog) -> None:
         if self.ref is None:
             self.ref = self.session.evidence.document(f"sql-{self.target.name}", self.payload(log))
             self.xc.link(self.ref)
