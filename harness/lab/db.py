@@ -297,7 +297,16 @@ def start_db(kind: str, host_ns: str, address: str, workdir: Path, port: int | N
     port = port or LAB_PORTS[kind]
     base = _server_dir(kind, workdir)
     password = secrets.token_urlsafe(12)
-    started = (_start_postgresql if kind == "postgresql" else _start_mariadb)(host_ns, address, port, base, password)
+    try:
+        started = (_start_postgresql if kind == "postgresql" else _start_mariadb)(
+            host_ns, address, port, base, password
+        )
+    except BaseException:
+        # a server that came up before a later step failed must not outlive the failure
+        for pid in _server_pids(host_ns, str(base / "data")):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        raise
     family = "postgresql" if kind == "postgresql" else "mysql"
     target = {
         "name": kind,
