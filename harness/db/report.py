@@ -30,3 +30,23 @@ def feature_table(host: Mapping[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return sorted(rows, key=lambda r: str(r["id"]))
+
+
+def feature_matrix(host: Mapping[str, Any]) -> dict[str, Any]:
+    """The feature table across a host's databases: one row per feature, one column per target.
+
+    ``{"subjects": ["pg", "maria"], "rows": [{"id", "feature", "cells": {"pg": {"outcome", "supported"}}}]}``;
+    empty rows when the host ran no feature check.
+    """
+    subjects: list[str] = []
+    rows: dict[str, dict[str, Any]] = {}
+    for check in host.get("checks", []):
+        if check.get("id") not in FEATURE_IDS:
+            continue
+        subject = check.get("subject") or ""
+        if subject not in subjects:
+            subjects.append(subject)
+        row = rows.setdefault(check["id"], {"id": check["id"], "feature": check.get("title", ""), "cells": {}})
+        supported = (check.get("measurements") or {}).get("supported", {}).get("value")
+        row["cells"][subject] = {"outcome": check.get("outcome"), "supported": supported}
+    return {"subjects": subjects, "rows": [rows[k] for k in sorted(rows)]}

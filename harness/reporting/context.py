@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.checks import LAYERS
+from harness.db.report import feature_matrix
 from harness.reporting.labconfig import run_lab_config
 
 #: outcomes the report lists as deviations and exclusions, each with its reason
@@ -102,6 +103,7 @@ def build_context(
                 "counts": counts,
                 "problems": problems,
                 "mandatory_failed": [c for c in problems if c["severity"] == "mandatory"],
+                "features": feature_matrix(host),
             }
         )
     digest = seal_view.get("evidence_digest")
