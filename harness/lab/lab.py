@@ -129,7 +129,11 @@ def write_inventory(state: LabState) -> Path:
     header = (
         "# Written by `xcert lab up`; removed by `xcert lab down`. Lab hosts: network namespaces of this machine.\n"
     )
-    path.write_text(header + yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    # it may hold the lab databases' passwords: readable by its owner only
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(header + yaml.safe_dump(data, sort_keys=False))
+    os.chmod(path, 0o600)
     return path
 
 
