@@ -1,4 +1,4 @@
-"""Declared OS/CPU identities a lab host can present: real captures from ../shared/refdata/samples.
+"""Declared OS/CPU identities a lab host can present: real captures (refdata samples, shipped in captures/).
 
 Each identity maps files a host reads to a capture; ``xcert lab up`` places them in the host's
 private view of /etc (an overlay in its own mount namespace) or binds them over /proc and /sys
@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 from harness.errors import UsageError
-from harness.paths import PROJECT_ROOT
 
 #: identity name -> (architecture it is consistent with, {path on the host: sample file})
 IDENTITIES: dict[str, tuple[str | None, dict[str, str]]] = {
@@ -51,7 +50,10 @@ IDENTITIES: dict[str, tuple[str | None, dict[str, str]]] = {
 
 
 def samples_dir() -> Path:
-    return Path(os.environ.get("XCERT_REFDATA") or PROJECT_ROOT.parent / "shared" / "refdata") / "samples"
+    """The captures shipped with the package, or ``$XCERT_REFDATA/samples``."""
+    if os.environ.get("XCERT_REFDATA"):
+        return Path(os.environ["XCERT_REFDATA"]) / "samples"
+    return Path(__file__).resolve().parent / "captures"
 
 
 def capture_text(sample: str) -> str:
