@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import InputError, Location
+from harness.inputfile import keep_copy, read_text
 
 RUN_FILE = "waivers.yml"
 _KEYS = {"check", "hosts", "justification", "expiry", "approver"}
@@ -130,22 +130,13 @@ def parse_waivers(text: str, path: Path) -> list[Waiver]:
 
 
 def load_waivers(path: Path) -> list[Waiver]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(Location(str(path)), f"cannot read the waiver file ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise InputError(Location(str(path)), "not UTF-8 text") from None
-    return parse_waivers(text, path)
+    return parse_waivers(read_text(path, "waiver file"), path)
 
 
 def install(path: Path, run_dir: Path) -> Path:
     """Check a waiver file, then keep a copy in the run directory (what results.json is built from)."""
     load_waivers(path)
-    target = run_dir / RUN_FILE
-    if path.resolve() != target.resolve():
-        shutil.copyfile(path, target)
-    return target
+    return keep_copy(path, run_dir / RUN_FILE)
 
 
 def load_run_waivers(run_dir: Path) -> list[Waiver]:

@@ -21,12 +21,12 @@ is not configured: nothing is invented.
 from __future__ import annotations
 
 import re
-import shutil
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from harness.errors import InputError, Location
+from harness.inputfile import keep_copy, read_text
 
 RUN_FILE = "lab.toml"
 _SCHEMA: dict[str, dict[str, tuple[type, bool]]] = {
@@ -75,22 +75,13 @@ def parse_lab_config(text: str, path: Path) -> dict[str, Any]:
 
 
 def load_lab_config(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(Location(str(path)), f"cannot read the lab config ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise InputError(Location(str(path)), "not UTF-8 text") from None
-    return parse_lab_config(text, path)
+    return parse_lab_config(read_text(path, "lab config"), path)
 
 
 def install(path: Path, run_dir: Path) -> Path:
     """Check a lab config, then keep a copy in the run directory."""
     load_lab_config(path)
-    target = run_dir / RUN_FILE
-    if path.resolve() != target.resolve():
-        shutil.copyfile(path, target)
-    return target
+    return keep_copy(path, run_dir / RUN_FILE)
 
 
 def run_lab_config(run_dir: Path | None) -> dict[str, Any] | None:
