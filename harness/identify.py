@@ -162,19 +162,32 @@ def identify_cpu(signals: dict[str, str]) -> Component:
         return comp
     vendor = signals.get("x86.vendor") or signals.get("arm.implementer")
     if arch or vendor or model:
-        keys = [k for k in ("arch", "x86.vendor", "arm.implementer", "arm.part", "cpu.model_name") if k in signals]
-        return Component(
-            layer="cpu",
+        return _uncatalogued(
+            "cpu",
+            signals,
+            ("arch", "x86.vendor", "arm.implementer", "arm.part", "cpu.model_name"),
+            "uname/cpuinfo",
+            "the catalog does not know this CPU",
             vendor=vendor,
             product=model,
             model=model,
             arch=arch,
-            evidence=[evidence_line(k, signals) for k in keys],
-            rule="uname/cpuinfo (not in catalog)",
-            confidence="low",
-            reason="unknown: the catalog does not know this CPU",
         )
     return Component(layer="cpu", reason="unknown: neither uname -m, /proc/cpuinfo nor lscpu was readable")
+
+
+def _uncatalogued(
+    layer: str, signals: dict[str, str], keys: tuple[str, ...], source: str, why: str, **fields: Any
+) -> Component:
+    """A component the facts show but the catalog does not know: low confidence, with the reason."""
+    return Component(
+        layer=layer,
+        evidence=[evidence_line(k, signals) for k in keys if k in signals],
+        rule=f"{source} (not in catalog)",
+        confidence="low",
+        reason=f"unknown: {why}",
+        **fields,
+    )
 
 
 def identify_os(signals: dict[str, str]) -> Component:
@@ -183,26 +196,26 @@ def identify_os(signals: dict[str, str]) -> Component:
         return from_match("os", m, signals)
     name = signals.get("os.PRETTY_NAME") or signals.get("os.NAME")
     if name:
-        keys = [k for k in ("os.ID", "os.NAME", "os.VERSION_ID") if k in signals]
-        return Component(
-            layer="os",
+        return _uncatalogued(
+            "os",
+            signals,
+            ("os.ID", "os.NAME", "os.VERSION_ID"),
+            "os-release",
+            "os-release names an OS the catalog does not know",
             product=name,
             version=signals.get("os.VERSION_ID"),
             arch=_layer_arch("os", signals),
-            evidence=[evidence_line(k, signals) for k in keys],
-            rule="os-release (not in catalog)",
-            confidence="low",
-            reason="unknown: os-release names an OS the catalog does not know",
         )
     line = next((v for k, v in signals.items() if k.startswith("release.") and k.endswith(".line")), None)
     if line:
-        return Component(
-            layer="os",
+        return _uncatalogued(
+            "os",
+            signals,
+            (),
+            "release file",
+            "only a release file the catalog does not know",
             product=line,
             arch=_layer_arch("os", signals),
-            rule="release file (not in catalog)",
-            confidence="low",
-            reason="unknown: only a release file the catalog does not know",
         )
     if "src.os-release" in signals:
         return Component(
@@ -226,16 +239,15 @@ def identify_server(signals: dict[str, str]) -> Component:
         return comp
     vendor = signals.get("dmi.sys_vendor") or signals.get("dmi.board_vendor")
     if vendor:
-        keys = [k for k in ("dmi.sys_vendor", "dmi.product_name", "dmi.board_vendor") if k in signals]
-        return Component(
-            layer="server",
+        return _uncatalogued(
+            "server",
+            signals,
+            ("dmi.sys_vendor", "dmi.product_name", "dmi.board_vendor"),
+            "DMI",
+            "the catalog does not know this server vendor",
             vendor=vendor,
             product=model,
             model=model,
-            evidence=[evidence_line(k, signals) for k in keys],
-            rule="DMI (not in catalog)",
-            confidence="low",
-            reason="unknown: the catalog does not know this server vendor",
         )
     return Component(layer="server", reason="unknown: no DMI data (/sys/class/dmi/id or dmidecode)")
 
@@ -267,13 +279,13 @@ def identify_db(signals: dict[str, str], processes: list[str]) -> Component:
             comp.note = (comp.note + "; " if comp.note else "") + "also running: " + ", ".join(others)
         return comp
     if "db.version" in signals:
-        return Component(
-            layer="db",
+        return _uncatalogued(
+            "db",
+            signals,
+            ("db.version",),
+            "db-version",
+            "the version string names a database the catalog does not know",
             product=signals["db.version"][:120],
-            evidence=[evidence_line("db.version", signals)],
-            rule="db-version (not in catalog)",
-            confidence="low",
-            reason="unknown: the version string names a database the catalog does not know",
         )
     return Component(layer="db", reason="unknown: no database version string and no database process seen")
 
