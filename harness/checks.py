@@ -22,8 +22,16 @@ PROFILES = ("quick", "full", "disruptive")
 #: units a measurement may carry; each is translated in the catalogs (reports show "65536 bytes")
 UNITS = ("bytes", "KiB", "MiB", "GiB", "count", "bool", "s", "ms", "tps", "%", "MB/s")
 DEFAULT_CHECK_TIMEOUT_S = 300.0
-LAYERS = ("cpu", "os", "server", "db", "middleware", "integration")
-LAYER_CODES = {"cpu": "CPU", "os": "OS", "server": "SRV", "db": "DB", "middleware": "MW", "integration": "INT"}
+LAYERS = ("cpu", "os", "server", "db", "middleware", "integration", "lifecycle")
+LAYER_CODES = {
+    "cpu": "CPU",
+    "os": "OS",
+    "server": "SRV",
+    "db": "DB",
+    "middleware": "MW",
+    "integration": "INT",
+    "lifecycle": "LC",
+}
 
 
 def N_(message: str) -> str:
@@ -45,6 +53,12 @@ class CheckMeta:
     applies_to: Mapping[str, Sequence[str]] = field(default_factory=dict)
     #: the whole check, commands included, may take this long before it is `error: timeout`
     timeout_s: float = DEFAULT_CHECK_TIMEOUT_S
+    #: where the requirement comes from (a document, a clause, a vendor guide): shown in the test plan
+    source: str = ""
+    #: free-form labels reports and selection use instead of id ranges: {"sql-feature", "mlps"}
+    tags: frozenset[str] = frozenset()
+    #: identity and consistency checks cannot be waived: a waiver for one is refused
+    waivable: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +71,9 @@ class CheckMeta:
             "profiles": list(self.profiles),
             "applies_to": {k: list(v) for k, v in self.applies_to.items()},
             "timeout_s": self.timeout_s,
+            "source": self.source,
+            "tags": sorted(self.tags),
+            "waivable": self.waivable,
         }
 
 
@@ -71,6 +88,9 @@ def check(
     profiles: Sequence[str] = ("quick", "full", "disruptive"),
     applies_to: Mapping[str, Sequence[str]] | None = None,
     timeout_s: float = DEFAULT_CHECK_TIMEOUT_S,
+    source: str = "",
+    tags: Sequence[str] = (),
+    waivable: bool = True,
 ) -> Callable[[F], F]:
     """Declare a pytest test as a certification check."""
     if layer not in LAYERS:
@@ -90,6 +110,9 @@ def check(
         profiles=tuple(profiles),
         applies_to=dict(applies_to or {}),
         timeout_s=float(timeout_s),
+        source=source,
+        tags=frozenset(tags),
+        waivable=waivable,
     )
 
     def mark(fn: F) -> F:
