@@ -97,3 +97,28 @@ PROBES: dict[str, str] = {
         "(chronyc -n tracking || timedatectl show -p NTPSynchronized || ntpq -pn) 2>&1"
     ),
 }
+
+# Probes are added per area, each in its own block below, so that areas grow without touching each other.
+# A probe's command is a constant string; nothing from an inventory is ever put into it.
+
+#: CPU, ABI, page size, execution control, national crypto, platform services, security baseline
+HOST_PROBES: dict[str, str] = {}
+
+
+#: server hardware: firmware, memory, storage, network, PCI, BMC
+SERVER_PROBES: dict[str, str] = {}
+
+
+#: middleware (application servers, JVMs)
+MIDDLEWARE_PROBES: dict[str, str] = {}
+
+
+#: service lifecycle, sockets, logs, packages
+LIFECYCLE_PROBES: dict[str, str] = {}
+
+
+for _area in (HOST_PROBES, SERVER_PROBES, MIDDLEWARE_PROBES, LIFECYCLE_PROBES):
+    for _name, _command in _area.items():
+        if _name in PROBES:
+            raise ValueError(f"probe {_name!r} is defined twice")
+        PROBES[_name] = _command
