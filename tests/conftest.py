@@ -41,3 +41,8 @@ def refdata() -> Path:
 def needs(tool: str) -> None:
     if shutil.which(tool) is None:
         pytest.skip(f"{tool} is not installed")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``late`` run after the others (their fixture is built in the background meanwhile)."""
+    items.sort(key=lambda item: item.get_closest_marker("late") is not None)

@@ -7,8 +7,12 @@ it are really aarch64, run through the kernel's binfmt_misc and qemu-aarch64.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from harness.lab.sh import LabError, sh
@@ -58,9 +62,27 @@ def _with_credentials(entry: Path) -> None:
     (BINFMT / "register").write_text(line)
 
 
+@contextlib.contextmanager
+def _build_lock() -> Iterator[None]:
+    """One builder at a time: a second caller (CI builds the root in the background while the
+    other tests run) waits for the first and then finds the root ready."""
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    with (cache_dir() / ".arm64-root.lock").open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def ensure_root() -> Path:
     """The arm64 root, built with debootstrap on first use."""
     ensure_binfmt()
+    with _build_lock():
+        return _ensure_root_locked()
+
+
+def _ensure_root_locked() -> Path:
     root = root_dir()
     if (root / ".xcert-ready").exists():
         return root
@@ -103,3 +125,17 @@ def prepare_root(root: Path, user: str, home: Path) -> None:
     uid = sh(["chroot", str(root), "id", "-u", user]).stdout.strip()
     gid = sh(["chroot", str(root), "id", "-g", user]).stdout.strip()
     os.chown(root / str(home).lstrip("/"), int(uid), int(gid))
+
+
+def main() -> int:
+    """``python -m harness.lab.arm``: build the cached root now (CI starts it beside the other tests)."""
+    try:
+        print(ensure_root())
+    except LabError as exc:
+        print(f"arm64 root: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import xcert
 from tests.integration.lab_fixture import Lab, host_of, lab_session, require_lab_tools, results
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.late]
 
 
 @pytest.fixture(scope="module")
