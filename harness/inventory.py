@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import InputError, Location
+from harness.paths import default_inventory
 
-DEFAULT_INVENTORY = Path(__file__).resolve().parent.parent / "inventories" / "localhost.yml"
+DEFAULT_INVENTORY = default_inventory()
 
 #: host variables that declare the stack under test
 DECLARED_KEYS = ("xc_cpu", "xc_os", "xc_db", "xc_server", "xc_middleware")
