@@ -114,7 +114,16 @@ MIDDLEWARE_PROBES: dict[str, str] = {}
 
 
 #: service lifecycle, sockets, logs, packages
-LIFECYCLE_PROBES: dict[str, str] = {}
+LIFECYCLE_PROBES: dict[str, str] = {
+    # installed packages with their source package (OSV advisories of Debian and openEuler name sources)
+    "packages-dpkg": (
+        "dpkg-query -W -f '${binary:Package}\\t${Version}\\t${source:Package}\\t${source:Version}\\n'"
+        " 2>/dev/null | head -n 50000"
+    ),
+    "packages-rpm": (
+        "rpm -qa --qf '%{NAME}\\t%{EPOCHNUM}:%{VERSION}-%{RELEASE}\\t%{SOURCERPM}\\n' 2>/dev/null | head -n 50000"
+    ),
+}
 
 
 for _area in (HOST_PROBES, SERVER_PROBES, MIDDLEWARE_PROBES, LIFECYCLE_PROBES):

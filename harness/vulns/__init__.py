@@ -1,0 +1,1 @@
+"""Known vulnerabilities, offline: an OSV feed the user supplies, matched against a host's installed packages."""
