@@ -49,6 +49,9 @@ class HostSpec:
     connect_timeout: float | None = None
     #: xc_db_targets, validated by harness.db.targets (passwords resolved; kept out of public())
     db_targets: tuple[Mapping[str, Any], ...] = ()
+    #: xc_services and xc_ports, validated by harness.lifecycle.declare
+    services: tuple[Mapping[str, Any], ...] = ()
+    ports: tuple[str, ...] = ()
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -68,6 +71,8 @@ class HostSpec:
             "lab": self.lab,
             "source": self.source,
             "db_targets": [{k: v for k, v in t.items() if k != "password"} for t in self.db_targets],
+            "services": [dict(s) for s in self.services],
+            "ports": list(self.ports),
         }
 
 
@@ -263,6 +268,10 @@ def _host_spec(name: str, raw: Mapping[str, Any], source: str) -> HostSpec:
     from harness.db.targets import parse_targets
 
     db_targets = parse_targets(hostvars.get("xc_db_targets"), name, address, source)
+    from harness.lifecycle.declare import parse_ports, parse_services
+
+    services = parse_services(hostvars.get("xc_services"), name, source)
+    ports = parse_ports(hostvars.get("xc_ports"), name, source)
     known_hosts = hostvars.get("xc_known_hosts") or opts.get("userknownhostsfile")
     if known_hosts:
         kh = Path(str(known_hosts)).expanduser()
@@ -287,6 +296,8 @@ def _host_spec(name: str, raw: Mapping[str, Any], source: str) -> HostSpec:
         ssh_config=str(opts["configfile"]) if opts.get("configfile") else None,
         connect_timeout=connect_timeout,
         db_targets=db_targets,
+        services=services,
+        ports=ports,
     )
 
 
