@@ -61,3 +61,11 @@ class EvidenceStore:
         text = json.dumps(payload, ensure_ascii=False, indent=1, default=str)
         path.write_text(self.secrets.text(text), encoding="utf-8")
         return self._ref(path)
+
+    def attachment(self, name: str, suffix: str, data: bytes) -> str:
+        """Write a file a check made (samples as CSV, a plot as PNG) as evidence; text is masked."""
+        path = self._path(name, suffix)
+        if suffix in (".csv", ".txt"):
+            data = self.secrets.text(data.decode("utf-8", errors="replace")).encode("utf-8")
+        path.write_bytes(data)
+        return self._ref(path)

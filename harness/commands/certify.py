@@ -46,6 +46,12 @@ def register(sub: Any) -> None:
         help="trust an SSH host key seen for the first time and record it in known_hosts (a changed key is still refused)",
     )
     p.add_argument(
+        "--soak-seconds",
+        type=float,
+        metavar="N",
+        help="length of each load run of the lifecycle soak checks (default: the declaration's, else 900 s)",
+    )
+    p.add_argument(
         "--vault-password-file",
         type=Path,
         metavar="FILE",
@@ -68,6 +74,12 @@ def run(args: argparse.Namespace) -> int:
 
     if args.forks < 1:
         raise UsageError("--forks must be at least 1")
+    if args.soak_seconds is not None:
+        if not 1 <= args.soak_seconds <= 86400:
+            raise UsageError("--soak-seconds must be between 1 and 86400")
+        import os
+
+        os.environ["XCERT_SOAK_SECONDS"] = f"{args.soak_seconds:g}"  # the host workers inherit it
     langs = parse_langs(args.lang)
     formats = parse_formats(args.format)
     inventories = list(args.inventory)

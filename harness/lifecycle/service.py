@@ -113,7 +113,9 @@ def main_pid(target: Target, service: Service) -> int | None:
     return None
 
 
-def wait_for(condition: Callable[[], bool], bound_s: float, clock: Callable[[], float] = time.monotonic) -> float | None:
+def wait_for(
+    condition: Callable[[], bool], bound_s: float, clock: Callable[[], float] = time.monotonic
+) -> float | None:
     """Seconds until ``condition`` held, or None when it did not within ``bound_s``."""
     start = clock()
     while True:
