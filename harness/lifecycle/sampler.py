@@ -17,13 +17,19 @@ from dataclasses import dataclass
 MAX_SAMPLES = 20_000
 BOUNDARY = "@@xcert-sample"
 
-#: one sample: a boundary line with the time, then the counters the rates come from
-_SAMPLE = (
-    f"echo {BOUNDARY} $(date +%s.%N); head -n 1 /proc/stat; "
-    "grep -E '^(MemTotal|MemAvailable):' /proc/meminfo; "
-    "awk '$3 !~ /^(loop|ram|dm-|sr)/ && $3 !~ /[0-9]p[0-9]+$/ {r += $6; w += $10} END {print \"disk\", r, w}' /proc/diskstats; "
-    "awk -F'[: ]+' 'NR > 2 && $2 != \"lo\" {rx += $3; tx += $11} END {print \"net\", rx, tx}' /proc/net/dev"
+#: one sample, one awk process: a boundary line with the time (/proc/uptime), then the counters the rates
+#: come from. Partitions are left out of the disk totals (their I/O is already in their disk's).
+_AWK = (
+    'FILENAME == "/proc/uptime" { print "' + BOUNDARY + '", $1; next } '
+    'FILENAME == "/proc/stat" && FNR == 1 { print; next } '
+    'FILENAME == "/proc/meminfo" && ($1 == "MemTotal:" || $1 == "MemAvailable:") { print; next } '
+    'FILENAME == "/proc/diskstats" { if ($3 !~ /^(loop|ram|dm-|sr|zram)/ && $3 !~ /[0-9]p[0-9]+$/ '
+    "&& $3 !~ /^(sd|vd|xvd|hd)[a-z]+[0-9]+$/) { r += $6; w += $10 } next } "
+    'FILENAME == "/proc/net/dev" && FNR > 2 { split($0, a, ":"); n = a[1]; gsub(/ /, "", n); '
+    'if (n != "lo") { split(a[2], b, " "); rx += b[1]; tx += b[9] } } '
+    'END { print "disk", r + 0, w + 0; print "net", rx + 0, tx + 0 }'
 )
+_SAMPLE = f"awk {shlex.quote(_AWK)} /proc/uptime /proc/stat /proc/meminfo /proc/diskstats /proc/net/dev"
 
 
 def command(workload: str | None, seconds: float, interval_s: float) -> str:
@@ -31,7 +37,7 @@ def command(workload: str | None, seconds: float, interval_s: float) -> str:
     count = min(MAX_SAMPLES, max(2, int(seconds / interval_s) + 1))
     loop = f"i=0; while [ $i -lt {count} ]; do {_SAMPLE}; i=$((i+1)); [ $i -lt {count} ] && sleep {interval_s:g}; done"
     if not workload:
-        return loop
+        return loop + "; true"
     # the workload runs in a process group of its own (setsid), so that it is stopped whole, children too
     quoted = shlex.quote(workload)
     return (
