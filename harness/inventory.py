@@ -48,6 +48,8 @@ class HostSpec:
     connect_timeout: float | None = None
     #: xc_db_targets, validated by harness.db.targets (passwords resolved; kept out of public())
     db_targets: tuple[Mapping[str, Any], ...] = ()
+    #: xc_role: the host's role in a bundle (application, database, middleware); cross-host checks use it
+    role: str = ""
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -67,6 +69,7 @@ class HostSpec:
             "lab": self.lab,
             "source": self.source,
             "db_targets": [{k: v for k, v in t.items() if k != "password"} for t in self.db_targets],
+            "role": self.role,
         }
 
 
@@ -286,7 +289,19 @@ def _host_spec(name: str, raw: Mapping[str, Any], source: str) -> HostSpec:
         ssh_config=str(opts["configfile"]) if opts.get("configfile") else None,
         connect_timeout=connect_timeout,
         db_targets=db_targets,
+        role=_role(hostvars.get("xc_role"), name, source),
     )
+
+
+def _role(value: Any, name: str, source: str) -> str:
+    """xc_role: a short lower-case word (a bundle role name), or none."""
+    import re
+
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_-]{0,39}", value):
+        raise InputError(Location(source, key=f"{name}.xc_role"), "xc_role must be a role name such as application or database")
+    return value
 
 
 def load_inventory(

@@ -256,6 +256,4 @@ def _roles(run_dir: Path) -> dict[str, str]:
     hosts = meta.get("hosts") if isinstance(meta, dict) else None
     if not isinstance(hosts, list):
         return {}
-    return {
-        str(h.get("name")): str(h.get("role"))[:40] for h in hosts if isinstance(h, dict) and h.get("role")
-    }
+    return {str(h.get("name")): str(h.get("role"))[:40] for h in hosts if isinstance(h, dict) and h.get("role")}

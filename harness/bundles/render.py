@@ -62,7 +62,9 @@ def problem_text(_: Callable[..., Any]) -> Callable[[dict[str, Any]], Any]:
         if kind == "expired":
             return _(PROBLEMS["expired"], host=p["host"], run_id=p["run_id"], date=p["date"], days=p["validity_days"])
         if kind == "profile":
-            return _(PROBLEMS["profile"], host=p["host"], run_id=p["run_id"], profile=p["profile"], required=p["required"])
+            return _(
+                PROBLEMS["profile"], host=p["host"], run_id=p["run_id"], profile=p["profile"], required=p["required"]
+            )
         if kind in ("failed", "incomplete"):
             return _(PROBLEMS[kind], host=p["host"], run_id=p["run_id"], checks=", ".join(p.get("checks") or []) or "–")
         if kind == "missing":

@@ -22,7 +22,9 @@ def _when(stamp: str) -> datetime:
 
 def _failed_checks(result: HostResult) -> list[str]:
     return [
-        str(c["id"]) for c in result.checks if c.get("severity") == "mandatory" and c.get("outcome") in ("fail", "error")
+        str(c["id"])
+        for c in result.checks
+        if c.get("severity") == "mandatory" and c.get("outcome") in ("fail", "error")
     ]
 
 
