@@ -17,6 +17,8 @@ from harness.bundles.combination import LAYERS, HostResult, RunRecord, combinati
 from harness.bundles.definition import Accepted, Bundle, Role
 from harness.bundles.diff import check_changes
 from harness.bundles.equivalence import Rule
+from harness.paths import catalog_dir, suites_dir
+from harness.rundir import suite_digest
 
 SCHEMA_ID = "xcert-matrix/1"
 
@@ -151,7 +153,7 @@ def build_matrix(
     return {
         "schema": SCHEMA_ID,
         "generated": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "tool": {"name": TOOL_NAME, "version": __version__},
+        "tool": {"name": TOOL_NAME, "version": __version__, "suite_digest": suite_digest(suites_dir(), catalog_dir())},
         "runs": [r.summary() for r in runs],
         "cells": cells + inherited,
         "gaps": gaps,
