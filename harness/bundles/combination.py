@@ -212,7 +212,7 @@ def read_run(run_dir: Path, out_dir: Path | None = None) -> RunRecord:
                     {k: c.get(k) for k in ("id", "subject", "severity", "outcome", "message", "evidence")}
                     for c in host["checks"]
                 ],
-                "roles": host.get("facts", {}).get("roles", {}),
+                "roles": _role_hosts(host.get("facts", {}).get("roles")),
             }
             continue
         detected = host["stack"].get("detected") or {}
@@ -245,6 +245,17 @@ def read_run(run_dir: Path, out_dir: Path | None = None) -> RunRecord:
             )
         )
     return record
+
+
+def _role_hosts(raw: Any) -> dict[str, list[str]]:
+    """{role: [host names]} as the integration pseudo-host recorded it (data from elsewhere: checked)."""
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        str(k)[:40]: [str(h)[:200] for h in v if isinstance(h, str)]
+        for k, v in list(raw.items())[:50]
+        if isinstance(v, list)
+    }
 
 
 def _roles(run_dir: Path) -> dict[str, str]:

@@ -72,10 +72,18 @@ def role_status(role: Role, bundle: Bundle, cells: list[dict[str, Any]], now: da
 
 
 def cross_host_status(bundle: Bundle, runs: Sequence[RunRecord], now: datetime) -> dict[str, Any]:
-    """The newest current run's cross-host checks (the integration pseudo-host)."""
+    """The cross-host checks (the integration pseudo-host) of the newest current run whose hosts held
+    every role of the bundle (a run of the database host alone says nothing about the application's)."""
     oldest = now - timedelta(days=bundle.validity_days)
+    wanted = {role.name for role in bundle.roles}
     found = sorted(
-        (r.integration for r in runs if r.integration is not None), key=lambda i: str(i["date"]), reverse=True
+        (
+            r.integration
+            for r in runs
+            if r.integration is not None and wanted <= {k for k, v in r.integration["roles"].items() if v}
+        ),
+        key=lambda i: str(i["date"]),
+        reverse=True,
     )
     current = [i for i in found if _when(str(i["date"])) >= oldest]
     if not current:
