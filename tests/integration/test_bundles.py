@@ -110,7 +110,13 @@ def test_cross_host_checks_pass_on_a_healthy_lab(runs: dict[str, Path]) -> None:
 def test_cross_host_check_fails_with_evidence_on_a_closed_database_port(lab: Lab, tmp_path: Path) -> None:
     inventory = with_roles(lab, tmp_path / "closed.yml", closed_port=5999)
     out = tmp_path / "run"
-    res = certify(lab, inventory, out, "--limit", "lab1:lab2")
+    netns = lab.host("lab2")["netns"]
+    mtu = ["ip", "netns", "exec", netns, "ip", "link", "set", "eth0", "mtu"]
+    subprocess.run([*mtu, "1400"], check=True, timeout=10)  # and one MTU unlike the others
+    try:
+        res = certify(lab, inventory, out, "--limit", "lab1:lab2")
+    finally:
+        subprocess.run([*mtu, "1500"], check=True, timeout=10)
     bundle = host_of(res, "bundle")
     by = {(c["id"], c["subject"]): c for c in bundle["checks"]}
     assert by[("XC-INT-001", "lab2->lab1:5432")]["outcome"] == "pass"
@@ -120,6 +126,8 @@ def test_cross_host_check_fails_with_evidence_on_a_closed_database_port(lab: Lab
     evidence = json.loads((out / closed["evidence"][0]).read_text(encoding="utf-8"))
     assert evidence["host"] == "lab2" and evidence["rc"] != 0 and evidence["stdout"].startswith("closed")
     assert evidence["stdin"].split()[1] == "5999"
+    mtus = by[("XC-INT-003", "")]
+    assert mtus["outcome"] == "fail" and "lab1=1500, lab2=1400" in mtus["message"], mtus
     assert bundle["verdict"] == "NOT_CERTIFIED" and res["verdict"] == "NOT_CERTIFIED"
 
 

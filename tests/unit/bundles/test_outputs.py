@@ -93,3 +93,25 @@ def test_clock_skew_is_judged_only_when_the_measurement_decides() -> None:
     assert suite.skew_verdict(offsets)[0] == "fail"  # 1.5 s apart, ± 0.1 s
     assert suite.skew_verdict(suite.clock_offsets({"a": (0.0, 0.01, 0.02), "b": (0.0, 0.3, 0.02)}))[0] == "pass"
     assert suite.skew_verdict(suite.clock_offsets({"a": (0.0, 0.0, 0.4), "b": (0.0, 1.1, 0.4)}))[0] == "undecided"
+
+
+def test_name_resolution_check_passes_when_hosts_resolve_alike(tmp_path: Path) -> None:
+    """XC-INT-004's pass path through the real CrossHost and local transports (one resolver for both)."""
+    from harness.bundles.crosshost import CrossHost
+    from harness.checks import CheckContext
+    from harness.evidence import EvidenceStore
+    from harness.inventory import HostSpec
+    from harness.redact import SecretFilter
+
+    suite = load_suite()
+    specs = [
+        HostSpec(name="localhost", connection="local", address="127.0.0.1", role="application"),
+        HostSpec(name="no-such-host.invalid", connection="local", address="127.0.0.1", role="database"),
+    ]
+    view = CrossHost(tmp_path, specs, {}, EvidenceStore(tmp_path, "bundle", SecretFilter(())))
+    ctx = CheckContext(suite.check_names.xcert_check)
+    view.current = ctx
+    suite.check_names(view, ctx, None)
+    assert ctx.message == "Every host resolves 2 names alike"
+    assert len(ctx.evidence) == 2 and all((tmp_path / e).is_file() for e in ctx.evidence)
+    view.close()
