@@ -11,8 +11,10 @@ The host specs, secrets included, arrive as JSON on standard input (as for host 
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -30,6 +32,7 @@ from harness.rundir import write_json_atomic
 from harness.transport.base import HostUnreachable
 
 PSEUDO_HOST = "bundle"
+STOP = threading.Event()
 HOST_FIELDS = ("kernel", "glibc", "page_size", "arch")
 WORKER_TIMEOUT_S = 900.0
 
@@ -158,6 +161,8 @@ def run_checks(run_dir: Path, slug: str, specs: Sequence[HostSpec], profile: str
             }
         )
         for fn, meta, item, subject, has_subject in work:
+            if STOP.is_set():
+                break  # interrupted: the checks not yet run stay undecided (the run is INCOMPLETE)
             ctx = CheckContext(meta)
             view.current = ctx
             started, t0 = utc_now_iso(), time.monotonic()
@@ -183,7 +188,7 @@ def run_checks(run_dir: Path, slug: str, specs: Sequence[HostSpec], profile: str
                 outcome, message = "error", f"{type(exc).__name__}: {exc}"
                 ctx.link(view.evidence.document("traceback", {"kind": "traceback", "text": traceback.format_exc()}))
             _record(journal, secrets, meta, subject, outcome, ctx, started, t0, message)
-        journal.append({"type": "host_end", "time": utc_now_iso(), "lost": False, "interrupted": False})
+        journal.append({"type": "host_end", "time": utc_now_iso(), "lost": False, "interrupted": STOP.is_set()})
     finally:
         view.close()
         journal.close()
@@ -191,6 +196,8 @@ def run_checks(run_dir: Path, slug: str, specs: Sequence[HostSpec], profile: str
 
 
 def main(argv: list[str]) -> int:
+    # the runner's first interrupt (SIGUSR1, as for host workers): finish the check in flight, start no other
+    signal.signal(signal.SIGUSR1, lambda _sig, _frame: STOP.set())
     run_dir, slug = Path(argv[0]), argv[1]
     specs = [HostSpec(**raw) for raw in json.loads(sys.stdin.read() or "[]")]
     meta = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))

@@ -6,6 +6,7 @@ on a closed database port; `xcert diff` names a changed identity; the HTML grid 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -194,6 +195,18 @@ def test_matrix_cells_gaps_and_bundle_verdicts(runs: dict[str, Path], tmp_path: 
     for cell in m["cells"]:
         for source in cell["sources"]:
             assert (out / source["report"]).resolve().is_file()
+    # a database minor version nobody tested, inherited by EQ-DB-PG-MINOR from the lab's PostgreSQL 15 host
+    wanted = tmp_path / "minor.yml"
+    wanted.write_text(LAB_BUNDLE.read_text(encoding="utf-8").replace('">=15,<16"', '"==15.99"'), encoding="utf-8")
+    proc = xcert("matrix", str(runs["certified"]), "--bundle", str(wanted), "--out", str(tmp_path / "inh"))
+    inh = json.loads((tmp_path / "inh" / "matrix.json").read_text(encoding="utf-8"))
+    assert_cells_match(inh, [runs["certified"]])  # tested cells only; the inherited one is extra
+    (cell,) = [c for c in inh["cells"] if not c["tested"]]
+    lab1 = host_of(results(runs["certified"]), "lab1")
+    assert cell["inherited_from"]["rule"] == "EQ-DB-PG-MINOR" and cell["inherited_from"]["host"] == "lab1"
+    assert cell["inherited_from"]["run_id"] == "run-a" and cell["verdict"] == lab1["verdict"]
+    assert cell["combination"]["db"] == {"id": "postgresql", "version": "==15.99"}
+    assert inh["bundle"]["verdict"] == "INCOMPLETE" and proc.returncode == 2  # inherited is never tested
     # the shipped example: incomplete, every gap named
     proc = xcert("matrix", *map(str, dirs), "--bundle", str(EXAMPLE), "--out", str(tmp_path / "ex"), "--json")
     assert proc.returncode == 2, proc.stderr
@@ -240,6 +253,28 @@ def test_the_html_grid_renders_in_chromium(runs: dict[str, Path], tmp_path: Path
         check=False,
     )
     assert shot.is_file() and shot.stat().st_size > 20_000
+    # the layer filters, from a link: only the UOS cells stay shown
+    dom = subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'chr'}",
+            "--dump-dom",
+            (out / "matrix.html").as_uri() + "?os=uos-server-20",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    ).stdout
+    rows = re.findall(r'<tr class="xc-cell[^"]*"([^>]*)>', dom)
+    assert rows and all(('data-os="uos-server-20"' in r) != ("display: none" in r) for r in rows), rows
     keep = ROOT / "reports" / "matrix-screenshot.png"  # for a person to look at; reports/ is not in git
     shutil.copyfile(shot, keep)
 
