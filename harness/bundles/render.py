@@ -27,6 +27,10 @@ PROBLEMS = {
     "check_failed": N_("failed: {check} {subject}: {message}"),
     "check_incomplete": N_("could not be decided: {check} {subject}: {message}"),
 }
+# the profiles, as roles require them and runs used them
+N_("quick")
+N_("full")
+N_("disruptive")
 # the reasons a host is not in the matrix (combination.read_run)
 N_("unreachable")
 N_("nothing identified")

@@ -71,17 +71,26 @@ def role_status(role: Role, bundle: Bundle, cells: list[dict[str, Any]], now: da
     }
 
 
+def _holds_the_bundle(bundle: Bundle, run: RunRecord) -> bool:
+    """True when the run gave every role of the bundle hosts, each of a combination the role accepts."""
+    from harness.bundles.matrix import role_matches
+
+    assert run.integration is not None
+    by_name = {h.host: h for h in run.hosts}
+    for role in bundle.roles:
+        names = run.integration["roles"].get(role.name) or []
+        if not names or not all(n in by_name and role_matches(role, by_name[n]) for n in names):
+            return False
+    return True
+
+
 def cross_host_status(bundle: Bundle, runs: Sequence[RunRecord], now: datetime) -> dict[str, Any]:
     """The cross-host checks (the integration pseudo-host) of the newest current run whose hosts held
-    every role of the bundle (a run of the database host alone says nothing about the application's)."""
+    every role of the bundle, each with a combination the role accepts (a run of the database host
+    alone, or of other products, says nothing about this bundle's hosts together)."""
     oldest = now - timedelta(days=bundle.validity_days)
-    wanted = {role.name for role in bundle.roles}
     found = sorted(
-        (
-            r.integration
-            for r in runs
-            if r.integration is not None and wanted <= {k for k, v in r.integration["roles"].items() if v}
-        ),
+        (r.integration for r in runs if r.integration is not None and _holds_the_bundle(bundle, r)),
         key=lambda i: str(i["date"]),
         reverse=True,
     )
