@@ -12,6 +12,15 @@ _FILL = {"CERTIFIED": "D8F3DC", "NOT_CERTIFIED": "FDE2E1", "INCOMPLETE": "FFF1C2
 HEADER = ("key", *LAYERS, "verdict", "tested", "inherited_from", "date", "sources")
 
 
+def _as_text(ws: Any) -> None:
+    """Keep every cell a plain value: a host name such as ``=HYPERLINK(...)`` from someone else's run
+    must not become a formula in the bid team's spreadsheet."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def write_xlsx(m: dict[str, Any], path: Path, lang: str = "en") -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -51,6 +60,8 @@ def write_xlsx(m: dict[str, Any], path: Path, lang: str = "en") -> Path:
         for role in m["bundle"]["roles"]:
             b.append(["role", role["name"], role["profile"], role["verdict"]])
         b.append(["cross-host", "", "", m["bundle"]["cross_host"]["verdict"]])
+    for sheet in wb.worksheets:
+        _as_text(sheet)
     for column in ws.columns:
         width = max(len(str(x.value or "")) for x in column)
         ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))

@@ -58,11 +58,28 @@ def test_html_escapes_hostile_host_names(tmp_path: Path) -> None:
     shutil.copytree(ROLES, run)
     results = json.loads((run / "results.json").read_text(encoding="utf-8"))
     results["hosts"][0]["name"] = "<script>alert(1)</script>"
+    results["hosts"][1]["name"] = '=HYPERLINK("http://192.0.2.1/","x")'
     (run / "results.json").write_text(json.dumps(results), encoding="utf-8")
-    proc = xcert("matrix", str(run), "--out", str(tmp_path / "m"))
+    proc = xcert("matrix", str(run), "--out", str(tmp_path / "m"), "--format", "json,html,xlsx")
     assert proc.returncode == 0, proc.stderr
     html = (tmp_path / "m" / "matrix.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    from openpyxl import load_workbook
+
+    cells = [c for row in load_workbook(tmp_path / "m" / "matrix.xlsx")["matrix"].iter_rows() for c in row]
+    hostile = [c for c in cells if "HYPERLINK" in str(c.value)]
+    assert hostile and all(c.data_type == "s" for c in hostile)
+
+
+def test_bad_run_directories_are_exit_3_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "results.json").write_text('{"schema": "xcert-results/1", "run_id": 7}', encoding="utf-8")
+    for args in (("matrix", str(tmp_path), "--out", str(tmp_path / "m")), ("diff", str(tmp_path), str(ROLES))):
+        proc = xcert(*args)
+        assert proc.returncode == 3, proc.stderr
+        (line,) = proc.stderr.strip().splitlines()
+        assert line.startswith(f"xcert: {tmp_path / 'results.json'}")
+    proc = xcert("matrix", str(tmp_path / "nowhere"), "--out", str(tmp_path / "m"))
+    assert proc.returncode == 3 and "not found" in proc.stderr
 
 
 def test_diff_names_changed_checks() -> None:
