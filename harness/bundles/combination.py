@@ -89,6 +89,8 @@ class HostResult:
     evidence_digest: str
     report: str
     snapshot: bool = False
+    #: every planned check decided and the run not interrupted: only such a result decides a cell
+    complete: bool = True
     role: str = ""
     checks: list[dict[str, Any]] = field(default_factory=list)
 
@@ -107,6 +109,7 @@ class HostResult:
             "profile": self.profile,
             "evidence_digest": self.evidence_digest,
             "snapshot": self.snapshot,
+            "complete": self.complete,
         }
 
 
@@ -237,6 +240,7 @@ def read_run(run_dir: Path, out_dir: Path | None = None) -> RunRecord:
                 evidence_digest=digest,
                 report=report,
                 snapshot=host.get("connection") == "snapshot",
+                complete=bool(host.get("complete", True)) and not results.get("interrupted", False),
                 role=roles.get(str(host["name"]), ""),
                 checks=[
                     {k: c.get(k) for k in ("id", "subject", "layer", "severity", "outcome", "message")}

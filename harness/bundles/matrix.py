@@ -35,7 +35,8 @@ def tested_cells(runs: Sequence[RunRecord]) -> list[dict[str, Any]]:
     cells = []
     for key in sorted(by_key):
         results = _newest_first(by_key[key])
-        newest = results[0]
+        # the newest complete result decides; an interrupted run's stays listed but does not overrule it
+        newest = next((r for r in results if r.complete), results[0])
         cell: dict[str, Any] = {
             "key": key,
             "combination": newest.combination,
@@ -45,9 +46,10 @@ def tested_cells(runs: Sequence[RunRecord]) -> list[dict[str, Any]]:
             "disagree": len({r.verdict for r in results}) > 1,
             "sources": [r.source() for r in results],
             "inherited_from": None,
-            "changes": check_changes(results[1].checks, newest.checks) if len(results) > 1 else [],
+            "changes": check_changes(results[1].checks, results[0].checks) if len(results) > 1 else [],
         }
         cell["_results"] = results
+        cell["_decider"] = newest
         cells.append(cell)
     return cells
 
@@ -114,7 +116,7 @@ def bundle_cells(
     bundle: Bundle, cells: list[dict[str, Any]], rules: Sequence[Rule]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(inherited cells, gaps) for the combinations the bundle names that no run tested."""
-    newest = [c["_results"][0] for c in cells]
+    newest = [c["_decider"] for c in cells]
     inherited: dict[str, dict[str, Any]] = {}
     gaps = []
     for role in bundle.roles:
@@ -150,6 +152,7 @@ def build_matrix(
         bundle_part = bundle_verdict(bundle, cells, gaps, runs, now)
     for cell in cells:
         cell.pop("_results", None)
+        cell.pop("_decider", None)
     return {
         "schema": SCHEMA_ID,
         "generated": now.strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -35,7 +35,7 @@ def role_status(role: Role, bundle: Bundle, cells: list[dict[str, Any]], now: da
     problems: list[dict[str, Any]] = []
     current: list[HostResult] = []
     for cell in cells:
-        result: HostResult = cell["_results"][0]  # the newest result of the combination decides
+        result: HostResult = cell["_decider"]  # the newest complete result of the combination decides
         if not role_matches(role, result):
             continue
         where = {"run_id": result.run_id, "run_uid": result.run_uid, "host": result.host, "key": cell["key"]}

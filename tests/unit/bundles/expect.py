@@ -19,13 +19,15 @@ def host_combination(host: dict[str, Any]) -> dict[str, dict[str, str | None]]:
 
 
 def expected_cells(run_dirs: list[Path]) -> dict[str, list[tuple[str, str, str, str]]]:
-    """{combination as JSON: [(finished, run_id, host, verdict), ...] newest first} over every keyed host."""
+    """{combination as JSON: [(finished, run_id, host, verdict), ...] newest first} over every keyed host
+    (the runs given to the tests are complete, so the newest decides)."""
     out: dict[str, list[tuple[str, str, str, str]]] = {}
     for run_dir in run_dirs:
         results = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
         for host in results["hosts"]:
             if host.get("connection") == "integration" or not host["reachable"]:
                 continue
+            assert host["complete"] and not results["interrupted"], (run_dir, host["name"])
             key = json.dumps(host_combination(host), sort_keys=True)
             out.setdefault(key, []).append((results["finished"], results["run_id"], host["name"], host["verdict"]))
     return {k: sorted(v, reverse=True) for k, v in out.items()}

@@ -159,3 +159,18 @@ def test_equivalence_rules_are_checked(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_rules(bad)
     assert (err.value.location.line, err.value.location.key) == (6, "rules.0.relation")
+
+
+def test_an_interrupted_later_run_does_not_overrule_a_complete_one(tmp_path: Path) -> None:
+    later = tmp_path / "later"
+    shutil.copytree(ROLES, later)
+    results = json.loads((later / "results.json").read_text(encoding="utf-8"))
+    results["finished"], results["interrupted"] = "2026-12-01T13:00:00.000Z", True
+    lab1 = next(h for h in results["hosts"] if h["name"] == "lab1")
+    lab1["verdict"], lab1["complete"] = "INCOMPLETE", False
+    (later / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    m = matrix(ROLES, later, bundle=LAB_BUNDLE)
+    kylin = next(c for c in m["cells"] if c["combination"]["os"]["id"] == "kylin-server-v10-sp2")
+    assert [(s["verdict"], s["complete"]) for s in kylin["sources"]] == [("INCOMPLETE", False), ("CERTIFIED", True)]
+    assert kylin["verdict"] == "CERTIFIED" and kylin["date"] == kylin["sources"][1]["date"]
+    assert m["bundle"]["verdict"] == "CERTIFIED"
