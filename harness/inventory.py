@@ -52,6 +52,8 @@ class HostSpec:
     #: xc_services and xc_ports, validated by harness.lifecycle.declare
     services: tuple[Mapping[str, Any], ...] = ()
     ports: tuple[str, ...] = ()
+    #: xc_role: the host's role in a bundle (application, database, middleware); cross-host checks use it
+    role: str = ""
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -73,6 +75,7 @@ class HostSpec:
             "db_targets": [{k: v for k, v in t.items() if k != "password"} for t in self.db_targets],
             "services": [dict(s) for s in self.services],
             "ports": list(self.ports),
+            "role": self.role,
         }
 
 
@@ -298,7 +301,19 @@ def _host_spec(name: str, raw: Mapping[str, Any], source: str) -> HostSpec:
         db_targets=db_targets,
         services=services,
         ports=ports,
+        role=_role(hostvars.get("xc_role"), name, source),
     )
+
+
+def _role(value: Any, name: str, source: str) -> str:
+    """xc_role: a short lower-case word (a bundle role name), or none."""
+    import re
+
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_-]{0,39}", value):
+        raise InputError(Location(source, key=f"{name}.xc_role"), "xc_role must be a role name such as application or database")
+    return value
 
 
 def load_inventory(

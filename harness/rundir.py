@@ -25,8 +25,21 @@ from harness.errors import RunDirError
 REPORTS_DIR = Path(__file__).resolve().parent.parent / "reports"
 
 
+def controller_tag() -> str:
+    """Six hex digits that differ between controllers (from /etc/machine-id, else the host name), so
+    run ids made at the same second on two machines do not collide when their runs are merged."""
+    import socket
+
+    try:
+        seed = Path("/etc/machine-id").read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        seed = ""
+    return hashlib.sha256((seed or socket.gethostname()).encode()).hexdigest()[:6]
+
+
 def new_run_id() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    """``<UTC time>-<controller tag><random>``, e.g. ``20261201T112305Z-3fa2c1-9b04e7``."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + controller_tag() + "-" + secrets.token_hex(3)
 
 
 def write_json_atomic(path: Path, payload: Any) -> None:

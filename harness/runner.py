@@ -185,6 +185,16 @@ def run_provisioned_host(
     return rc
 
 
+def run_cross_host(run_dir: Path, hosts: Sequence[HostSpec], meta: dict[str, Any], interrupts: Interrupts) -> None:
+    """Cross-host checks, once every host worker is done, when the inventory gives hosts a role."""
+    from harness.bundles import integration
+
+    with interrupts.lock:
+        if interrupts.level:
+            return
+    integration.start(run_dir, hosts, meta, interrupts.workers)
+
+
 def check_resumable(meta: dict[str, Any], request: RunRequest) -> None:
     """Resume only the run that was asked: same inventory, profile and checks."""
     run = request.out
@@ -214,7 +224,8 @@ def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resu
             write_json_atomic(run_dir / "run.json", meta)
         else:
             meta = write_run_meta(request, run_dir.name)
-        slugs = [h["slug"] for h in meta["hosts"]]
+        # the cross-host pseudo-host (harness.bundles.integration) has no worker of its own
+        slugs = [h["slug"] for h in meta["hosts"] if h.get("connection") != "integration"]
         done = threading.Event()
 
         def ticker() -> None:
@@ -232,6 +243,8 @@ def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resu
                 ]
                 for f in futures:
                     f.result()
+            if not interrupts.level:
+                run_cross_host(run_dir, request.hosts, meta, interrupts)
         finally:
             done.set()
             thread.join()

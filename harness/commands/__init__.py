@@ -15,4 +15,5 @@ COMMANDS: tuple[str, ...] = (
     "harness.commands.sign",
     "harness.commands.matrix",
     "harness.commands.completion",
+    "harness.commands.diff",
 )

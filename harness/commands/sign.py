@@ -15,7 +15,7 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, required=True, metavar="KEYFILE")
     p.set_defaults(func=run_keygen)
 
-    p = sub.add_parser("bundle", help="write one signed archive of a run directory")
+    p = sub.add_parser("bundle", help="write one signed archive of a run directory (or of an `xcert matrix` directory)")
     p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     p.add_argument("--key", type=Path, required=True, metavar="KEYFILE")
     p.add_argument("--redact", action="store_true", help="replace host names, addresses, serials and users")
@@ -43,9 +43,16 @@ def run_bundle(args: argparse.Namespace) -> int:
     from harness.signing.bundle import make_bundle
     from harness.signing.keys import load_private
 
-    load_run_meta(args.run_dir)  # a clear error when it is not a run directory
-    key = load_private(args.key)
-    manifest = make_bundle(args.run_dir, key, args.out, redact=args.redact)
+    if (args.run_dir / "matrix.json").is_file() and not (args.run_dir / "run.json").exists():
+        # an `xcert matrix` output directory (matrix, bundle certificate): signed as it stands
+        from harness.bundles.certificate import make_matrix_bundle
+
+        if args.redact:
+            raise UsageError(f"{args.run_dir}: --redact applies to run directories, not to a matrix")
+        manifest = make_matrix_bundle(args.run_dir, load_private(args.key), args.out)
+    else:
+        load_run_meta(args.run_dir)  # a clear error when it is not a run directory
+        manifest = make_bundle(args.run_dir, load_private(args.key), args.out, redact=args.redact)
     print(f"files: {len(manifest['files'])}{' (redacted)' if args.redact else ''}")
     print(f"evidence digest: {manifest['evidence_digest']}")
     print(f"key fingerprint: {manifest['key_fingerprint']}")
