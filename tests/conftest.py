@@ -44,5 +44,7 @@ def needs(tool: str) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``late`` run after the others (their fixture is built in the background meanwhile)."""
-    items.sort(key=lambda item: item.get_closest_marker("late") is not None)
+    """Modules with a test marked ``late`` run after the others (a fixture they need is built in the background
+    meanwhile); a module stays whole, so its module-scoped fixtures are set up once."""
+    late = {item.nodeid.split("::", 1)[0] for item in items if item.get_closest_marker("late") is not None}
+    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] in late)
