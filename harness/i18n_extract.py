@@ -46,10 +46,11 @@ def template_msgids(paths: Iterable[Path]) -> set[str]:
 
 def vocabulary_msgids() -> set[str]:
     """Words reports translate from data: outcomes, verdicts, severities, layers, units."""
-    from harness.checks import LAYERS, UNITS
+    from harness.checks import UNITS
+    from harness.layers import REGISTRY
     from harness.outcomes import Outcome, Severity, Verdict
 
-    return {str(v) for v in (*Outcome, *Verdict, *Severity)} | set(LAYERS) | set(UNITS) | {"unreachable"}
+    return {str(v) for v in (*Outcome, *Verdict, *Severity)} | {layer.section for layer in REGISTRY} | set(UNITS) | {"unreachable"}
 
 
 def all_msgids(root: Path = PROJECT_ROOT) -> set[str]:

@@ -10,8 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from harness.checks import LAYERS
 from harness.journal import read_journal
+from harness.layers import order_of
 from harness.outcomes import Outcome, Severity, Verdict, host_verdict, run_verdict
 from harness.rundir import load_run_meta, write_json_atomic
 from harness.waivers import Waiver, apply_waivers, load_run_waivers
@@ -37,8 +37,7 @@ def validate(results: dict[str, Any]) -> list[str]:
 
 
 def _layer_order(check: dict[str, Any]) -> tuple[int, str, str]:
-    layer = check.get("layer", "")
-    return (LAYERS.index(layer) if layer in LAYERS else len(LAYERS), check.get("id", ""), check.get("subject", ""))
+    return (order_of(check.get("layer", "")), check.get("id", ""), check.get("subject", ""))
 
 
 def _key(record: dict[str, Any]) -> str:
