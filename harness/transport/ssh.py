@@ -212,7 +212,7 @@ class SshTransport(Transport):
         t0 = time.monotonic()
         chan = self._session()
         out, err = bytearray(), bytearray()
-        timed_out = False
+        timed_out = interrupted = False
         try:
             chan.exec_command(self.wrap(command))
             feed = b""
@@ -247,9 +247,15 @@ class SshTransport(Transport):
             rc = -9 if timed_out else chan.recv_exit_status()
         except (OSError, EOFError, paramiko.SSHException) as exc:
             raise HostUnreachable(LOST, f"{self.address}:{self.port}: {exc or type(exc).__name__}") from exc
+        except BaseException:
+            # the check's own timeout (SIGALRM) or an abort: what the command started must not outlive it
+            interrupted = True
+            raise
         finally:
-            pid = _split_pid(err)
+            pid = _split_pid(err) if not interrupted else self._await_pid(chan, err)
             chan.close()
+            if interrupted and pid:
+                self._kill(pid)
         if timed_out and pid:
             self._kill(pid)
         stderr = bytes(err)
@@ -265,6 +271,17 @@ class SshTransport(Transport):
             timed_out=timed_out,
             truncated=len(out) > OUTPUT_CAP or len(stderr) > OUTPUT_CAP,
         )
+
+    def _await_pid(self, chan: paramiko.Channel, err: bytearray, wait_s: float = 2.0) -> int | None:
+        """The remote shell's pid, reading stderr for it if it has not arrived yet (a command cut short)."""
+        deadline = time.monotonic() + wait_s
+        with contextlib.suppress(OSError, EOFError, paramiko.SSHException):
+            while b"\n" not in err and time.monotonic() < deadline and not chan.closed:
+                if chan.recv_stderr_ready():
+                    err += chan.recv_stderr(65536)
+                else:
+                    chan.status_event.wait(0.01)
+        return _split_pid(err)
 
     def _kill(self, pid: int) -> None:
         """Kill the timed-out command's process group on the host (sshd made its shell a group leader)."""
