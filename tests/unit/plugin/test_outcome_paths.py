@@ -142,7 +142,7 @@ def suite_run(pytester: pytest.Pytester) -> tuple[pytest.RunResult, dict[str, di
 
 
 def test_each_outcome_path(suite_run: tuple[pytest.RunResult, dict[str, dict[str, Any]], Path]) -> None:
-    result, checks, run = suite_run
+    result, checks, _ = suite_run
     got = {key: rec["outcome"] for key, rec in checks.items()}
     assert got == {
         "XC-OS-901": "pass",
