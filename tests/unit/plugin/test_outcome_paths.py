@@ -27,7 +27,7 @@ def meta(cid, **kw):
 
 SUITE = (
     CHECK
-    + '''
+    + """
 @pytest.fixture
 def broken_fixture():
     assert 1 == 2, "a fixture's sanity check"
@@ -93,7 +93,7 @@ def test_runtime_error(target):
 
 def test_without_check_decorator(target):
     target.run("true")
-'''
+"""
 )
 
 
