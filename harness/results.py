@@ -46,6 +46,16 @@ def _key(record: dict[str, Any]) -> str:
     return f"{record['id']}[{subject}]" if subject else str(record["id"])
 
 
+def _source(host_meta: dict[str, Any], facts: dict[str, Any] | None) -> dict[str, Any]:
+    """Observed live or answered from a snapshot (with its SHA-256 and who supplied it)."""
+    recorded = (facts or {}).get("source")
+    if isinstance(recorded, dict) and recorded.get("kind") in ("live", "snapshot"):
+        return dict(recorded)
+    if host_meta.get("connection") == "snapshot":
+        return {"kind": "snapshot", "sha256": None, "supplied_by": None}
+    return {"kind": "live"}
+
+
 def build_host(
     host_meta: dict[str, Any], records: list[dict[str, Any]], waivers: list[Waiver] | None = None
 ) -> dict[str, Any]:
@@ -138,6 +148,7 @@ def build_host(
         "stack": {"declared": host_meta.get("declared", {}), "detected": identity},
         "facts": (facts or {}).get("summary", {}),
         "facts_evidence": (facts or {}).get("evidence", []),
+        "source": _source(host_meta, facts),
         "verdict": str(verdict),
         "complete": ended and not undecided,
         "undecided": undecided,

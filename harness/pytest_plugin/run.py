@@ -118,6 +118,8 @@ class HostRun:
                 "identity": {k: c.as_dict() for k, c in self.identity.items()},
                 "summary": self.summary,
                 "evidence": self.session.facts_refs,
+                # observed live, or answered from a snapshot (its SHA-256 and who supplied it)
+                "source": self.session.transport.source() if self.session.transport else {"kind": "live"},
             }
         )
 

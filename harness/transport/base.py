@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
+from typing import Any
 
 DEFAULT_TIMEOUT_S = 60.0
 
@@ -56,6 +57,10 @@ class Transport(abc.ABC):
     @abc.abstractmethod
     def run(self, command: str, timeout_s: float = DEFAULT_TIMEOUT_S, stdin: bytes | None = None) -> CommandResult:
         """Run a shell command (already quoted) and return its result; never raises for rc != 0."""
+
+    def source(self) -> dict[str, Any]:
+        """Where the answers come from: the host itself, observed live (a snapshot says otherwise)."""
+        return {"kind": "live"}
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the connection."""
