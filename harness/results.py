@@ -96,6 +96,7 @@ def build_host(
                 "title": rec.get("title") or meta.get("title", rec["id"]),
                 "requirement": meta.get("requirement", ""),
                 "remedy": meta.get("remedy", ""),
+                "tags": list(rec.get("tags") or meta.get("tags") or []),
                 "outcome": rec["outcome"],
                 "message": rec.get("message", ""),
                 "message_key": rec.get("message_key", ""),
