@@ -16,6 +16,7 @@ from harness.clock import utc_now_iso
 from harness.layers import BY_NAME, LAYER_CODES
 from harness.outcomes import Outcome, Severity
 from harness.pytest_plugin.run import HOST_RUN, check_key, meta_of, subject_of
+from harness.records import PlanRecord
 
 SUITE_REQUIREMENT = N_("Every module in suites/ loads, and every test in it is a declared check (@check).")
 SUITE_REMEDY = N_("Fix the suite module named in the message (the host worker's log has the whole error).")
@@ -87,15 +88,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         return
     checks = _declared_checks(items)
     broken = _broken_rows(items)
-    run.journal.append(
-        {
-            "type": "plan",
-            "time": utc_now_iso(),
-            "profile": run.profile,
-            "checks": [dict(m.as_dict(), subject=subject_of(i)) for i, m in checks]
-            + [dict(m.as_dict(), subject=s) for m, s, _ in broken],
-        }
-    )
+    planned = [dict(m.as_dict(), subject=subject_of(i)) for i, m in checks]
+    planned += [dict(m.as_dict(), subject=s) for m, s, _ in broken]
+    run.journal.append(PlanRecord(time=utc_now_iso(), profile=run.profile, checks=tuple(planned)).to_json())
     for meta, subject, message in broken:
         if check_key(meta.id, subject) not in run.decided_before:
             run.record(meta, Outcome.ERROR, None, message, subject=subject)

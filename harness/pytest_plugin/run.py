@@ -18,6 +18,7 @@ from harness.identify import Component, identify
 from harness.inventory import HostSpec
 from harness.journal import Journal
 from harness.outcomes import Outcome
+from harness.records import CheckRecord, FactsRecord, HostEndRecord, UnreachableRecord
 from harness.session import HostSession
 from harness.transport.base import HostUnreachable
 
@@ -73,30 +74,30 @@ class HostRun:
         t0, started_iso = started or (time.monotonic(), utc_now_iso())
         secrets = self.session.secrets
         self.journal.append(
-            {
-                "type": "check",
-                "id": meta.id,
-                "subject": subject,
-                "layer": meta.layer,
-                "severity": str(meta.severity),
-                "title": meta.title,
-                "outcome": str(outcome),
-                "message": secrets.text(message or ctx.message),
-                "message_key": ctx.message_key,
-                "message_args": {k: secrets.text(str(v)) for k, v in ctx.message_args.items()},
-                "measurements": ctx.measurements,
-                "evidence": ctx.evidence,
-                "started": started_iso,
-                "duration_s": round(time.monotonic() - t0, 6),
-            }
+            CheckRecord(
+                id=meta.id,
+                subject=subject,
+                layer=meta.layer,
+                severity=str(meta.severity),
+                title=meta.title,
+                outcome=str(outcome),
+                message=secrets.text(message or ctx.message),
+                message_key=ctx.message_key,
+                message_args={k: secrets.text(str(v)) for k, v in ctx.message_args.items()},
+                measurements=ctx.measurements,
+                evidence=ctx.evidence,
+                started=started_iso,
+                duration_s=round(time.monotonic() - t0, 6),
+                tags=sorted(meta.tags),
+            ).to_json()
         )
 
     def mark_lost(self, exc: HostUnreachable, during: str | None = None) -> None:
         self.lost = exc
-        record: dict[str, Any] = {"type": "unreachable", "reason": exc.reason, "detail": exc.detail}
-        if during is not None:
-            record.update(lost_mid_run=True, during=during)
-        self.journal.append(dict(record, time=utc_now_iso()))
+        record = UnreachableRecord(
+            reason=exc.reason, detail=exc.detail, time=utc_now_iso(), lost_mid_run=during is not None, during=during
+        )
+        self.journal.append(record.to_json())
 
     def connect_and_identify(self) -> None:
         """Connect, gather every fact in one round trip, identify; a host that cannot be reached is marked lost."""
@@ -112,15 +113,14 @@ class HostRun:
         summary_ref = self.session.evidence.document("facts-summary", {"summary": self.summary, **extra})
         self.session.facts_refs.append(summary_ref)
         self.journal.append(
-            {
-                "type": "facts",
-                "time": utc_now_iso(),
-                "identity": {k: c.as_dict() for k, c in self.identity.items()},
-                "summary": self.summary,
-                "evidence": self.session.facts_refs,
+            FactsRecord(
+                time=utc_now_iso(),
+                identity={k: c.as_dict() for k, c in self.identity.items()},
+                summary=self.summary,
+                evidence=list(self.session.facts_refs),
                 # observed live, or answered from a snapshot (its SHA-256 and who supplied it)
-                "source": self.session.transport.source() if self.session.transport else {"kind": "live"},
-            }
+                source=self.session.transport.source() if self.session.transport else {"kind": "live"},
+            ).to_json()
         )
 
 
@@ -161,6 +161,7 @@ def load_run(config: pytest.Config) -> HostRun | None:
     if not run_opt:
         return None
     from harness.journal import read_journal
+    from harness.records import read_records
     from harness.rundir import load_run_meta
 
     run_dir = Path(run_opt)
@@ -175,7 +176,7 @@ def load_run(config: pytest.Config) -> HostRun | None:
         public.pop("slug", None)
         spec = HostSpec(**{k: v for k, v in public.items() if k in HostSpec.__dataclass_fields__})
     journal_path = run_dir / "journal" / f"{slug}.jsonl"
-    decided = {check_key(r["id"], r.get("subject", "")) for r in read_journal(journal_path) if r.get("type") == "check"}
+    decided = {r.key for r in read_records(read_journal(journal_path)) if isinstance(r, CheckRecord)}
     return HostRun(
         run_dir=run_dir,
         spec=spec,
@@ -213,7 +214,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if run is None:
         return
     run.journal.append(
-        {"type": "host_end", "time": utc_now_iso(), "lost": run.lost is not None, "interrupted": stop_requested()}
+        HostEndRecord(time=utc_now_iso(), lost=run.lost is not None, interrupted=stop_requested()).to_json()
     )
     run.session.close()
     run.journal.close()
