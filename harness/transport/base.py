@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 DEFAULT_TIMEOUT_S = 60.0
 
@@ -65,7 +65,7 @@ class Transport(abc.ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the connection."""
 
-    def __enter__(self) -> Transport:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from harness import catalog, identify, layers, results
+from harness import catalog, layers, results
 from harness.checks import check
+from harness.identify import LAYERS as IDENTIFY_LAYERS
 
 
 def test_every_list_of_layers_is_the_registry() -> None:
     assert layers.LAYERS == ("cpu", "os", "server", "db", "middleware", "integration", "lifecycle")
-    assert catalog.LAYERS == identify.LAYERS == layers.CATALOG_LAYERS == ("cpu", "os", "server", "db", "middleware")
+    assert catalog.LAYERS == IDENTIFY_LAYERS == layers.CATALOG_LAYERS == ("cpu", "os", "server", "db", "middleware")
     assert layers.PLUGINS == ("harness.db.pytest_db",)
 
 

@@ -15,6 +15,7 @@ from harness.records import (
     HostEndRecord,
     PlanRecord,
     ProvisionRecord,
+    Record,
     RecordError,
     UnreachableRecord,
     parse_record,
@@ -22,7 +23,7 @@ from harness.records import (
 )
 from harness.records_schema import schema
 
-SAMPLES = [
+SAMPLES: list[Record] = [
     PlanRecord(time="t", profile="quick", checks=({"id": "XC-OS-001", "severity": "mandatory"},)),
     FactsRecord(time="t", identity={"os": {}}, summary={"arch": "x86_64"}, evidence=["evidence/h/1.json"]),
     CheckRecord(id="XC-OS-001", outcome="pass", subject="", evidence=["evidence/h/2.json"], duration_s=0.5),
