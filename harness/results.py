@@ -13,7 +13,7 @@ from typing import Any
 
 from harness.fold import fold, plan_key
 from harness.journal import read_journal
-from harness.layers import order_of
+from harness.layers import LAYERS, order_of
 from harness.outcomes import Outcome, Severity, Verdict, host_verdict, run_verdict
 from harness.records import CheckRecord, FactsRecord, ProvisionRecord, Record, read_records
 from harness.rundir import load_run_meta, write_json_atomic
@@ -25,6 +25,8 @@ SCHEMA_ID = "xcert-results/1"
 def load_schema() -> dict[str, Any]:
     text = resources.files("harness.schema").joinpath("results.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
+    # the layers are the registry's (harness/layers.py): a new layer is one registration, not a schema edit
+    schema["$defs"]["check"]["properties"]["layer"]["enum"] = list(LAYERS)
     return schema
 
 

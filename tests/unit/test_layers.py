@@ -26,3 +26,9 @@ def test_check_ids_follow_the_registered_code() -> None:
 def test_results_sort_by_registered_order_unknown_last() -> None:
     rows = [{"layer": name, "id": f"XC-{i}"} for i, name in enumerate(["zzz", "lifecycle", "db", "cpu"])]
     assert [r["layer"] for r in sorted(rows, key=results._layer_order)] == ["cpu", "db", "lifecycle", "zzz"]
+
+
+def test_results_validate_layers_from_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(results, "LAYERS", (*layers.LAYERS, "storage"))
+    enum = results.load_schema()["$defs"]["check"]["properties"]["layer"]["enum"]
+    assert enum[-1] == "storage"
