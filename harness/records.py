@@ -46,33 +46,49 @@ class _Record:
         return cls(**values)
 
 
+def _list_of_objects(value: Any) -> tuple[dict[str, Any], ...] | None:
+    if isinstance(value, list | tuple) and all(isinstance(v, dict) for v in value):
+        return tuple(dict(v) for v in value)
+    return None
+
+
+def _container(origin: Any, value: Any) -> Any:
+    """``value`` as the container type ``origin`` (tuple of objects, list, dict); None when it is not one."""
+    if origin is tuple:
+        return _list_of_objects(value)
+    if origin is list:
+        return list(value) if isinstance(value, list | tuple) else None
+    if origin is dict:
+        return dict(value) if isinstance(value, dict) else None
+    return None
+
+
+def _scalar(hint: Any, value: Any) -> tuple[bool, Any]:
+    """(ok, value) for a plain type: ints are accepted for floats, bools never for numbers."""
+    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return True, float(value)
+    if not isinstance(hint, type):
+        return True, value
+    ok = isinstance(value, hint) and (hint is bool or not isinstance(value, bool))
+    return ok, value
+
+
 def _checked(kind: str, name: str, hint: Any, value: Any) -> Any:
-    """``value`` if it is of the field's type (ints accepted for floats, never bools for numbers)."""
+    """``value`` if it is of the field's type, else RecordError naming the record type and the field."""
     origin, args = get_origin(hint), get_args(hint)
-    wanted = getattr(hint, "__name__", str(hint))
-    wrong = RecordError(f"{kind} record: {name} must be {wanted}, not {type(value).__name__}")
     if origin in (Union, UnionType):
         if value is None and type(None) in args:
             return None
-        inner = next(a for a in args if a is not type(None))
-        return _checked(kind, name, inner, value)
-    if origin is tuple:
-        if not isinstance(value, list | tuple) or not all(isinstance(v, dict) for v in value):
-            raise wrong
-        return tuple(dict(v) for v in value)
-    if origin is list:
-        if not isinstance(value, list | tuple):
-            raise wrong
-        return list(value)
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise wrong
-        return dict(value)
-    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(hint, type) and (not isinstance(value, hint) or (hint is not bool and isinstance(value, bool))):
-        raise wrong
-    return value
+        return _checked(kind, name, next(a for a in args if a is not type(None)), value)
+    if origin is not None:
+        converted = _container(origin, value)
+        ok = converted is not None
+    else:
+        ok, converted = _scalar(hint, value)
+    if not ok:
+        wanted = getattr(hint, "__name__", str(hint))
+        raise RecordError(f"{kind} record: {name} must be {wanted}, not {type(value).__name__}")
+    return converted
 
 
 @dataclass(frozen=True)
