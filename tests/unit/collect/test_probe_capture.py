@@ -53,3 +53,13 @@ def test_what_a_snapshot_lacks_is_not_captured(tmp_path: Path) -> None:
     with pytest.raises(NotCaptured, match="no answer"):
         transport.run("systemctl is-active sshd")
     assert transport.source()["kind"] == "snapshot" and len(transport.source()["sha256"]) == 64
+
+
+def test_the_printed_python_collector_captures_every_probe(tmp_path: Path) -> None:
+    import sys
+
+    (tmp_path / "collect.py").write_text(script.python_script(), encoding="utf-8")
+    out = tmp_path / "snap.tar.gz"
+    subprocess.run([sys.executable, str(tmp_path / "collect.py"), "--out", str(out)], check=True, capture_output=True)
+    facts = read_snapshot(out)
+    assert set(manifest.PROBES) <= set(facts.commands)
