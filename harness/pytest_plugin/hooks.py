@@ -90,8 +90,8 @@ def _apply(run: HostRun, ctx: CheckContext, decision: Decision, call: pytest.Cal
     """The decision's message on the context (a key replaces what the check noted), its traceback as evidence."""
     if decision.key:
         ctx.note(decision.key, **decision.params)
-    elif decision.outcome is Outcome.ERROR and decision.message:
-        ctx.note("")  # an error's own text replaces what the check noted before it broke
+    elif decision.outcome in (Outcome.ERROR, Outcome.FAIL) and decision.message:
+        ctx.note("")  # an error's or an assertion's own text replaces what the check noted before
     if decision.traceback and call.excinfo is not None:
         tb = "".join(traceback.format_exception(call.excinfo.value))
         ctx.link(run.session.evidence.document("traceback", {"check": ctx.meta.id, "traceback": tb}))

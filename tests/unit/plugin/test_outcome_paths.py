@@ -45,7 +45,8 @@ def test_fail_by_xc(target, xc):
     xc.fail(N_("does not hold: {what}"), what="x")
 
 @meta("XC-OS-903")
-def test_fail_by_assert(target):
+def test_fail_by_assert(target, xc):
+    xc.note(N_("noted before the assertion"))
     out = target.run("echo 2").text.strip()
     assert int(out) == 3
 
@@ -165,7 +166,7 @@ def test_each_outcome_path(suite_run: tuple[pytest.RunResult, dict[str, dict[str
 def test_messages_say_why(suite_run: tuple[pytest.RunResult, dict[str, dict[str, Any]], Path]) -> None:
     _, checks, _ = suite_run
     # pytest's assertion explanation is the failed check's message
-    assert "assert 2 == 3" in checks["XC-OS-903"]["message"]
+    assert "assert 2 == 3" in checks["XC-OS-903"]["message"] and checks["XC-OS-903"]["message_key"] == ""
     assert checks["XC-OS-902"]["message"] == "does not hold: x"
     assert "fixture" in checks["XC-OS-904"]["message"] and "harness assertion" in checks["XC-OS-904"]["message"]
     assert checks["XC-OS-905"]["message"].startswith("harness assertion outside the check body")
