@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from harness.layers import LAYER_CODES, LAYERS
 from harness.outcomes import Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -22,16 +23,6 @@ PROFILES = ("quick", "full", "disruptive")
 #: units a measurement may carry; each is translated in the catalogs (reports show "65536 bytes")
 UNITS = ("bytes", "KiB", "MiB", "GiB", "count", "bool", "s", "ms", "tps", "%", "MB/s")
 DEFAULT_CHECK_TIMEOUT_S = 300.0
-LAYERS = ("cpu", "os", "server", "db", "middleware", "integration", "lifecycle")
-LAYER_CODES = {
-    "cpu": "CPU",
-    "os": "OS",
-    "server": "SRV",
-    "db": "DB",
-    "middleware": "MW",
-    "integration": "INT",
-    "lifecycle": "LC",
-}
 
 
 def N_(message: str) -> str:

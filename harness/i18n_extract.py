@@ -1,7 +1,8 @@
 """Every user-facing string the code marks for translation: N_("...") and check texts.
 
 Used by the catalog completeness test and by maintainers to see what a catalog lacks:
-``python -m harness.i18n_extract [LANG]`` prints the msgids that LANG does not translate.
+``python -m harness.i18n_extract [LANG]`` prints the msgids that LANG does not translate;
+``--update [--area NAME]`` also writes them, with empty translations, into ``<area>.po`` (harness.i18n_update).
 """
 
 from __future__ import annotations
@@ -46,10 +47,16 @@ def template_msgids(paths: Iterable[Path]) -> set[str]:
 
 def vocabulary_msgids() -> set[str]:
     """Words reports translate from data: outcomes, verdicts, severities, layers, units."""
-    from harness.checks import LAYERS, UNITS
+    from harness.checks import UNITS
+    from harness.layers import REGISTRY
     from harness.outcomes import Outcome, Severity, Verdict
 
-    return {str(v) for v in (*Outcome, *Verdict, *Severity)} | set(LAYERS) | set(UNITS) | {"unreachable"}
+    return (
+        {str(v) for v in (*Outcome, *Verdict, *Severity)}
+        | {layer.section for layer in REGISTRY}
+        | set(UNITS)
+        | {"unreachable"}
+    )
 
 
 def all_msgids(root: Path = PROJECT_ROOT) -> set[str]:
@@ -62,13 +69,26 @@ def all_msgids(root: Path = PROJECT_ROOT) -> set[str]:
 def main(argv: list[str]) -> int:
     from harness.i18n import available_languages, catalog
 
-    langs = argv or [lang for lang in available_languages() if lang != "en"]
+    args = list(argv)
+    update = "--update" in args
+    area = "new"
+    if "--area" in args:
+        at = args.index("--area")
+        area = args[at + 1] if at + 1 < len(args) else area
+        del args[at : at + 2]
+    langs = [a for a in args if not a.startswith("--")] or [lang for lang in available_languages() if lang != "en"]
     missing = 0
     for lang in langs:
         have = catalog(lang)
-        for msgid in sorted(all_msgids()):
-            if msgid not in have:
-                missing += 1
+        todo = {m for m in all_msgids() if m not in have}
+        missing += len(todo)
+        if update:
+            from harness.i18n_update import update as write_entries
+
+            for msgid in write_entries(lang, todo, area):
+                print(f"{lang}\t{msgid}\t(written to {lang}/LC_MESSAGES/{area}.po)")
+        else:
+            for msgid in sorted(todo):
                 print(f"{lang}\t{msgid}")
     return 1 if missing else 0
 

@@ -17,10 +17,11 @@ from typing import Any
 from harness import catalog
 from harness.catalog.signals import detected_arch, process_signals, signals_from
 from harness.facts.snapshot import Facts
+from harness.layers import CATALOG_LAYERS
 from harness.probes.arch import arch_tokens, canonical, compatible
 from harness.probes.processes import java_main
 
-LAYERS = ("cpu", "os", "db", "server", "middleware")
+LAYERS = CATALOG_LAYERS  # the layers identified from a catalog file (harness.layers)
 
 
 @dataclass

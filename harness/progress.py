@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from harness.journal import read_journal
+from harness.records import CheckRecord, HostEndRecord, PlanRecord, UnreachableRecord, read_records
 
 
 class RunProgress:
@@ -46,16 +47,15 @@ class RunProgress:
             total: int | None = None
             done = 0
             current = "connecting"
-            for rec in read_journal(self.run_dir / "journal" / f"{slug}.jsonl"):
-                kind = rec.get("type")
-                if kind == "plan":
-                    total = len(rec.get("checks", []))
-                elif kind == "check":
+            for rec in read_records(read_journal(self.run_dir / "journal" / f"{slug}.jsonl")):
+                if isinstance(rec, PlanRecord):
+                    total = len(rec.checks)
+                elif isinstance(rec, CheckRecord):
                     done += 1
-                    current = f"{rec.get('layer', '')} {rec.get('id', '')} {rec.get('outcome', '')}"
-                elif kind == "unreachable":
-                    current = f"unreachable: {rec.get('reason', '')}"
-                elif kind == "host_end":
+                    current = f"{rec.layer} {rec.id} {rec.outcome}"
+                elif isinstance(rec, UnreachableRecord):
+                    current = f"unreachable: {rec.reason}"
+                elif isinstance(rec, HostEndRecord):
                     current = current if "unreachable" in current else "done"
             self.progress.update(self.tasks[slug], total=total, completed=done, current=current)
 

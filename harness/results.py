@@ -6,13 +6,16 @@ Every report is rendered from results.json alone.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from harness.checks import LAYERS
+from harness.fold import fold, plan_key
 from harness.journal import read_journal
+from harness.layers import LAYERS, order_of
 from harness.outcomes import Outcome, Severity, Verdict, host_verdict, run_verdict
+from harness.records import CheckRecord, FactsRecord, ProvisionRecord, Record, read_records
 from harness.rundir import load_run_meta, write_json_atomic
 from harness.waivers import Waiver, apply_waivers, load_run_waivers
 
@@ -22,6 +25,8 @@ SCHEMA_ID = "xcert-results/1"
 def load_schema() -> dict[str, Any]:
     text = resources.files("harness.schema").joinpath("results.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
+    # the layers are the registry's (harness/layers.py): a new layer is one registration, not a schema edit
+    schema["$defs"]["check"]["properties"]["layer"]["enum"] = list(LAYERS)
     return schema
 
 
@@ -37,115 +42,95 @@ def validate(results: dict[str, Any]) -> list[str]:
 
 
 def _layer_order(check: dict[str, Any]) -> tuple[int, str, str]:
-    layer = check.get("layer", "")
-    return (LAYERS.index(layer) if layer in LAYERS else len(LAYERS), check.get("id", ""), check.get("subject", ""))
+    return (order_of(check.get("layer", "")), check.get("id", ""), check.get("subject", ""))
 
 
-def _key(record: dict[str, Any]) -> str:
-    """A check is decided once per subject (see pytest_plugin.check_key)."""
-    subject = record.get("subject") or ""
-    return f"{record['id']}[{subject}]" if subject else str(record["id"])
+def _source(host_meta: dict[str, Any], facts: FactsRecord | None) -> dict[str, Any]:
+    """Observed live or answered from a snapshot (with its SHA-256 and who supplied it)."""
+    if facts is not None and facts.source.get("kind") in ("live", "snapshot"):
+        return dict(facts.source)
+    if host_meta.get("connection") == "snapshot":
+        return {"kind": "snapshot", "sha256": None, "supplied_by": None}
+    return {"kind": "live"}
+
+
+def _row(rec: CheckRecord, meta: dict[str, Any]) -> dict[str, Any]:
+    """A check of results.json: the decision, with the plan's metadata where the record has none."""
+    return {
+        "id": rec.id,
+        "subject": rec.subject,
+        "layer": rec.layer or meta.get("layer", ""),
+        "severity": rec.severity or meta.get("severity", "advisory"),
+        "title": rec.title or meta.get("title", rec.id),
+        "requirement": meta.get("requirement", ""),
+        "remedy": meta.get("remedy", ""),
+        "tags": list(rec.tags or meta.get("tags") or []),
+        "outcome": rec.outcome,
+        "message": rec.message,
+        "message_key": rec.message_key,
+        "message_args": rec.message_args,
+        "duration_s": rec.duration_s,
+        "started": rec.started,
+        "evidence": rec.evidence,
+        "measurements": rec.measurements,
+    }
+
+
+def _provisioning(prepare: ProvisionRecord | None) -> dict[str, Any] | None:
+    """Set when the host could not be prepared as the checks need: a gap, never an incompatibility."""
+    if prepare is None or prepare.ok:
+        return None
+    return {
+        "ok": False,
+        "task": prepare.task or "",
+        "message": prepare.message or "",
+        "message_key": prepare.message_key or "",
+        "message_args": prepare.message_args or {},
+        "evidence": prepare.evidence or [],
+    }
 
 
 def build_host(
-    host_meta: dict[str, Any], records: list[dict[str, Any]], waivers: list[Waiver] | None = None
+    host_meta: dict[str, Any], records: Iterable[dict[str, Any] | Record], waivers: list[Waiver] | None = None
 ) -> dict[str, Any]:
-    plan: list[dict[str, Any]] = []
-    checks: dict[str, dict[str, Any]] = {}
-    unreachable: dict[str, Any] | None = None
-    prepare: dict[str, Any] | None = None
-    facts: dict[str, Any] | None = None
-    ended = False
-    for rec in records:
-        kind = rec.get("type")
-        if kind == "plan":
-            # each attempt (the first run, each resume) starts with its plan: what an earlier
-            # attempt found about reachability no longer holds; decided checks stay decided
-            plan = rec.get("checks", [])
-            unreachable, ended = None, False
-        elif kind == "check" and _key(rec) not in checks:
-            checks[_key(rec)] = rec  # first decision stands: each check once
-        elif kind == "unreachable":
-            unreachable = rec
-        elif kind == "facts":
-            facts = rec
-        elif kind == "provision" and rec.get("action") == "prepare" and not rec.get("unreachable"):
-            # the latest attempt's preparation counts; cleanup never changes a verdict
-            prepare = rec
-        elif kind == "host_end":
-            ended = True
-    plan_by_key = {_key(c): c for c in plan}
-    decided = []
-    for key, rec in checks.items():
-        meta = plan_by_key.get(key, {})
-        decided.append(
-            {
-                "id": rec["id"],
-                "subject": rec.get("subject", ""),
-                "layer": rec.get("layer") or meta.get("layer", ""),
-                "severity": rec.get("severity") or meta.get("severity", "advisory"),
-                "title": rec.get("title") or meta.get("title", rec["id"]),
-                "requirement": meta.get("requirement", ""),
-                "remedy": meta.get("remedy", ""),
-                "outcome": rec["outcome"],
-                "message": rec.get("message", ""),
-                "message_key": rec.get("message_key", ""),
-                "message_args": rec.get("message_args", {}),
-                "duration_s": rec.get("duration_s", 0.0),
-                "started": rec.get("started"),
-                "evidence": rec.get("evidence", []),
-                "measurements": rec.get("measurements", {}),
-            }
-        )
-    decided.sort(key=_layer_order)
+    """One host of results.json: a fold over its journal records (dicts as read, or typed)."""
+    state = fold(rec for item in records for rec in (read_records([item]) if isinstance(item, dict) else [item]))
+    plan_by_key = {plan_key(c): c for c in state.plan}
+    decided = sorted((_row(rec, plan_by_key.get(key, {})) for key, rec in state.checks.items()), key=_layer_order)
     if waivers:
         apply_waivers(host_meta["name"], decided, waivers)
-    undecided = [_key(c) for c in plan if _key(c) not in checks]
-    reachable = unreachable is None and (facts is not None or not plan)
+    undecided = state.undecided
     mandatory: list[Outcome | None] = [Outcome(c["outcome"]) for c in decided if c["severity"] == Severity.MANDATORY]
-    mandatory += [None for c in plan if _key(c) in undecided and c.get("severity") == Severity.MANDATORY]
-    if not records:
+    mandatory += [None for c in state.plan if plan_key(c) in undecided and c.get("severity") == Severity.MANDATORY]
+    if not state.seen:
         mandatory.append(None)  # the host's worker never started
-    provisioning = None
-    if prepare is not None and not prepare.get("ok", True):
-        # the host could not be prepared as the checks need: a gap, never an incompatibility
+    provisioning = _provisioning(state.prepare)
+    if provisioning is not None:
         mandatory.append(None)
-        provisioning = {
-            "ok": False,
-            "task": prepare.get("task") or "",
-            "message": prepare.get("message") or "",
-            "message_key": prepare.get("message_key") or "",
-            "message_args": prepare.get("message_args") or {},
-            "evidence": prepare.get("evidence") or [],
-        }
-    verdict = host_verdict(reachable, mandatory)
-    identity = (facts or {}).get("identity", {})
-    host: dict[str, Any] = {
+    unreachable = state.unreachable
+    facts = state.facts
+    return {
         "name": host_meta["name"],
         "slug": host_meta["slug"],
         "address": host_meta.get("address"),
         "connection": host_meta.get("connection"),
         "lab": bool(host_meta.get("lab", False)),
-        "reachable": reachable,
+        "reachable": state.reachable,
         "unreachable": (
-            {
-                "reason": unreachable.get("reason", ""),
-                "detail": unreachable.get("detail", ""),
-                "lost_mid_run": bool(unreachable.get("lost_mid_run", False)),
-            }
+            {"reason": unreachable.reason, "detail": unreachable.detail, "lost_mid_run": unreachable.lost_mid_run}
             if unreachable
             else None
         ),
-        "stack": {"declared": host_meta.get("declared", {}), "detected": identity},
-        "facts": (facts or {}).get("summary", {}),
-        "facts_evidence": (facts or {}).get("evidence", []),
-        "verdict": str(verdict),
-        "complete": ended and not undecided,
+        "stack": {"declared": host_meta.get("declared", {}), "detected": facts.identity if facts else {}},
+        "facts": facts.summary if facts else {},
+        "facts_evidence": facts.evidence if facts else [],
+        "source": _source(host_meta, facts),
+        "verdict": str(host_verdict(state.reachable, mandatory)),
+        "complete": state.ended and not undecided,
         "undecided": undecided,
         "provisioning": provisioning,
         "checks": decided,
     }
-    return host
 
 
 def build_results(run_dir: Path) -> dict[str, Any]:

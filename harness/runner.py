@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -32,6 +33,8 @@ from harness.rundir import RunLock, load_run_meta, prepare, suite_digest, write_
 PROFILES = ("quick", "full", "disruptive")
 #: a worker (one host) may take this long before it is stopped; its decided checks are kept
 WORKER_TIMEOUT_S = 3600.0
+#: a worker past its time gets this long to abort its check and clean up before its session is killed
+WORKER_GRACE_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,20 @@ class Interrupts:
                 signal.signal(sig, handler)
 
 
+def _stop_worker(proc: subprocess.Popen[bytes]) -> bytes:
+    """Stop a worker that ran past its time: SIGTERM first, so it aborts its check and the transports
+    kill what the check started (on the target too); its whole session is killed if it does not end."""
+    with contextlib.suppress(ProcessLookupError):
+        proc.terminate()
+    try:
+        out, _ = proc.communicate(timeout=WORKER_GRACE_S)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # the worker runs in a session (and group) of its own
+        out, _ = proc.communicate()
+    return out or b""
+
+
 def run_host(
     run_dir: Path, spec: HostSpec, host_slug: str, profile: str, interrupts: Interrupts | None = None
 ) -> int | None:
@@ -148,9 +165,7 @@ def run_host(
     try:
         out, _ = proc.communicate(input=_spec_json(spec).encode(), timeout=WORKER_TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        out, _ = proc.communicate()
-        out += b"\nworker timed out\n"
+        out = _stop_worker(proc) + b"\nworker timed out\n"
     finally:
         with interrupts.lock:
             interrupts.workers.pop(host_slug, None)

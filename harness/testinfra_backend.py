@@ -33,7 +33,8 @@ class XcertBackend(base.BaseBackend):  # type: ignore[misc]
 
 
 def testinfra_host(session: HostSession) -> testinfra.host.Host:
-    backend = XcertBackend(session, sudo=session.spec.become)
+    # no sudo here: the transport already runs every command with the host's become settings
+    backend = XcertBackend(session)
     host = testinfra.host.Host(backend)
     backend.set_host(host)
     return host

@@ -8,31 +8,42 @@ from __future__ import annotations
 
 import json
 import sys
+from importlib import metadata
 
 import pytest
 
-from harness import pytest_plugin
 from harness.inventory import HostSpec
 from harness.paths import suites_dir
+from harness.pytest_plugin import inject_spec
+
+
+def blocked_plugins() -> list[str]:
+    """``-p no:NAME`` for pytest plugins a host run must not load.
+
+    testinfra registers its plugin under the entry-point name ``pytest11.testinfra`` (not
+    ``testinfra``), and its ``host`` fixture would inspect this machine instead of the target;
+    the cache provider and random ordering have no place in a certification run either.
+    """
+    names = {"testinfra", "cacheprovider", "randomly"}
+    for ep in metadata.entry_points(group="pytest11"):
+        if ep.value.split(":")[0] == "testinfra.plugin" or ep.value.startswith("pytest_randomly"):
+            names.add(ep.name)
+    return [arg for name in sorted(names) for arg in ("-p", f"no:{name}")]
 
 
 def main(argv: list[str]) -> int:
     run_dir, slug, profile = argv[:3]
     spec_data = json.loads(sys.stdin.read() or "null")
     if spec_data:
-        pytest_plugin.INJECTED_SPEC = HostSpec(**spec_data)
+        inject_spec(HostSpec(**spec_data))
     args = [
         str(suites_dir()),
+        # the harness's plugin; it loads each registered layer's plugin (harness.layers)
         "-p",
         "harness.pytest_plugin",
-        "-p",
-        "harness.db.pytest_db",
-        "-p",
-        "no:testinfra",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:randomly",
+        *blocked_plugins(),
+        # a suite module that does not load is an error row of its own; the other checks still run
+        "--continue-on-collection-errors",
         "--rootdir",
         str(suites_dir().parent),
         "--confcutdir",

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ SHARED = ROOT.parent / "shared"
 
 
 def xcert(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 300, **kw: object
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300, **kw: Any
 ) -> subprocess.CompletedProcess[str]:
     """Run the real xcert command line."""
     return subprocess.run(
@@ -26,7 +27,7 @@ def xcert(
         env={**os.environ, **(env or {})},
         cwd=ROOT,
         check=False,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 

@@ -20,7 +20,10 @@ from typing import Any
 
 import yaml
 
-LAYERS = ("cpu", "os", "db", "middleware", "server")
+from harness.layers import BY_NAME, CATALOG_LAYERS
+
+LAYERS = CATALOG_LAYERS  # the layers with a catalog file (harness.layers)
+
 CONFIDENCE = {"high": 3, "medium": 2, "low": 1}
 _KNOWN_KEYS = {
     "id",
@@ -162,7 +165,10 @@ def _entry(layer: str, raw: Mapping[str, Any]) -> Entry:
 @functools.cache
 def _document(layer: str) -> dict[str, Any]:
     """A layer's YAML file, parsed once (libyaml's loader when present: ten times faster)."""
-    ref = resources.files("harness.catalog").joinpath(f"{layer}.yml")
+    entry = BY_NAME.get(layer)
+    if entry is None or entry.catalog is None:
+        return {}
+    ref = resources.files("harness.catalog").joinpath(entry.catalog)
     if not ref.is_file():
         return {}
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

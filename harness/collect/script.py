@@ -6,7 +6,7 @@ import ast
 import shlex
 from importlib import resources
 
-from harness.facts.manifest import COMMANDS, FILES, PER_COMMAND_TIMEOUT_S
+from harness.facts.manifest import COMMANDS, FILES, PER_COMMAND_TIMEOUT_S, PROBES
 
 #: the oldest Python the standalone collector runs on (Kylin 4.0.2 ships 3.5; Kylin V10 3.7)
 MIN_PYTHON = (3, 5)
@@ -78,10 +78,20 @@ def sh_script(version: str = "") -> str:
         "done",
     ]
     for name, command in COMMANDS.items():
+        if name in PROBES:
+            continue  # captured below with its exit status
         target = shlex.quote(f"/commands/{name}.txt")
         lines.append(
             f'if $T sh -c {shlex.quote(command)} > "$OUT"{target} 2>/dev/null </dev/null; then :; '
             f'else rm -f "$OUT"{target}; fi'
+        )
+    # probes keep their output and a non-zero exit status (.rc); one that timed out is not captured
+    for name, command in PROBES.items():
+        target, rc_file = shlex.quote(f"/commands/{name}.txt"), shlex.quote(f"/commands/{name}.rc")
+        lines.append(
+            f'$T sh -c {shlex.quote(command)} > "$OUT"{target} 2>/dev/null </dev/null; rc=$?; '
+            f'if [ -n "$T" ] && [ $rc -eq 124 ]; then rm -f "$OUT"{target}; '
+            f'elif [ $rc -ne 0 ]; then echo $rc > "$OUT"{rc_file}; fi'
         )
     lines += [
         'if command -v tar >/dev/null 2>&1 && (cd "$OUT" && tar czf ../"$(basename "$OUT")".tar.gz files commands); then',

@@ -15,7 +15,7 @@ import sys
 import tarfile
 import time
 
-from harness.facts.manifest import COMMANDS, FILES, PER_COMMAND_TIMEOUT_S  # inlined by collect.script
+from harness.facts.manifest import COMMANDS, FILES, PER_COMMAND_TIMEOUT_S, PROBES  # inlined by collect.script
 
 #: a file larger than this is not read (a real /proc/cpuinfo is well under 1 MiB)
 MAX_BYTES = 8 * 1024 * 1024
@@ -59,10 +59,26 @@ def run_commands(commands: dict[str, str] = COMMANDS) -> tuple[dict[str, bytes],
     return outputs, rcs
 
 
-def members(files: dict[str, bytes], outputs: dict[str, bytes], rcs: dict[str, int]) -> list[tuple[str, bytes]]:
-    """Snapshot member names and contents; a command that failed is left out (it is unknown)."""
+def members(
+    files: dict[str, bytes],
+    outputs: dict[str, bytes],
+    rcs: dict[str, int],
+    probes: tuple[dict[str, bytes], dict[str, int]] | None = None,
+) -> list[tuple[str, bytes]]:
+    """Snapshot member names and contents. A fact command that failed is left out (it is unknown);
+    a probe keeps its output and, when not 0, its exit status (commands/<name>.rc): a check reads it
+    as it would on the host. A probe that timed out or could not start is left out (not captured)."""
     items = [("files/" + path.lstrip("/"), data) for path, data in sorted(files.items())]
-    items += [("commands/" + name + ".txt", data) for name, data in sorted(outputs.items()) if rcs.get(name) == 0]
+    probe_out, probe_rcs = probes or ({}, {})
+    items += [
+        ("commands/" + name + ".txt", data)
+        for name, data in sorted(outputs.items())
+        if rcs.get(name) == 0 and name not in probe_out
+    ]
+    for name, data in sorted(probe_out.items()):
+        items.append(("commands/" + name + ".txt", data))
+        if probe_rcs.get(name, 0) != 0:
+            items.append(("commands/" + name + ".rc", (str(probe_rcs[name]) + "\n").encode("ascii")))
     return items
 
 
@@ -98,7 +114,9 @@ def collect(out: str | None = None) -> str:
     """Collect this machine's facts into a snapshot; returns its path."""
     files = read_files()
     outputs, rcs = run_commands()
-    return write_snapshot(out or default_name(), members(files, outputs, rcs))
+    probe_out, probe_rcs = run_commands(PROBES)
+    captured = {name: data for name, data in probe_out.items() if probe_rcs.get(name) != 124}
+    return write_snapshot(out or default_name(), members(files, outputs, rcs, (captured, probe_rcs)))
 
 
 def main(argv: list[str] | None = None) -> int:

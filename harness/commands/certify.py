@@ -98,6 +98,10 @@ def run(args: argparse.Namespace) -> int:
         vault_password_file=args.vault_password_file,
         accept_new_host_keys=args.accept_new_host_keys,
     )
+    if getattr(args, "lab_config", None):
+        from harness.reporting.labconfig import refuse_snapshots
+
+        refuse_snapshots(args.lab_config, [(h.name, h.connection, h.address) for h in hosts])
     out = args.resume or args.out or REPORTS_DIR / new_run_id()
     prepare(out)  # an unwritable --out is an error before anything runs
     install_report_inputs(args, out)

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import EXIT_BAD_INPUT
+from harness.layers import CATALOG_LAYERS as LAYER_ORDER
 
-LAYER_ORDER = ("cpu", "os", "db", "server", "middleware")
 EXIT_INCOMPLETE = 2
 
 

@@ -1,4 +1,4 @@
-"""Fixtures for database checks (loaded by the worker with ``-p harness.db.pytest_db``).
+"""Fixtures for database checks (the db layer's plugin in harness.layers, loaded with the harness's).
 
 A check asks for ``db_target`` (the host's declared database; not_applicable when there is
 none), ``db_scratch`` (a connection in a scratch schema that is always dropped), ``db_connect``
@@ -22,12 +22,12 @@ from harness.db.identify import ServerIdentity, identify_server
 from harness.db.scratch import Scratch
 from harness.db.targets import DbTarget
 from harness.db.tunnel import LocalForward, ssh_transport_of
-from harness.pytest_plugin import HOST_RUN, HostRun
+from harness.pytest_plugin import HostRun, current_run
 from harness.session import HostSession
 
 
 def _run(request: pytest.FixtureRequest) -> HostRun:
-    run = request.config.stash.get(HOST_RUN, None)
+    run = current_run(request)
     if run is None:
         pytest.skip("not an xcert run (use: xcert certify)")
     return run
@@ -41,7 +41,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """A host with several databases: each DB check runs once per target, the target's name its subject."""
     if "db_target" not in metafunc.fixturenames:
         return
-    run = metafunc.config.stash.get(HOST_RUN, None)
+    run = current_run(metafunc.config)
     names = [t.name for t in host_targets(run)] if run is not None else []
     if len(names) > 1:
         metafunc.parametrize("db_target", names, indirect=True, ids=names)

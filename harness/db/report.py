@@ -1,6 +1,6 @@
 """The SQL feature table of each host's database, read back from results.json (for reports).
 
->>> feature_table({"checks": [{"id": "XC-DB-010", "title": "DECIMAL(38,10) and BIGINT bounds",
+>>> feature_table({"checks": [{"id": "XC-DB-010", "title": "DECIMAL(38,10) and BIGINT bounds", "tags": ["sql-feature"],
 ...     "outcome": "pass", "measurements": {"supported": {"value": True, "unit": "bool"}}}]})
 [{'id': 'XC-DB-010', 'feature': 'DECIMAL(38,10) and BIGINT bounds', 'outcome': 'pass', 'supported': True}]
 """
@@ -10,15 +10,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-#: the checks whose rows make the feature table (XC-DB-010..025)
+#: the tag of the checks whose rows make the feature table
+SQL_FEATURE = "sql-feature"
+#: results.json written before checks carried tags: the feature checks by id (XC-DB-010..025)
 FEATURE_IDS = tuple(f"XC-DB-{n:03d}" for n in range(10, 26))
+
+
+def is_feature(check: Mapping[str, Any]) -> bool:
+    """A check row of the feature table: tagged ``sql-feature`` (older results without tags: by id)."""
+    tags = check.get("tags")
+    if tags is None:
+        return check.get("id") in FEATURE_IDS
+    return SQL_FEATURE in tags
 
 
 def feature_table(host: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One row per SQL feature check the host ran: id, feature (the check's title), outcome, supported."""
     rows = []
     for check in host.get("checks", []):
-        if check.get("id") not in FEATURE_IDS:
+        if not is_feature(check):
             continue
         supported = (check.get("measurements") or {}).get("supported", {}).get("value")
         rows.append(
@@ -41,7 +51,7 @@ def feature_matrix(host: Mapping[str, Any]) -> dict[str, Any]:
     subjects: list[str] = []
     rows: dict[str, dict[str, Any]] = {}
     for check in host.get("checks", []):
-        if check.get("id") not in FEATURE_IDS:
+        if not is_feature(check):
             continue
         subject = check.get("subject") or ""
         if subject not in subjects:

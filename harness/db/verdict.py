@@ -2,7 +2,7 @@
 
 A probe's ``Unsupported`` and an SQL error on a live connection are the database's answer
 (``fail``: the feature does not hold); a lost connection or a timeout is not an answer
-(``error``: re-raised as DbConnectionLost).
+(``error``: re-raised as DbConnectionLost); which is which is harness.decide's rule.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from harness.db.connection import DbConnectionLost
 from harness.db.features import Unsupported
 from harness.db.scratch import Scratch, is_connection_lost
 from harness.db.targets import DbTarget
-
-#: driver errors that are not the database refusing SQL but a limit we set running out
-_NOT_AN_ANSWER = {"QueryCanceled", "LockNotAvailable", "AdminShutdown", "OperationalError"}
+from harness.decide import sql_error_is_answer
 
 
 def _short(exc: BaseException) -> str:
@@ -30,7 +28,8 @@ def refused_or_lost(scratch: Scratch, exc: BaseException) -> None:
     """Re-raise ``exc`` as DbConnectionLost unless it is the server refusing SQL on a live connection."""
     if any(is_connection_lost(c, exc) for c in scratch.conns):
         raise DbConnectionLost(f"the connection to {scratch.target.name} was lost: {_short(exc)}") from exc
-    if type(exc).__name__ in _NOT_AN_ANSWER and scratch.conn.driver_name != "pymysql":
+    conn = scratch.conn
+    if not sql_error_is_answer(exc, conn.driver_name, conn.driver, connection_lost=False):
         raise DbConnectionLost(f"{scratch.target.name} did not answer in time: {_short(exc)}") from exc
 
 

@@ -62,6 +62,8 @@ COMMANDS: dict[str, str] = {
     "timedatectl": "timedatectl show",
     "time-daemons": "ps -eo comm= | grep -E '^(chronyd|ntpd|systemd-timesyn|timesyncd|openntpd)$'",
     "date": "date -u +%s.%N",
+    # who took the facts: on a snapshot, who collected it (results.json names it as the supplier)
+    "collected-by": 'printf \'%s@%s\\n\' "$(id -un)" "$(hostname)"',
     # database servers and Java application servers, for identification: at most 100 command
     # lines of at most 2000 characters, with anything that looks like a password, secret or token masked
     "processes": (
@@ -81,7 +83,9 @@ COMMANDS: dict[str, str] = {
 PER_COMMAND_TIMEOUT_S = 10
 
 #: Named probes that checks run on their own (one command each, kept as the check's evidence).
-#: Snapshots may carry their output as commands/<name>.txt, so a snapshot can be certified too.
+#: The collectors run every probe (these and the per-area ones below) into commands/<name>.txt,
+#: with commands/<name>.rc when its exit status was not 0, so a snapshot answers them as the host
+#: did; a probe a snapshot lacks is ``error: not captured``, never a failure.
 PROBES: dict[str, str] = {
     "locale-a": "locale -a",
     "iconv-gb18030": r"printf '\304\343\272\303' | iconv -f GB18030 -t UTF-8",

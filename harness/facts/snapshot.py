@@ -1,7 +1,8 @@
 """Facts as files and command outputs, and the snapshot layout that stores them.
 
-``files/<path without leading slash>`` and ``commands/<name>.txt`` (DESIGN.md). A snapshot may
-hold only some of them; everything absent is simply unknown.
+``files/<path without leading slash>`` and ``commands/<name>.txt`` (DESIGN.md), with
+``commands/<name>.rc`` holding a probe's exit status when it was not 0. A snapshot may hold only
+some of them; everything absent is simply unknown.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ def _add_member(facts: Facts, rel: str, data: bytes) -> None:
         facts.files["/" + rel[len("files/") :]] = data
     elif rel.startswith("commands/") and rel.endswith(".txt"):
         facts.commands[rel[len("commands/") : -len(".txt")]] = data
+    elif rel.startswith("commands/") and rel.endswith(".rc") and data.strip().lstrip(b"-").isdigit():
+        # a probe's exit status when it was not 0 (the collectors write it beside the output)
+        facts.rcs[rel[len("commands/") : -len(".rc")]] = int(data.strip()[:6])
 
 
 def _strip_top(names: list[str]) -> str:

@@ -20,6 +20,7 @@ from harness.evidence import EvidenceStore
 from harness.inventory import HostSpec
 from harness.journal import Journal
 from harness.provision.driver import ProvisionOutcome, run_playbook
+from harness.records import ProvisionRecord
 from harness.redact import SecretFilter
 
 #: connections that are provisioned (the machine running xcert and snapshots are never changed)
@@ -73,7 +74,7 @@ def provision_host(
     record["time"] = utc_now_iso()
     journal = Journal(run_dir / "journal" / f"{host_slug}.jsonl")
     with contextlib.closing(journal):
-        journal.append(record)
+        journal.append(ProvisionRecord.parse(record).to_json())  # the typed record's shape (harness.records)
     return outcome
 
 

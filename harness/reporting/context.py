@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from harness.checks import LAYERS
 from harness.db.report import feature_matrix
+from harness.layers import LAYERS
 from harness.reporting.labconfig import run_lab_config
 
 #: outcomes the report lists as deviations and exclusions, each with its reason

@@ -55,10 +55,20 @@ def build_suites(results: dict[str, Any]) -> list[TestSuite]:
                 id=host.get("slug"),
                 package="xcert",
                 timestamp=results["started"],
-                properties={"verdict": host["verdict"], "profile": results["profile"]},
+                properties={"verdict": host["verdict"], "profile": results["profile"], **_source_properties(host)},
             )
         )
     return suites
+
+
+def _source_properties(host: dict[str, Any]) -> dict[str, str]:
+    """A host certified from a snapshot says so: kind, the snapshot's SHA-256 and who supplied it."""
+    source = host.get("source") or {"kind": "live"}
+    props = {"source": str(source.get("kind", "live"))}
+    if source.get("kind") == "snapshot":
+        props["snapshot_sha256"] = str(source.get("sha256") or "unknown")
+        props["snapshot_supplied_by"] = str(source.get("supplied_by") or "not stated")
+    return props
 
 
 def write_junit(results: dict[str, Any], path: Path) -> Path:

@@ -12,6 +12,7 @@
     applicant = "Example Systems Ltd."          # required: who asked for the tests
     authorised_by = "Wang Fang, Technical Manager"  # required: who authorises the report
     validity_months = 12                        # optional: shown only when set
+    accept_snapshots = false                    # optional: refuse hosts certified from a snapshot
 
 ``--lab-config FILE`` (certify, report) checks it and keeps a copy in the run directory as
 ``lab.toml``, which every later rendering (and a bundle) uses. Without it, the report says the lab
@@ -31,7 +32,12 @@ from harness.inputfile import keep_copy, read_text
 RUN_FILE = "lab.toml"
 _SCHEMA: dict[str, dict[str, tuple[type, bool]]] = {
     "lab": {"name": (str, True), "address": (str, True), "location": (str, True), "accreditation": (str, False)},
-    "report": {"applicant": (str, True), "authorised_by": (str, True), "validity_months": (int, False)},
+    "report": {
+        "applicant": (str, True),
+        "authorised_by": (str, True),
+        "validity_months": (int, False),
+        "accept_snapshots": (bool, False),
+    },
 }
 
 
@@ -62,6 +68,8 @@ def parse_lab_config(text: str, path: Path) -> dict[str, Any]:
             kind = fields[key][0]
             if kind is int and (not isinstance(item, int) or isinstance(item, bool) or item < 1):
                 raise InputError(where, "must be a whole number of months, at least 1")
+            if kind is bool and not isinstance(item, bool):
+                raise InputError(where, "must be true or false")
             if kind is str and (not isinstance(item, str) or not item.strip()):
                 raise InputError(where, "must be a non-empty text")
         for key, (_, required) in fields.items():
@@ -82,6 +90,20 @@ def install(path: Path, run_dir: Path) -> Path:
     """Check a lab config, then keep a copy in the run directory."""
     load_lab_config(path)
     return keep_copy(path, run_dir / RUN_FILE)
+
+
+def refuse_snapshots(path: Path, hosts: list[tuple[str, str, str]]) -> None:
+    """With ``accept_snapshots = false`` the lab certifies only hosts it observed itself: a host of
+    ``hosts`` (name, connection, address) answered from a snapshot is bad input, before anything runs."""
+    text = read_text(path, "lab config")
+    if parse_lab_config(text, path)["report"].get("accept_snapshots", True):
+        return
+    for name, connection, address in hosts:
+        if connection == "snapshot":
+            raise InputError(
+                Location(str(path), _line_of(text, "accept_snapshots"), "report.accept_snapshots"),
+                f"host {name} would be certified from the snapshot {address}; this lab accepts only hosts it observes",
+            )
 
 
 def run_lab_config(run_dir: Path | None) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
+from typing import Any, Self
 
 DEFAULT_TIMEOUT_S = 60.0
 
@@ -57,10 +58,14 @@ class Transport(abc.ABC):
     def run(self, command: str, timeout_s: float = DEFAULT_TIMEOUT_S, stdin: bytes | None = None) -> CommandResult:
         """Run a shell command (already quoted) and return its result; never raises for rc != 0."""
 
+    def source(self) -> dict[str, Any]:
+        """Where the answers come from: the host itself, observed live (a snapshot says otherwise)."""
+        return {"kind": "live"}
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the connection."""
 
-    def __enter__(self) -> Transport:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -212,7 +212,7 @@ class SshTransport(Transport):
         t0 = time.monotonic()
         chan = self._session()
         out, err = bytearray(), bytearray()
-        timed_out = False
+        timed_out = interrupted = False
         try:
             chan.exec_command(self.wrap(command))
             feed = b""
@@ -222,34 +222,19 @@ class SshTransport(Transport):
             if feed:
                 chan.sendall(feed)
             chan.shutdown_write()
-            deadline = t0 + timeout_s
-            pause = 0.0005
-            while True:
-                got = False
-                while chan.recv_ready():
-                    out += chan.recv(65536)
-                    got = True
-                while chan.recv_stderr_ready():
-                    err += chan.recv_stderr(65536)
-                    got = True
-                if chan.exit_status_ready() and not chan.recv_ready() and not chan.recv_stderr_ready():
-                    break
-                if not self.transport.is_active():
-                    raise HostUnreachable(LOST, f"{self.address}:{self.port}: connection lost during {command!r}")
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    timed_out = True
-                    break
-                # the exit status arrives without waking a select() on the channel, so wait on it,
-                # briefly at first (a short command costs one round trip) and longer while it runs
-                pause = 0.0005 if got else min(pause * 2, 0.05)
-                chan.status_event.wait(min(remaining, pause))
+            timed_out = self._pump(chan, out, err, t0 + timeout_s, command)
             rc = -9 if timed_out else chan.recv_exit_status()
         except (OSError, EOFError, paramiko.SSHException) as exc:
             raise HostUnreachable(LOST, f"{self.address}:{self.port}: {exc or type(exc).__name__}") from exc
+        except BaseException:
+            # the check's own timeout (SIGALRM) or an abort: what the command started must not outlive it
+            interrupted = True
+            raise
         finally:
-            pid = _split_pid(err)
+            pid = _split_pid(err) if not interrupted else self._await_pid(chan, err)
             chan.close()
+            if interrupted and pid:
+                self._kill(pid)
         if timed_out and pid:
             self._kill(pid)
         stderr = bytes(err)
@@ -265,6 +250,40 @@ class SshTransport(Transport):
             timed_out=timed_out,
             truncated=len(out) > OUTPUT_CAP or len(stderr) > OUTPUT_CAP,
         )
+
+    def _pump(self, chan: paramiko.Channel, out: bytearray, err: bytearray, deadline: float, command: str) -> bool:
+        """Read the command's output until it exits (False) or the deadline passes (True: timed out)."""
+        pause = 0.0005
+        while True:
+            got = False
+            while chan.recv_ready():
+                out += chan.recv(65536)
+                got = True
+            while chan.recv_stderr_ready():
+                err += chan.recv_stderr(65536)
+                got = True
+            if chan.exit_status_ready() and not chan.recv_ready() and not chan.recv_stderr_ready():
+                return False
+            if not self.transport.is_active():
+                raise HostUnreachable(LOST, f"{self.address}:{self.port}: connection lost during {command!r}")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return True
+            # the exit status arrives without waking a select() on the channel, so wait on it,
+            # briefly at first (a short command costs one round trip) and longer while it runs
+            pause = 0.0005 if got else min(pause * 2, 0.05)
+            chan.status_event.wait(min(remaining, pause))
+
+    def _await_pid(self, chan: paramiko.Channel, err: bytearray, wait_s: float = 2.0) -> int | None:
+        """The remote shell's pid, reading stderr for it if it has not arrived yet (a command cut short)."""
+        deadline = time.monotonic() + wait_s
+        with contextlib.suppress(OSError, EOFError, paramiko.SSHException):
+            while b"\n" not in err and time.monotonic() < deadline and not chan.closed:
+                if chan.recv_stderr_ready():
+                    err += chan.recv_stderr(65536)
+                else:
+                    chan.status_event.wait(0.01)
+        return _split_pid(err)
 
     def _kill(self, pid: int) -> None:
         """Kill the timed-out command's process group on the host (sshd made its shell a group leader)."""

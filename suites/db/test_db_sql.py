@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from harness.checks import N_, check
 from harness.db import features
+from harness.db.report import SQL_FEATURE
 from harness.db.verdict import decide_feature
 
 _REMEDY = N_("Adapt the application's SQL to this database or enable its compatibility mode; see the evidence.")
 
 
 def _sql_check(check_id: str, title: str, requirement: str, probe, severity: str = "mandatory"):
-    @check(check_id, layer="db", severity=severity, title=title, requirement=requirement, remedy=_REMEDY)
+    @check(
+        check_id,
+        layer="db",
+        severity=severity,
+        title=title,
+        requirement=requirement,
+        remedy=_REMEDY,
+        tags=(SQL_FEATURE,),  # the report's SQL feature table selects these by tag
+    )
     def _test(db_scratch, xc):
         decide_feature(xc, db_scratch, probe)
 

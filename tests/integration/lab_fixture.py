@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ class Lab:
         return next(h for h in self.state()["hosts"] if h["name"] == name)
 
 
-def lab_session(tmp_path_factory: pytest.TempPathFactory, *args: str) -> Iterator[Lab]:
+def lab_session(tmp_path_factory: pytest.TempPathFactory, *args: str) -> Generator[Lab, None, None]:
     require_lab_tools()
     lab = Lab(tmp_path_factory.mktemp("lab"))
     try:
