@@ -260,7 +260,11 @@ def isolation(s: Scratch) -> dict[str, Any]:
 def constraints(s: Scratch) -> dict[str, Any]:
     c, p = s.conn, s.conn.ph
     c.execute("CREATE TABLE xc_parent (id INT PRIMARY KEY, code VARCHAR(10) UNIQUE)")
-    c.execute("CREATE TABLE xc_child (id INT PRIMARY KEY, pid INT NOT NULL REFERENCES xc_parent (id))")
+    # table-level: MySQL-mode servers parse an inline column REFERENCES and ignore it (XC-DB-026 reports that)
+    c.execute(
+        "CREATE TABLE xc_child (id INT PRIMARY KEY, pid INT NOT NULL, "
+        "CONSTRAINT xc_child_fk FOREIGN KEY (pid) REFERENCES xc_parent (id))"
+    )
     c.execute(f"INSERT INTO xc_parent VALUES ({p(2)})", (1, "a"))
     c.commit()
     integrity = c.driver.IntegrityError
@@ -279,6 +283,25 @@ def constraints(s: Scratch) -> dict[str, Any]:
             continue
         raise Unsupported(f"a {what} violation was accepted")
     return seen
+
+
+def inline_references(s: Scratch) -> dict[str, Any]:
+    """A foreign key declared inline (``col INT REFERENCES t (id)``, SQL standard, Oracle, PostgreSQL) is enforced."""
+    c, p = s.conn, s.conn.ph
+    c.execute("CREATE TABLE xc_iparent (id INT PRIMARY KEY)")
+    c.execute("CREATE TABLE xc_ichild (id INT PRIMARY KEY, pid INT REFERENCES xc_iparent (id))")
+    c.execute(f"INSERT INTO xc_iparent VALUES ({p()})", (1,))
+    c.commit()
+    try:
+        c.execute(f"INSERT INTO xc_ichild VALUES ({p(2)})", (1, 42))
+        c.commit()
+    except c.driver.IntegrityError as exc:
+        c.rollback()
+        return {"inline_references_enforced": True, "error": type(exc).__name__}
+    raise Unsupported(
+        "an orphan row was accepted: the inline column REFERENCES was parsed and not enforced "
+        "(declare the foreign key at table level: FOREIGN KEY (col) REFERENCES ...)"
+    )
 
 
 def sequences(s: Scratch) -> dict[str, Any]:

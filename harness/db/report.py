@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-#: the checks whose rows make the feature table (XC-DB-010..025)
-FEATURE_IDS = tuple(f"XC-DB-{n:03d}" for n in range(10, 26))
+#: the checks whose rows make the feature table (XC-DB-010..026; the checks carry the tag sql-feature)
+FEATURE_IDS = tuple(f"XC-DB-{n:03d}" for n in range(10, 27))
 
 
 def feature_table(host: Mapping[str, Any]) -> list[dict[str, Any]]:
