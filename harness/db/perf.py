@@ -1,21 +1,23 @@
-"""A TPC-B-like performance smoke (pgbench's default transaction) over the real driver.
+"""A TPC-B-like performance smoke (pgbench's default transaction): the workload and its figures.
 
 Tables live in the scratch schema; ``scale`` 1 means 1 branch, 10 tellers, 100,000 accounts,
-as in pgbench. Each client is a thread with its own connection; TPS counts committed
-transactions over the measured duration, latencies are per transaction.
+as in pgbench. The transaction is driven by the reference tool of the family where it is
+installed on the controller (pgbench, sysbench: :mod:`harness.db.perf_tools`, the same
+transaction on the same tables), else by Python clients, one process each
+(:mod:`harness.db.perf_client`). TPS counts committed transactions over the measured duration;
+latencies are per transaction; the client's own CPU time is measured, and a run in which the
+client had no CPU to spare is flagged (its TPS is then a lower bound).
 """
 
 from __future__ import annotations
 
-import random
+import os
 import statistics
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from harness.db.connection import DbConnection
+from harness.db.targets import DbTarget
 
 ACCOUNTS_PER_BRANCH = 100_000
 TELLERS_PER_BRANCH = 10
@@ -40,6 +42,28 @@ class PerfResult:
     errors: int
     latencies_ms: list[float] = field(default_factory=list, repr=False)
     error_samples: list[str] = field(default_factory=list)
+    #: what drove the workload (pgbench, sysbench, python) and the client's CPU seconds over the run
+    tool: str = "python"
+    tool_detail: str = ""
+    client_cpu_s: float = 0.0
+    #: how many processes the client ran at most (its CPU ceiling: one core each, up to the controller's cores)
+    client_procs: int = 1
+    #: the controller's CPU busy share over the run, 0..1 (None when not measured)
+    controller_busy: float | None = None
+
+    @property
+    def client_cpu_pct(self) -> float:
+        """The client's CPU use over the run, in % of one core."""
+        return 100.0 * self.client_cpu_s / self.duration_s if self.duration_s else 0.0
+
+    @property
+    def client_saturated(self) -> bool:
+        """The client had no CPU to spare: its own processes used >= 90 % of the cores they could use, or the
+        controller as a whole was >= 95 % busy. A harness rule for flagging a lower bound, not a verdict."""
+        ceiling = 100.0 * min(self.client_procs, os.cpu_count() or 1)
+        if self.client_cpu_pct >= 0.9 * ceiling:
+            return True
+        return self.controller_busy is not None and self.controller_busy >= 0.95
 
     @property
     def tps(self) -> float:
@@ -63,6 +87,11 @@ class PerfResult:
             "tps": round(self.tps, 1),
             "latency_ms": {q: round(self.percentile(n), 3) for q, n in (("p50", 50), ("p95", 95), ("p99", 99))},
             "error_samples": self.error_samples[:5],
+            "tool": self.tool,
+            "tool_detail": self.tool_detail,
+            "client_cpu_pct": round(self.client_cpu_pct, 1),
+            "client_saturated": self.client_saturated,
+            "controller_busy_pct": None if self.controller_busy is None else round(100 * self.controller_busy, 1),
         }
 
 
@@ -95,73 +124,28 @@ def setup(conn: DbConnection, scale: int = 1) -> None:
         conn.commit()
 
 
-def _transaction(conn: DbConnection, rng: random.Random, scale: int) -> None:
-    aid = rng.randint(1, ACCOUNTS_PER_BRANCH * scale)
-    tid = rng.randint(1, TELLERS_PER_BRANCH * scale)
-    bid = rng.randint(1, scale)
-    delta = rng.randint(-5000, 5000)
-    p = conn.ph
-    now = "CURRENT_TIMESTAMP"
-    raw = conn.raw.cursor()
-    try:
-        raw.execute(f"UPDATE xc_accounts SET abalance = abalance + {p()} WHERE aid = {p()}", (delta, aid))
-        raw.execute(f"SELECT abalance FROM xc_accounts WHERE aid = {p()}", (aid,))
-        raw.fetchall()
-        raw.execute(f"UPDATE xc_tellers SET tbalance = tbalance + {p()} WHERE tid = {p()}", (delta, tid))
-        raw.execute(f"UPDATE xc_branches SET bbalance = bbalance + {p()} WHERE bid = {p()}", (delta, bid))
-        raw.execute(
-            f"INSERT INTO xc_history (tid, bid, aid, delta, mtime) VALUES ({p(4)}, {now})", (tid, bid, aid, delta)
-        )
-    finally:
-        raw.close()
-    conn.raw.commit()
-
-
 def run(
-    open_conn: Callable[[str], DbConnection], clients: int, duration_s: float, scale: int = 1, seed: int = 0
+    target: DbTarget,
+    endpoint: tuple[str, int] | None,
+    schema: str,
+    clients: int,
+    duration_s: float,
+    scale: int = 1,
+    seed: int = 0,
 ) -> PerfResult:
-    """Run ``clients`` threads for ``duration_s`` seconds; statements run unlogged (the plan is logged once)."""
-    conns = [open_conn(f"client-{i + 1}") for i in range(clients)]
-    result = PerfResult(clients=clients, duration_s=duration_s, scale=scale, transactions=0, errors=0)
-    lock = threading.Lock()
-    start = threading.Barrier(clients + 1)
-    stop_at = [0.0]
+    """The Python smoke: ``clients`` processes for ``duration_s`` seconds on the tables :func:`setup` made."""
+    from harness.db.perf_client import run_clients
+    from harness.db.perf_tools import cpu_busy
 
-    def client(i: int, conn: DbConnection) -> None:
-        rng = random.Random(seed * 1000 + i)
-        mine: list[float] = []
-        errors = 0
-        samples: list[str] = []
-        start.wait()
-        while time.monotonic() < stop_at[0]:
-            t0 = time.perf_counter()
-            try:
-                _transaction(conn, rng, scale)
-            except conn.driver.Error as exc:
-                errors += 1
-                if len(samples) < 3:
-                    samples.append(f"{type(exc).__name__}: {str(exc).strip()[:120]}")
-                try:
-                    conn.raw.rollback()
-                except conn.driver.Error:
-                    break
-                continue
-            mine.append((time.perf_counter() - t0) * 1000)
-        with lock:
-            result.latencies_ms.extend(mine)
-            result.transactions += len(mine)
-            result.errors += errors
-            result.error_samples.extend(samples)
-
-    threads = [threading.Thread(target=client, args=(i, c), daemon=True) for i, c in enumerate(conns)]
-    for t in threads:
-        t.start()
-    t0 = time.monotonic()
-    stop_at[0] = t0 + duration_s
-    start.wait()
-    for t in threads:
-        t.join(duration_s + 60)
-    result.duration_s = time.monotonic() - t0
-    for c in conns:
-        c.close()
+    with cpu_busy() as busy:
+        reports, wall = run_clients(target, endpoint, schema, clients, duration_s, scale, seed)
+    result = PerfResult(clients=clients, duration_s=wall, scale=scale, transactions=0, errors=0)
+    for r in reports:
+        result.latencies_ms.extend(r.latencies_ms)
+        result.transactions += r.transactions
+        result.errors += r.errors
+        result.error_samples.extend(r.error_samples)
+        result.client_cpu_s += r.cpu_s
+    result.tool, result.tool_detail, result.client_procs = "python", f"{clients} processes", clients
+    result.controller_busy = busy.value
     return result
