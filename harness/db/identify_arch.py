@@ -1,7 +1,7 @@
 """Architecture names, and the architecture an ELF binary was built for (its header's e_machine).
 
-    >>> elf_arch(bytes.fromhex("7f454c4602010100000000000000000003003e00"))
-    'x86_64'
+>>> elf_arch(bytes.fromhex("7f454c4602010100000000000000000003003e00"))
+'x86_64'
 """
 
 from __future__ import annotations
@@ -22,7 +22,14 @@ _ARCH_ALIASES = {
 }
 
 #: ELF e_machine values (the System V gABI registry, elf.h) -> our names; 64-bit class only where it matters
-_ELF_MACHINES_64 = {0x3E: "x86_64", 0xB7: "aarch64", 0x102: "loongarch64", 0x08: "mips64", 0xF3: "riscv64", 0x9916: "sw_64"}
+_ELF_MACHINES_64 = {
+    0x3E: "x86_64",
+    0xB7: "aarch64",
+    0x102: "loongarch64",
+    0x08: "mips64",
+    0xF3: "riscv64",
+    0x9916: "sw_64",
+}
 _ELF_MACHINES_32 = {0x03: "i686"}
 
 

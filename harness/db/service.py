@@ -128,7 +128,9 @@ def binary_arch(run: Run, pid: int) -> str | None:
     """The architecture the running server's binary was built for (its ELF header, read through /proc)."""
     result = run(f"od -An -tx1 -N20 /proc/{int(pid)}/exe")
     if result.rc != 0:
-        raise RuntimeError(f"cannot read the server binary of pid {pid}: {result.stderr.decode(errors='replace')[:200]}")
+        raise RuntimeError(
+            f"cannot read the server binary of pid {pid}: {result.stderr.decode(errors='replace')[:200]}"
+        )
     header = parse_od(result.text)
     if len(header) < 20:
         raise RuntimeError(f"/proc/{pid}/exe gave {len(header)} bytes of ELF header (not readable as this user?)")

@@ -9,7 +9,9 @@ from __future__ import annotations
 from harness.checks import N_, check
 from harness.db import oceanbase
 
-_REMEDY_MODE = N_("Declare the tenant's real mode (xc_db_targets[].compat_mode) or certify a tenant of the mode needed.")
+_REMEDY_MODE = N_(
+    "Declare the tenant's real mode (xc_db_targets[].compat_mode) or certify a tenant of the mode needed."
+)
 
 
 def _oceanbase_only(db_identity, xc):
@@ -44,7 +46,9 @@ def test_ob_compat_mode(db_target, db_identity, db_connect, xc):
     facts = _facts(db_connect)
     holds, mode = oceanbase.decide_compat(facts, db_target.compat_mode)
     if not holds:
-        xc.fail(N_("Declared {declared} mode, but the tenant is in {mode} mode"), declared=db_target.compat_mode, mode=mode)
+        xc.fail(
+            N_("Declared {declared} mode, but the tenant is in {mode} mode"), declared=db_target.compat_mode, mode=mode
+        )
     if db_target.compat_mode is None:
         xc.note(N_("{mode} mode (none declared)"), mode=mode)
         return

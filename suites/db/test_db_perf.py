@@ -40,7 +40,11 @@ def test_db_perf(db_target, db_scratch, db_endpoint, db_profile, xc):
     if result.transactions == 0:
         raise RuntimeError(f"no transaction completed: {'; '.join(result.error_samples) or 'no error reported'}")
     if result.errors:
-        xc.fail(N_("{errors} transactions failed: {sample}"), errors=result.errors, sample=result.error_samples[0] if result.error_samples else "")
+        xc.fail(
+            N_("{errors} transactions failed: {sample}"),
+            errors=result.errors,
+            sample=result.error_samples[0] if result.error_samples else "",
+        )
     if db_target.tps_min is not None and result.tps < db_target.tps_min:
         if result.client_saturated:
             raise RuntimeError(

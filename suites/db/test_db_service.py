@@ -141,7 +141,9 @@ def test_db_restart(db_target, db_scratch, db_connect, target, xc):
     env = service.process_env(target.run, pid, service.KEPT_ENV)
     for c in db_scratch.conns:
         c.close()
-    result = target.run(service.restart_command(db_target.family, pid, user, datadir, unit, cmdline, cwd=cwd, env=env), timeout_s=180)
+    result = target.run(
+        service.restart_command(db_target.family, pid, user, datadir, unit, cmdline, cwd=cwd, env=env), timeout_s=180
+    )
     if result.rc != 0:
         raise RuntimeError(
             f"the restart command failed (rc {result.rc}): {result.stderr.decode(errors='replace')[:200]}"

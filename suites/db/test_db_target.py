@@ -59,7 +59,9 @@ def test_db_identified(db_target, db_identity, declared, xc):
         want_entry = catalog.find("db", wanted)
         want_id = want_entry.id if want_entry else wanted.lower()
         # a product declared by its family (oceanbase) is met by a member of it (oceanbase-seekdb), and back
-        related = want_id in catalog.lineage(entry) or (want_entry is not None and entry.id in catalog.lineage(want_entry))
+        related = want_id in catalog.lineage(entry) or (
+            want_entry is not None and entry.id in catalog.lineage(want_entry)
+        )
         if not related:
             xc.fail(
                 N_("Declared {declared}, but the server is {product} {version}"),

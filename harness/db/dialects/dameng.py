@@ -24,6 +24,12 @@ class DamengDialect:
     blob_type = "BLOB"
     char_length = "LENGTH"
     octet_length = "LENGTHB"
+    encodings_sql: tuple[str, tuple[str, ...]] = (
+        "SELECT UNICODE(), SF_GET_CASE_SENSITIVE_FLAG() FROM DUAL",
+        ("unicode_flag", "case_sensitive"),
+    )
+    timestamp_type = "TIMESTAMP"
+    analyze_sql: tuple[str, ...] = ()
     datadir_sql = "SELECT PARA_VALUE FROM V$DM_INI WHERE PARA_NAME = 'SYSTEM_PATH'"
 
     def varchar(self, n: int) -> str:
@@ -59,6 +65,61 @@ class DamengDialect:
 
     def scratch_exists(self, name: str) -> tuple[str, tuple[Any, ...]]:
         return "SELECT 1 FROM SYSOBJECTS WHERE TYPE$ = 'SCH' AND NAME = ?", (name.upper(),)
+
+    # --- SQL feature probes (harness/db/features.py) ---
+    utc_text = "2024-02-29 15:30:00"
+    recursive_with = "WITH"
+    dual = " FROM DUAL"
+    routine_kind = "function"
+
+    def datetime_probe(self, c: DbConnection) -> tuple[tuple[Any, ...], Any]:
+        c.execute("CREATE TABLE xc_dt (id INT PRIMARY KEY, d DATE, t TIME, ts TIMESTAMP, tz TIMESTAMP WITH TIME ZONE)")
+        c.execute(
+            "INSERT INTO xc_dt VALUES (1, DATE '2024-02-29', TIME '23:59:59', "
+            "TIMESTAMP '2024-02-29 23:30:00', TIMESTAMP '2024-02-29 23:30:00 +08:00')"
+        )
+        c.commit()
+        row = c.query(
+            "SELECT TO_CHAR(d, 'YYYY-MM-DD'), TO_CHAR(t, 'HH24:MI:SS'), TO_CHAR(ts, 'YYYY-MM-DD HH24:MI:SS'), "
+            "TO_CHAR(SYS_EXTRACT_UTC(tz), 'YYYY-MM-DD HH24:MI:SS') FROM xc_dt"
+        )[0]
+        return row, c.scalar("SELECT TO_CHAR(d + 1, 'YYYY-MM-DD') FROM xc_dt")
+
+    def nulls_order_sql(self) -> tuple[str, str, bool]:
+        return "SELECT v FROM xc_null ORDER BY v NULLS LAST", "SELECT v FROM xc_null ORDER BY v NULLS FIRST", False
+
+    def read_committed_sql(self) -> tuple[str, ...]:
+        return ("SET TRANSACTION ISOLATION LEVEL READ COMMITTED",)
+
+    def generated_keys(self, c: DbConnection) -> tuple[Any, list[Any] | None]:
+        c.execute("CREATE SEQUENCE xc_s START WITH 10 INCREMENT BY 5")
+        c.execute("CREATE TABLE xc_seq (id BIGINT IDENTITY(1, 1) PRIMARY KEY, v VARCHAR(10))")
+        for v in "abc":
+            c.execute(f"INSERT INTO xc_seq (v) VALUES ({c.ph()})", (v,))
+        last = c.scalar("SELECT MAX(id) FROM xc_seq")
+        return last, [c.scalar("SELECT xc_s.NEXTVAL FROM DUAL") for _ in range(2)]
+
+    def json_probe(self, c: DbConnection, doc: str) -> tuple[Any, ...]:
+        c.execute("CREATE TABLE xc_json (id INT PRIMARY KEY, doc CLOB CHECK (doc IS JSON))")
+        c.execute(f"INSERT INTO xc_json VALUES ({c.ph(2)})", (1, doc))
+        return c.query(
+            "SELECT JSON_VALUE(doc, '$.name'), JSON_VALUE(doc, '$.tags[1]'), "
+            "CAST(JSON_VALUE(doc, '$.n.v') AS INT) FROM xc_json"
+        )[0]
+
+    def upsert_sql(self, ph: str) -> str:
+        p = ph.split(", ")[0]
+        return (
+            f"MERGE INTO xc_up t USING (SELECT {p} AS id, {p} AS v, {p} AS n FROM DUAL) s ON (t.id = s.id) "
+            "WHEN MATCHED THEN UPDATE SET t.v = s.v, t.n = t.n + 1 WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.v, s.n)"
+        )
+
+    def routine_probe(self, c: DbConnection) -> Any:
+        c.execute(
+            "CREATE OR REPLACE FUNCTION xc_add(a INT, b INT) RETURN INT AS BEGIN "
+            "INSERT INTO xc_log VALUES (a + b); RETURN a + b; END;"
+        )
+        return c.scalar("SELECT xc_add(20, 22) FROM DUAL")
 
 
 DIALECT = DamengDialect()

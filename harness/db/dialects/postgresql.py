@@ -22,6 +22,14 @@ class PostgresqlDialect:
     blob_type = "BYTEA"
     char_length = "CHAR_LENGTH"
     octet_length = "OCTET_LENGTH"
+    encodings_sql: tuple[str, tuple[str, ...]] = (
+        "SELECT current_setting('server_encoding'), current_setting('client_encoding'), "
+        "datcollate, datctype FROM pg_database WHERE datname = current_database()",
+        ("server_encoding", "client_encoding", "collation", "ctype"),
+    )
+    timestamp_type = "TIMESTAMP"
+    #: run after bulk loading (planner statistics)
+    analyze_sql: tuple[str, ...] = ("ANALYZE xc_branches", "ANALYZE xc_tellers", "ANALYZE xc_accounts")
     datadir_sql = "SELECT current_setting('data_directory')"
 
     def varchar(self, n: int) -> str:
@@ -64,6 +72,59 @@ class PostgresqlDialect:
 
     def scratch_exists(self, name: str) -> tuple[str, tuple[Any, ...]]:
         return "SELECT 1 FROM pg_namespace WHERE nspname = %s", (name,)
+
+    # --- SQL feature probes (harness/db/features.py) ---
+    utc_text = "2024-02-29 15:30:00+00"
+    recursive_with = "WITH RECURSIVE"
+    dual = ""
+    routine_kind = "function"
+
+    def datetime_probe(self, c: DbConnection) -> tuple[tuple[Any, ...], Any]:
+        c.execute("CREATE TABLE xc_dt (id INT PRIMARY KEY, d DATE, t TIME, ts TIMESTAMP, tz TIMESTAMPTZ)")
+        c.execute("SET TIME ZONE 'Asia/Shanghai'")
+        c.execute(
+            "INSERT INTO xc_dt VALUES (1, DATE '2024-02-29', TIME '23:59:59', "
+            "TIMESTAMP '2024-02-29 23:30:00', TIMESTAMPTZ '2024-02-29 23:30:00')"
+        )
+        c.commit()
+        c.execute("SET TIME ZONE 'UTC'")
+        row = c.query("SELECT CAST(d AS TEXT), CAST(t AS TEXT), CAST(ts AS TEXT), CAST(tz AS TEXT) FROM xc_dt")[0]
+        return row, c.scalar("SELECT CAST(d + 1 AS TEXT) FROM xc_dt")
+
+    def nulls_order_sql(self) -> tuple[str, str, bool]:
+        """(NULLs-last query, NULLs-first query, whether NULLS FIRST/LAST syntax is to be probed)"""
+        return "SELECT v FROM xc_null ORDER BY v NULLS LAST", "SELECT v FROM xc_null ORDER BY v NULLS FIRST", False
+
+    def read_committed_sql(self) -> tuple[str, ...]:
+        return (
+            "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
+            "SET lock_timeout = '15s'",
+        )
+
+    def generated_keys(self, c: DbConnection) -> tuple[Any, list[Any] | None]:
+        """Insert three rows with generated keys into xc_seq; (the last key read back, a 10-by-5 sequence's two
+        first values or None where the family has no sequences)."""
+        c.execute("CREATE SEQUENCE xc_s START WITH 10 INCREMENT BY 5")
+        c.execute("CREATE TABLE xc_seq (id BIGSERIAL PRIMARY KEY, v VARCHAR(10))")
+        for v in "abc":
+            c.execute(f"INSERT INTO xc_seq (v) VALUES ({c.ph()})", (v,))
+        last = c.scalar("SELECT currval(pg_get_serial_sequence('xc_seq', 'id'))")
+        return last, [c.scalar("SELECT nextval('xc_s')") for _ in range(2)]
+
+    def json_probe(self, c: DbConnection, doc: str) -> tuple[Any, ...]:
+        c.execute("CREATE TABLE xc_json (id INT PRIMARY KEY, doc JSONB)")
+        c.execute(f"INSERT INTO xc_json VALUES ({c.ph()}, CAST({c.ph()} AS JSONB))", (1, doc))
+        return c.query("SELECT doc ->> 'name', doc -> 'tags' ->> 1, CAST(doc #>> '{n,v}' AS INT) FROM xc_json")[0]
+
+    def upsert_sql(self, ph: str) -> str:
+        return f"INSERT INTO xc_up VALUES ({ph}) ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v, n = xc_up.n + 1"
+
+    def routine_probe(self, c: DbConnection) -> Any:
+        c.execute(
+            "CREATE FUNCTION xc_add(a INT, b INT) RETURNS INT LANGUAGE plpgsql AS "
+            "$$ BEGIN INSERT INTO xc_log VALUES (a + b); RETURN a + b; END $$"
+        )
+        return c.scalar("SELECT xc_add(20, 22)")
 
 
 DIALECT = PostgresqlDialect()

@@ -131,7 +131,9 @@ OCEANBASE = [
 ]
 
 
-@pytest.mark.parametrize(("text", "comment", "product", "version"), OCEANBASE, ids=[c[2] + ":" + c[3] for c in OCEANBASE])
+@pytest.mark.parametrize(
+    ("text", "comment", "product", "version"), OCEANBASE, ids=[c[2] + ":" + c[3] for c in OCEANBASE]
+)
 def test_oceanbase_banners_identify_from_the_catalog(text: str, comment: str, product: str, version: str) -> None:
     ident = parse_version("mysql", text, "", comment)
     assert (ident.product, ident.version, ident.arch) == (product, version, None)
@@ -192,3 +194,16 @@ def test_arch_aliases() -> None:
 def test_every_family_has_catalog_entries() -> None:
     protocols = {e.extra.get("protocol") for e in catalog.load("db")}
     assert {"postgresql", "mysql", "dameng"} <= protocols
+
+
+def test_features_and_scratch_have_no_family_branches() -> None:
+    """Issue 12 item 6: the family's words come from its dialect module (harness/db/dialects/)."""
+    from pathlib import Path
+
+    import harness.db.features as features
+    import harness.db.multilingual as multilingual
+    import harness.db.scratch as scratch
+
+    for module in (features, scratch, multilingual):
+        source = Path(module.__file__ or "").read_text(encoding="utf-8")
+        assert "family ==" not in source and "family !=" not in source, module.__name__
