@@ -113,7 +113,7 @@ def _wait_ready(address: str, port: int, proc: subprocess.Popen[bytes], log: Pat
             with socket.create_connection((address, port), timeout=1):
                 pass
             return _connect(address, port, "", 5)
-        except (OSError, Exception) as exc:  # a refused port, or the server still bootstrapping
+        except Exception as exc:  # a refused port (OSError), or the server still bootstrapping (PyMySQL's errors)
             last = exc
         time.sleep(0.2)
     raise SeekdbError(f"seekdb did not answer on {address}:{port} in {START_TIMEOUT_S:g} s ({last}): {_tail(log)}")
