@@ -1,4 +1,5 @@
-"""Throwaway database servers for the lab: real PostgreSQL and MariaDB, own data directory each.
+"""Throwaway database servers for the lab: real PostgreSQL, MariaDB and OceanBase seekdb (lab hosts only,
+harness/lab/oceanbase.py), own data directory each.
 
 ``start_db(kind, host_ns, address, workdir)`` starts a server inside the lab host's network
 namespace (``ip netns exec NS``; an empty ``host_ns`` means this namespace, as the project's own

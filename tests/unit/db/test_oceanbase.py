@@ -123,3 +123,15 @@ def test_graceful_stop_sends_usr1_and_waits() -> None:
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             proc.wait(5)
+
+
+def test_sysbench_report_parses_with_its_histogram() -> None:
+    """A real sysbench 1.0.20 run of tools/tpcb.lua (MariaDB 10.11 in a lab host, 2 threads, 2 s)."""
+    from harness.db.perf_tools import parse_sysbench
+
+    text = (Path(__file__).parent / "sysbench-tpcb-run.txt").read_text(encoding="utf-8")
+    tx, errors, latencies = parse_sysbench(text)
+    assert (tx, errors) == (5382, 0)
+    assert len(latencies) == 5382  # the histogram's counts add up to the transactions
+    p95 = sorted(latencies)[int(0.95 * len(latencies)) - 1]
+    assert abs(p95 - 3.36) < 0.2  # sysbench's own 95th percentile
