@@ -236,6 +236,10 @@ def run_sysbench(
     return result
 
 
+#: XCERT_SMOKE_TOOL chooses what drives XC-DB-050: auto (the family's tool when installed), or python
+TOOL_CHOICES = ("auto", "python", "pgbench", "sysbench")
+
+
 def drive(
     target: DbTarget,
     endpoint: tuple[str, int] | None,
@@ -243,12 +247,20 @@ def drive(
     clients: int,
     duration_s: float,
     scale: int = 1,
-    tool: str = "auto",
+    tool: str | None = None,
 ) -> PerfResult:
-    """The smoke by the family's reference tool when installed (``tool="auto"``), else by Python clients."""
+    """The smoke by the family's reference tool when installed (``tool="auto"``), else by Python clients.
+
+    ``tool`` defaults to the controller's ``XCERT_SMOKE_TOOL`` (``auto`` when unset).
+    """
     from harness.db import perf
 
+    tool = tool or os.environ.get("XCERT_SMOKE_TOOL", "auto")
+    if tool not in TOOL_CHOICES:
+        raise RuntimeError(f"XCERT_SMOKE_TOOL={tool!r}: use one of {', '.join(TOOL_CHOICES)}")
     exe = tool_for(target.family) if tool in ("auto", TOOLS.get(target.family)) else None
+    if tool not in ("auto", "python") and exe is None:
+        raise RuntimeError(f"{tool} does not drive the {target.family} family, or is not installed")
     if exe and target.family == "postgresql":
         return run_pgbench(exe, target, endpoint, schema, clients, duration_s, scale)
     if exe and target.family == "mysql":
