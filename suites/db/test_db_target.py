@@ -87,7 +87,10 @@ def test_db_identified(db_target, db_identity, declared, xc):
     layer="db",
     severity="mandatory",
     title=N_("Database build matches the host's CPU architecture"),
-    requirement=N_("The architecture the server was built for (from its version answers) is the host's architecture."),
+    requirement=N_(
+        "The architecture the server was built for (from its version answers, else from its binary's ELF header) "
+        "is the host's architecture."
+    ),
     remedy=N_("Install the server build for this CPU architecture (for example aarch64 on Kunpeng or Phytium)."),
 )
 def test_db_arch(db_target, db_identity, db_connect, summary, target, xc):
