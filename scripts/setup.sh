@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 extras="pdf,db"
-[ "${1:-}" = "--dev" ] && extras="pdf,db,dameng,kingbase,dev"
+[ "${1:-}" = "--dev" ] && extras="pdf,db,dameng,kingbase,oceanbase,dev"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

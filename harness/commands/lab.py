@@ -20,7 +20,7 @@ def register(sub: Any) -> None:
         help="declared identity for the next host (kylin-v10, uos-20, openeuler-20.03; "
         "kunpeng920-kylin-v10 for an aarch64 host); repeatable",
     )
-    up.add_argument("--db", action="append", default=[], choices=["postgresql", "mariadb"], help="database on lab1")
+    up.add_argument("--db", action="append", default=[], choices=["postgresql", "mariadb", "oceanbase"], help="database on lab1")
     up.add_argument("--subnet", default=None, help="lab subnet (default 10.213.0.0/24; never routed out)")
     down = lab_sub.add_parser("down", help="remove everything the lab made")
     down.add_argument(

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from harness.db.dialects import Dialect, dialect_of
 from harness.db.scratch import Scratch
 
 Probe = Callable[[Scratch], dict[str, Any]]
@@ -30,12 +31,8 @@ def _expect(cond: bool, what: str) -> None:
         raise Unsupported(what)
 
 
-def _text_type(family: str) -> str:
-    return {"postgresql": "TEXT", "mysql": "LONGTEXT", "dameng": "CLOB"}[family]
-
-
-def _blob_type(family: str) -> str:
-    return {"postgresql": "BYTEA", "mysql": "LONGBLOB", "dameng": "BLOB"}[family]
+def _d(s: Scratch) -> Dialect:
+    return dialect_of(s.family)
 
 
 def _raises(s: Scratch, sql: str, params: Any = None) -> str | None:
@@ -81,8 +78,8 @@ CHINESE_20 += "！"
 
 def chinese_text(s: Scratch) -> dict[str, Any]:
     c, p = s.conn, s.conn.ph
-    length_fn = "CHAR_LENGTH" if s.family == "mysql" else "LENGTH"
-    c.execute(f"CREATE TABLE xc_zh (id INT PRIMARY KEY, v VARCHAR(20), f CHAR(20), t {_text_type(s.family)})")
+    length_fn = _d(s).char_length
+    c.execute(f"CREATE TABLE xc_zh (id INT PRIMARY KEY, v VARCHAR(20), f CHAR(20), t {_d(s).text_type})")
     c.execute(f"INSERT INTO xc_zh (id, v, f, t) VALUES ({p(4)})", (1, CHINESE_20, CHINESE_20, CHINESE_20 * 100))
     c.commit()
     row = c.query(f"SELECT v, f, t, {length_fn}(v) FROM xc_zh WHERE id = 1")[0]
@@ -96,43 +93,9 @@ def chinese_text(s: Scratch) -> dict[str, Any]:
 
 
 def datetime_tz(s: Scratch) -> dict[str, Any]:
-    c, _p = s.conn, s.conn.ph
-    if s.family == "postgresql":
-        c.execute("CREATE TABLE xc_dt (id INT PRIMARY KEY, d DATE, t TIME, ts TIMESTAMP, tz TIMESTAMPTZ)")
-        c.execute("SET TIME ZONE 'Asia/Shanghai'")
-        c.execute(
-            "INSERT INTO xc_dt VALUES (1, DATE '2024-02-29', TIME '23:59:59', "
-            "TIMESTAMP '2024-02-29 23:30:00', TIMESTAMPTZ '2024-02-29 23:30:00')"
-        )
-        c.commit()
-        c.execute("SET TIME ZONE 'UTC'")
-        row = c.query("SELECT CAST(d AS TEXT), CAST(t AS TEXT), CAST(ts AS TEXT), CAST(tz AS TEXT) FROM xc_dt")[0]
-        utc = "2024-02-29 15:30:00+00"
-        nxt = c.scalar("SELECT CAST(d + 1 AS TEXT) FROM xc_dt")
-    elif s.family == "mysql":
-        c.execute("CREATE TABLE xc_dt (id INT PRIMARY KEY, d DATE, t TIME, ts DATETIME, tz TIMESTAMP NULL)")
-        c.execute("SET time_zone = '+08:00'")
-        c.execute(
-            "INSERT INTO xc_dt VALUES (1, '2024-02-29', '23:59:59', '2024-02-29 23:30:00', '2024-02-29 23:30:00')"
-        )
-        c.commit()
-        c.execute("SET time_zone = '+00:00'")
-        row = c.query("SELECT CAST(d AS CHAR), CAST(t AS CHAR), CAST(ts AS CHAR), CAST(tz AS CHAR) FROM xc_dt")[0]
-        utc = "2024-02-29 15:30:00"
-        nxt = c.scalar("SELECT CAST(DATE_ADD(d, INTERVAL 1 DAY) AS CHAR) FROM xc_dt")
-    else:
-        c.execute("CREATE TABLE xc_dt (id INT PRIMARY KEY, d DATE, t TIME, ts TIMESTAMP, tz TIMESTAMP WITH TIME ZONE)")
-        c.execute(
-            "INSERT INTO xc_dt VALUES (1, DATE '2024-02-29', TIME '23:59:59', "
-            "TIMESTAMP '2024-02-29 23:30:00', TIMESTAMP '2024-02-29 23:30:00 +08:00')"
-        )
-        c.commit()
-        row = c.query(
-            "SELECT TO_CHAR(d, 'YYYY-MM-DD'), TO_CHAR(t, 'HH24:MI:SS'), TO_CHAR(ts, 'YYYY-MM-DD HH24:MI:SS'), "
-            "TO_CHAR(SYS_EXTRACT_UTC(tz), 'YYYY-MM-DD HH24:MI:SS') FROM xc_dt"
-        )[0]
-        utc = "2024-02-29 15:30:00"
-        nxt = c.scalar("SELECT TO_CHAR(d + 1, 'YYYY-MM-DD') FROM xc_dt")
+    c = s.conn
+    row, nxt = _d(s).datetime_probe(c)
+    utc = _d(s).utc_text
     c.rollback()
     _expect(str(row[0]) == "2024-02-29", f"leap day came back as {row[0]}")
     _expect(str(row[1]).startswith("23:59:59"), f"TIME came back as {row[1]}")
@@ -144,7 +107,7 @@ def datetime_tz(s: Scratch) -> dict[str, Any]:
 
 def lob_roundtrip(s: Scratch) -> dict[str, Any]:
     c, p = s.conn, s.conn.ph
-    c.execute(f"CREATE TABLE xc_lob (id INT PRIMARY KEY, b {_blob_type(s.family)}, t {_text_type(s.family)})")
+    c.execute(f"CREATE TABLE xc_lob (id INT PRIMARY KEY, b {_d(s).blob_type}, t {_d(s).text_type})")
     blob = bytes(range(256)) * 16 + os.urandom(1 << 20)
     clob = "信创Ωж😀abc\n" * 25000
     c.execute(f"INSERT INTO xc_lob (id, b, t) VALUES ({p(3)})", (1, blob, clob))
@@ -165,14 +128,10 @@ def null_ordering(s: Scratch) -> dict[str, Any]:
     c.commit()
     default = [r[0] for r in c.query("SELECT v FROM xc_null ORDER BY v")]
     default_order = "nulls_last" if default[-1] is None else "nulls_first"
-    if s.family == "mysql":
-        last = [r[0] for r in c.query("SELECT v FROM xc_null ORDER BY v IS NULL, v")]
-        first = [r[0] for r in c.query("SELECT v FROM xc_null ORDER BY v IS NOT NULL, v")]
-        syntax = _raises(s, "SELECT v FROM xc_null ORDER BY v NULLS LAST") is None
-    else:
-        last = [r[0] for r in c.query("SELECT v FROM xc_null ORDER BY v NULLS LAST")]
-        first = [r[0] for r in c.query("SELECT v FROM xc_null ORDER BY v NULLS FIRST")]
-        syntax = True
+    last_sql, first_sql, probe_syntax = _d(s).nulls_order_sql()
+    last = [r[0] for r in c.query(last_sql)]
+    first = [r[0] for r in c.query(first_sql)]
+    syntax = _raises(s, "SELECT v FROM xc_null ORDER BY v NULLS LAST") is None if probe_syntax else True
     c.rollback()
     _expect(last == [1, 3, None], f"NULLs-last order gave {last}")
     _expect(first == [None, 1, 3], f"NULLs-first order gave {first}")
@@ -204,14 +163,8 @@ def transactions(s: Scratch) -> dict[str, Any]:
 
 
 def _read_committed(conn: Any) -> None:
-    if conn.family == "postgresql":
-        conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        conn.execute("SET lock_timeout = '15s'")
-    elif conn.family == "mysql":
-        conn.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        conn.execute("SET SESSION innodb_lock_wait_timeout = 15")
-    else:
-        conn.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+    for sql in dialect_of(conn).read_committed_sql():
+        conn.execute(sql)
     conn.commit()
 
 
@@ -260,7 +213,11 @@ def isolation(s: Scratch) -> dict[str, Any]:
 def constraints(s: Scratch) -> dict[str, Any]:
     c, p = s.conn, s.conn.ph
     c.execute("CREATE TABLE xc_parent (id INT PRIMARY KEY, code VARCHAR(10) UNIQUE)")
-    c.execute("CREATE TABLE xc_child (id INT PRIMARY KEY, pid INT NOT NULL REFERENCES xc_parent (id))")
+    # table-level: MySQL-mode servers parse an inline column REFERENCES and ignore it (XC-DB-026 reports that)
+    c.execute(
+        "CREATE TABLE xc_child (id INT PRIMARY KEY, pid INT NOT NULL, "
+        "CONSTRAINT xc_child_fk FOREIGN KEY (pid) REFERENCES xc_parent (id))"
+    )
     c.execute(f"INSERT INTO xc_parent VALUES ({p(2)})", (1, "a"))
     c.commit()
     integrity = c.driver.IntegrityError
@@ -281,28 +238,29 @@ def constraints(s: Scratch) -> dict[str, Any]:
     return seen
 
 
-def sequences(s: Scratch) -> dict[str, Any]:
+def inline_references(s: Scratch) -> dict[str, Any]:
+    """A foreign key declared inline (``col INT REFERENCES t (id)``, SQL standard, Oracle, PostgreSQL) is enforced."""
     c, p = s.conn, s.conn.ph
-    if s.family == "mysql":
-        c.execute("CREATE TABLE xc_seq (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(10))")
-        for v in "abc":
-            c.execute(f"INSERT INTO xc_seq (v) VALUES ({p()})", (v,))
-        last = c.scalar("SELECT LAST_INSERT_ID()")
-    elif s.family == "postgresql":
-        c.execute("CREATE SEQUENCE xc_s START WITH 10 INCREMENT BY 5")
-        c.execute("CREATE TABLE xc_seq (id BIGSERIAL PRIMARY KEY, v VARCHAR(10))")
-        for v in "abc":
-            c.execute(f"INSERT INTO xc_seq (v) VALUES ({p()})", (v,))
-        last = c.scalar("SELECT currval(pg_get_serial_sequence('xc_seq', 'id'))")
-        seq = [c.scalar("SELECT nextval('xc_s')") for _ in range(2)]
-        _expect([int(x) for x in seq] == [10, 15], f"a sequence from 10 by 5 gave {seq}")
-    else:
-        c.execute("CREATE SEQUENCE xc_s START WITH 10 INCREMENT BY 5")
-        c.execute("CREATE TABLE xc_seq (id BIGINT IDENTITY(1, 1) PRIMARY KEY, v VARCHAR(10))")
-        for v in "abc":
-            c.execute(f"INSERT INTO xc_seq (v) VALUES ({p()})", (v,))
-        last = c.scalar("SELECT MAX(id) FROM xc_seq")
-        seq = [c.scalar("SELECT xc_s.NEXTVAL FROM DUAL") for _ in range(2)]
+    c.execute("CREATE TABLE xc_iparent (id INT PRIMARY KEY)")
+    c.execute("CREATE TABLE xc_ichild (id INT PRIMARY KEY, pid INT REFERENCES xc_iparent (id))")
+    c.execute(f"INSERT INTO xc_iparent VALUES ({p()})", (1,))
+    c.commit()
+    try:
+        c.execute(f"INSERT INTO xc_ichild VALUES ({p(2)})", (1, 42))
+        c.commit()
+    except c.driver.IntegrityError as exc:
+        c.rollback()
+        return {"inline_references_enforced": True, "error": type(exc).__name__}
+    raise Unsupported(
+        "an orphan row was accepted: the inline column REFERENCES was parsed and not enforced "
+        "(declare the foreign key at table level: FOREIGN KEY (col) REFERENCES ...)"
+    )
+
+
+def sequences(s: Scratch) -> dict[str, Any]:
+    c = s.conn
+    last, seq = _d(s).generated_keys(c)
+    if seq is not None:
         _expect([int(x) for x in seq] == [10, 15], f"a sequence from 10 by 5 gave {seq}")
     ids = [int(r[0]) for r in c.query("SELECT id FROM xc_seq ORDER BY id")]
     c.commit()
@@ -335,8 +293,7 @@ def views(s: Scratch) -> dict[str, Any]:
 def ctes(s: Scratch) -> dict[str, Any]:
     _orders(s)
     c = s.conn
-    recursive = "WITH" if s.family == "dameng" else "WITH RECURSIVE"
-    dual = " FROM DUAL" if s.family == "dameng" else ""
+    recursive, dual = _d(s).recursive_with, _d(s).dual
     total = c.scalar(
         f"{recursive} n (x) AS (SELECT 1{dual} UNION ALL SELECT x + 1 FROM n WHERE x < 10) SELECT SUM(x) FROM n"
     )
@@ -369,25 +326,8 @@ JSON_DOC = '{"name": "信创", "tags": ["db", "中文"], "n": {"v": 42}}'
 
 
 def json_support(s: Scratch) -> dict[str, Any]:
-    c, p = s.conn, s.conn.ph
-    if s.family == "postgresql":
-        c.execute("CREATE TABLE xc_json (id INT PRIMARY KEY, doc JSONB)")
-        c.execute(f"INSERT INTO xc_json VALUES ({p()}, CAST({p()} AS JSONB))", (1, JSON_DOC))
-        row = c.query("SELECT doc ->> 'name', doc -> 'tags' ->> 1, CAST(doc #>> '{n,v}' AS INT) FROM xc_json")[0]
-    elif s.family == "mysql":
-        c.execute("CREATE TABLE xc_json (id INT PRIMARY KEY, doc JSON)")
-        c.execute(f"INSERT INTO xc_json VALUES ({p(2)})", (1, JSON_DOC))
-        row = c.query(
-            "SELECT JSON_UNQUOTE(JSON_EXTRACT(doc, '$.name')), JSON_UNQUOTE(JSON_EXTRACT(doc, '$.tags[1]')), "
-            "CAST(JSON_EXTRACT(doc, '$.n.v') AS SIGNED) FROM xc_json"
-        )[0]
-    else:
-        c.execute("CREATE TABLE xc_json (id INT PRIMARY KEY, doc CLOB CHECK (doc IS JSON))")
-        c.execute(f"INSERT INTO xc_json VALUES ({p(2)})", (1, JSON_DOC))
-        row = c.query(
-            "SELECT JSON_VALUE(doc, '$.name'), JSON_VALUE(doc, '$.tags[1]'), "
-            "CAST(JSON_VALUE(doc, '$.n.v') AS INT) FROM xc_json"
-        )[0]
+    c = s.conn
+    row = _d(s).json_probe(c, JSON_DOC)
     c.rollback()
     _expect((row[0], row[1], int(row[2])) == ("信创", "中文", 42), f"JSON paths gave {row}")
     return {"paths": 3}
@@ -398,15 +338,7 @@ def upsert(s: Scratch) -> dict[str, Any]:
     c.execute("CREATE TABLE xc_up (id INT PRIMARY KEY, v VARCHAR(10), n INT)")
     c.execute(f"INSERT INTO xc_up VALUES ({p(3)})", (1, "old", 1))
     c.commit()
-    if s.family == "postgresql":
-        sql = f"INSERT INTO xc_up VALUES ({p(3)}) ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v, n = xc_up.n + 1"
-    elif s.family == "mysql":
-        sql = f"INSERT INTO xc_up VALUES ({p(3)}) ON DUPLICATE KEY UPDATE v = VALUES(v), n = n + 1"
-    else:
-        sql = (
-            f"MERGE INTO xc_up t USING (SELECT {p()} AS id, {p()} AS v, {p()} AS n FROM DUAL) s ON (t.id = s.id) "
-            "WHEN MATCHED THEN UPDATE SET t.v = s.v, t.n = t.n + 1 WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.v, s.n)"
-        )
+    sql = _d(s).upsert_sql(p(3))
     c.execute(sql, (1, "new", 1))
     c.execute(sql, (2, "fresh", 1))
     c.commit()
@@ -437,29 +369,13 @@ def paging(s: Scratch) -> dict[str, Any]:
 def routines(s: Scratch) -> dict[str, Any]:
     c = s.conn
     c.execute("CREATE TABLE xc_log (v INT)")
-    if s.family == "postgresql":
-        c.execute(
-            "CREATE FUNCTION xc_add(a INT, b INT) RETURNS INT LANGUAGE plpgsql AS "
-            "$$ BEGIN INSERT INTO xc_log VALUES (a + b); RETURN a + b; END $$"
-        )
-        got = c.scalar("SELECT xc_add(20, 22)")
-    elif s.family == "mysql":
-        c.execute("CREATE PROCEDURE xc_put(IN a INT, IN b INT) BEGIN INSERT INTO xc_log VALUES (a + b); END")
-        c.execute("CREATE FUNCTION xc_add(a INT, b INT) RETURNS INT DETERMINISTIC RETURN a + b")
-        c.execute("CALL xc_put(20, 22)")
-        got = c.scalar("SELECT xc_add(20, 22)")
-    else:
-        c.execute(
-            "CREATE OR REPLACE FUNCTION xc_add(a INT, b INT) RETURN INT AS BEGIN "
-            "INSERT INTO xc_log VALUES (a + b); RETURN a + b; END;"
-        )
-        got = c.scalar("SELECT xc_add(20, 22) FROM DUAL")
+    got = _d(s).routine_probe(c)
     c.commit()
     logged = c.scalar("SELECT COUNT(*) FROM xc_log WHERE v = 42")
     c.rollback()
     _expect(int(got) == 42, f"xc_add(20, 22) returned {got}")
     _expect(int(logged) == 1, "the routine's INSERT was not kept")
-    return {"routine": "function" if s.family != "mysql" else "procedure and function"}
+    return {"routine": _d(s).routine_kind}
 
 
 def wait_for(predicate: Callable[[], bool], timeout_s: float) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.db.connection import DbConnection
+from harness.db.dialects import dialect_of
 
 #: name -> text; GB18030-only characters (outside GBK, 4-byte in GB18030, astral in Unicode) included
 SAMPLES: dict[str, str] = {
@@ -25,24 +26,15 @@ SAMPLES: dict[str, str] = {
 SORT_WORDS = ("张", "王", "李", "赵", "阿", "Ёлка", "Елена", "Анна", "Zebra", "apple", "Äpfel")
 
 
-def _octets_sql(family: str) -> str:
-    return {"postgresql": "OCTET_LENGTH(v)", "mysql": "LENGTH(v)", "dameng": "LENGTHB(v)"}[family]
-
-
-def _chars_sql(family: str) -> str:
-    return {"postgresql": "CHAR_LENGTH(v)", "mysql": "CHAR_LENGTH(v)", "dameng": "LENGTH(v)"}[family]
-
-
 def roundtrip(conn: DbConnection) -> dict[str, dict[str, Any]]:
     """Write every sample and read it back; per sample: byte-exact, server byte and char counts."""
-    text_type = {"postgresql": "TEXT", "mysql": "LONGTEXT", "dameng": "CLOB"}[conn.family]
-    vtype = "VARCHAR(400)" if conn.family != "dameng" else "VARCHAR(400 CHAR)"
-    conn.execute(f"CREATE TABLE xc_i18n (k VARCHAR(40) PRIMARY KEY, v {vtype}, t {text_type})")
+    d = dialect_of(conn)
+    conn.execute(f"CREATE TABLE xc_i18n (k VARCHAR(40) PRIMARY KEY, v {d.varchar(400)}, t {d.text_type})")
     p = conn.ph
     for key, text in SAMPLES.items():
         conn.execute(f"INSERT INTO xc_i18n (k, v, t) VALUES ({p(3)})", (key, text, text))
     conn.commit()
-    rows = conn.query(f"SELECT k, v, t, {_octets_sql(conn.family)}, {_chars_sql(conn.family)} FROM xc_i18n")
+    rows = conn.query(f"SELECT k, v, t, {d.octet_length}(v), {d.char_length}(v) FROM xc_i18n")
     conn.rollback()
     out: dict[str, dict[str, Any]] = {}
     for key, v, t, octets, chars in rows:
@@ -63,21 +55,8 @@ def roundtrip(conn: DbConnection) -> dict[str, dict[str, Any]]:
 
 def encodings(conn: DbConnection) -> dict[str, str]:
     """Server, database and client encodings and the collation, as the server reports them."""
-    if conn.family == "postgresql":
-        rows = conn.query(
-            "SELECT current_setting('server_encoding'), current_setting('client_encoding'), "
-            "datcollate, datctype FROM pg_database WHERE datname = current_database()"
-        )
-        keys: tuple[str, ...] = ("server_encoding", "client_encoding", "collation", "ctype")
-    elif conn.family == "mysql":
-        rows = conn.query(
-            "SELECT @@character_set_server, @@character_set_database, @@character_set_client, "
-            "@@character_set_connection, @@collation_database"
-        )
-        keys = ("server_encoding", "database_encoding", "client_encoding", "connection_encoding", "collation")
-    else:
-        rows = conn.query("SELECT UNICODE(), SF_GET_CASE_SENSITIVE_FLAG() FROM DUAL")
-        keys = ("unicode_flag", "case_sensitive")
+    sql, keys = dialect_of(conn).encodings_sql
+    rows = conn.query(sql)
     conn.rollback()
     return {k: str(v) for k, v in zip(keys, rows[0], strict=True)} if rows else {}
 

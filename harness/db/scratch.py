@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from harness.db.connection import DbConnection, SqlLog, connect
+from harness.db.dialects import dialect_of
 from harness.db.targets import DbTarget
 
 #: driver error codes (PyMySQL) that mean the connection itself is gone
@@ -35,47 +36,25 @@ def new_name() -> str:
 
 
 def create(conn: DbConnection, name: str) -> None:
-    if conn.family == "postgresql":
-        conn.execute(f"CREATE SCHEMA {name}")
-        conn.commit()
-        use(conn, name)
-    elif conn.family == "mysql":
-        conn.execute(f"CREATE DATABASE {name}")
-        conn.commit()
-        use(conn, name)
-    else:
-        conn.execute(f"CREATE SCHEMA {name}")
-        conn.commit()
-        use(conn, name)
+    conn.execute(dialect_of(conn).create_scratch(name))
+    conn.commit()
+    use(conn, name)
 
 
 def use(conn: DbConnection, name: str) -> None:
     """Point an open connection at the scratch schema."""
-    if conn.family == "postgresql":
-        conn.execute(f"SET search_path TO {name}")
-    elif conn.family == "mysql":
-        conn.execute(f"USE {name}")
-    else:
-        conn.execute(f"SET SCHEMA {name}")
+    conn.execute(dialect_of(conn).use_scratch(name))
     conn.commit()
 
 
 def drop(conn: DbConnection, name: str) -> None:
-    if conn.family == "postgresql":
-        conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
-    elif conn.family == "mysql":
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-    else:
-        conn.execute(f"DROP SCHEMA {name} CASCADE")
+    conn.execute(dialect_of(conn).drop_scratch(name))
     conn.commit()
 
 
 def exists(conn: DbConnection, name: str) -> bool:
-    if conn.family == "postgresql":
-        return bool(conn.query("SELECT 1 FROM pg_namespace WHERE nspname = %s", (name,)))
-    if conn.family == "mysql":
-        return bool(conn.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (name,)))
-    return bool(conn.query("SELECT 1 FROM SYSOBJECTS WHERE TYPE$ = 'SCH' AND NAME = ?", (name.upper(),)))
+    sql, params = dialect_of(conn).scratch_exists(name)
+    return bool(conn.query(sql, params))
 
 
 class Scratch:

@@ -6,11 +6,13 @@ Pure parsers (``parse_ss``, ``parse_stat``) and small functions that take the ho
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from harness.db.identify_arch import elf_arch, parse_od
 from harness.transport.base import CommandResult
 
 Run = Callable[..., CommandResult]
@@ -103,11 +105,85 @@ def unit_state(run: Run, unit: str) -> tuple[str, str]:
     return active, enabled
 
 
+def server_pid(run: Run, port: int, ask: Callable[[str], object | None] | None = None, family: str = "") -> int | None:
+    """The main pid of the server listening on ``port``: from ss where it may show it, else from the server.
+
+    ``ask(sql)`` runs one query on the server (PostgreSQL: the backend's parent; MySQL: ``@@pid_file``).
+    """
+    procs = [p for lst in listeners(run, port) for p in lst.processes]
+    if procs:
+        return procs[0][1]
+    if ask is None:
+        return None
+    if family == "postgresql":
+        parent = run(f"ps -o ppid= -p {int(str(ask('SELECT pg_backend_pid()')))}").text.strip()
+        return int(parent) if parent.isdigit() else None
+    if family == "mysql":
+        text = run(f"cat {shlex.quote(str(ask('SELECT @@pid_file')))}").text.strip()
+        return int(text) if text.isdigit() else None
+    return None
+
+
+def binary_arch(run: Run, pid: int) -> str | None:
+    """The architecture the running server's binary was built for (its ELF header, read through /proc)."""
+    result = run(f"od -An -tx1 -N20 /proc/{int(pid)}/exe")
+    if result.rc != 0:
+        raise RuntimeError(
+            f"cannot read the server binary of pid {pid}: {result.stderr.decode(errors='replace')[:200]}"
+        )
+    header = parse_od(result.text)
+    if len(header) < 20:
+        raise RuntimeError(f"/proc/{pid}/exe gave {len(header)} bytes of ELF header (not readable as this user?)")
+    return elf_arch(header)
+
+
+def process_cwd(run: Run, pid: int) -> str | None:
+    """The working directory of a process (a server's relative paths are relative to it)."""
+    text = run(f"readlink /proc/{int(pid)}/cwd").text.strip()
+    return text if text.startswith("/") else None
+
+
+def resolve_datadir(datadir: str, cwd: str | None) -> str | None:
+    """An absolute data directory: as reported, or a relative one joined to the server's working directory."""
+    if datadir.startswith("/"):
+        return datadir
+    if not cwd:
+        return None
+    return posixpath.normpath(posixpath.join(cwd, datadir))
+
+
 def stat_path(run: Run, path: str) -> PathStat | None:
     return parse_stat(run(f"stat -c '%U %G %a %F' {shlex.quote(path)}").text)
 
 
-def restart_command(family: str, pid: int, user: str, datadir: str, unit: str | None, cmdline: list[str]) -> str:
+#: environment variables a relaunched server keeps from the process it replaces (seekdb: its telemetry
+#: switch must survive a restart, LAB-NOTES; vendor servers find their libraries through LD_LIBRARY_PATH)
+KEPT_ENV = ("TELEMETRY_ENABLED", "LD_LIBRARY_PATH")
+#: the graceful stop of servers that do not stop on SIGTERM (seekdb SIGKILLs itself on TERM; USR1 stops it)
+GRACEFUL_STOP = {"seekdb": "USR1"}
+
+
+def process_env(run: Run, pid: int, keep: tuple[str, ...]) -> dict[str, str]:
+    """The ``keep`` variables of a process's environment (readable as its user or root)."""
+    text = run(f"tr '\\0' '\\n' < /proc/{int(pid)}/environ").text
+    found = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key in keep:
+            found[key] = value
+    return found
+
+
+def restart_command(
+    family: str,
+    pid: int,
+    user: str,
+    datadir: str,
+    unit: str | None,
+    cmdline: list[str],
+    cwd: str = "/",
+    env: dict[str, str] | None = None,
+) -> str:
     """The shell command that restarts the server, quoted; one that cannot be built raises."""
     if unit:
         return f"systemctl restart {shlex.quote(unit)}"
@@ -121,9 +197,13 @@ def restart_command(family: str, pid: int, user: str, datadir: str, unit: str | 
         )
     if not cmdline:
         raise RuntimeError(f"no command line for pid {pid}")
+    sig = GRACEFUL_STOP.get(posixpath.basename(cmdline[0]), "TERM")
+    keep = " ".join(shlex.quote(f"{k}={v}") for k, v in sorted((env or {}).items()))
     relaunch = " ".join(shlex.quote(a) for a in cmdline)
+    if keep:
+        relaunch = f"env {keep} {relaunch}"
     return (
-        f"kill -TERM {int(pid)} && i=0 && while kill -0 {int(pid)} 2>/dev/null && [ $i -lt 600 ]; "
+        f"kill -{sig} {int(pid)} && i=0 && while kill -0 {int(pid)} 2>/dev/null && [ $i -lt 600 ]; "
         f"do sleep 0.1; i=$((i+1)); done; "
-        f"setsid {relaunch} </dev/null >/dev/null 2>&1 &"
+        f"cd {shlex.quote(cwd)} && setsid {relaunch} </dev/null >/dev/null 2>&1 &"
     )

@@ -38,7 +38,10 @@ KEYS = (
     "tunnel",
     "tps_min",
     "driver",
+    "compat_mode",
 )
+#: compatibility modes a target may declare (OceanBase: a tenant is MySQL or Oracle mode)
+COMPAT_MODES = ("mysql", "oracle")
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
 
@@ -56,6 +59,7 @@ class DbTarget:
     tunnel: bool = False
     tps_min: float | None = None
     driver: str = ""
+    compat_mode: str | None = None
     password: str | None = field(default=None, repr=False)
 
     @classmethod
@@ -79,6 +83,7 @@ class DbTarget:
             "tunnel": self.tunnel,
             "tps_min": self.tps_min,
             "driver": self.driver_name,
+            "compat_mode": self.compat_mode,
         }
 
 
@@ -155,6 +160,9 @@ def parse_targets(
                 Location(source, key=f"{base}.driver"),
                 f"{driver!r} does not speak {family} (use {', '.join(DRIVERS_FOR[family])})",
             )
+        compat = str(item.get("compat_mode") or "").strip().lower() or None
+        if compat is not None and compat not in COMPAT_MODES:
+            raise InputError(Location(source, key=f"{base}.compat_mode"), f"must be one of {', '.join(COMPAT_MODES)}")
         targets.append(
             {
                 "name": name,
@@ -168,6 +176,7 @@ def parse_targets(
                 "tunnel": _bool(item.get("tunnel", False), Location(source, key=f"{base}.tunnel")),
                 "tps_min": tps_min,
                 "driver": driver,
+                "compat_mode": compat,
             }
         )
     return tuple(targets)

@@ -1,4 +1,5 @@
-"""Throwaway database servers for the lab: real PostgreSQL and MariaDB, own data directory each.
+"""Throwaway database servers for the lab: real PostgreSQL, MariaDB and OceanBase seekdb (lab hosts only,
+harness/lab/oceanbase.py), own data directory each.
 
 ``start_db(kind, host_ns, address, workdir)`` starts a server inside the lab host's network
 namespace (``ip netns exec NS``; an empty ``host_ns`` means this namespace, as the project's own
@@ -25,12 +26,12 @@ from typing import Any
 
 from harness.errors import XcertError
 
-KINDS = ("postgresql", "mariadb")
+KINDS = ("postgresql", "mariadb", "oceanbase")
 PG_BIN_CANDIDATES = tuple(Path(f"/usr/lib/postgresql/{v}/bin") for v in range(18, 11, -1))
 START_TIMEOUT_S = 30.0
 #: the lab's database user (created by start_db) and the port each kind listens on inside its host
 LAB_USER = "xcert"
-LAB_PORTS = {"postgresql": 5432, "mariadb": 3306}
+LAB_PORTS = {"postgresql": 5432, "mariadb": 3306, "oceanbase": 2881}
 
 
 class LabDbError(XcertError):
@@ -286,6 +287,27 @@ def _start_mariadb(host_ns: str, address: str, port: int, base: Path, password: 
     return {"pid": pids[0] if pids else proc.pid, "datadir": str(data), "owner": owner}
 
 
+def _start_oceanbase(host_ns: str, address: str, port: int, base: Path, password: str) -> dict[str, Any]:
+    """seekdb from the pinned wheel, inside the lab host only (harness/lab/oceanbase.py has its traps)."""
+    from harness.lab import oceanbase
+
+    if not host_ns:
+        raise LabDbError("OceanBase seekdb runs only inside a lab host (xcert lab up --db oceanbase)")
+    try:
+        return oceanbase.start(_ns(host_ns), address, port, base, password, LAB_USER, lambda: _netns_pids(host_ns))
+    except oceanbase.SeekdbError as exc:
+        raise LabDbError(str(exc)) from None
+
+
+_STARTERS = {"postgresql": _start_postgresql, "mariadb": _start_mariadb, "oceanbase": _start_oceanbase}
+#: how each kind is declared: family, product (catalog id), database
+_DECLARED = {
+    "postgresql": ("postgresql", "postgresql", "postgres"),
+    "mariadb": ("mysql", "mariadb", "mysql"),
+    "oceanbase": ("mysql", "oceanbase", "test"),
+}
+
+
 def start_db(kind: str, host_ns: str, address: str, workdir: Path, port: int | None = None) -> dict[str, Any]:
     """Start a ``kind`` server in ``host_ns`` on ``address``; returns the host vars declaring it.
 
@@ -298,23 +320,21 @@ def start_db(kind: str, host_ns: str, address: str, workdir: Path, port: int | N
     base = _server_dir(kind, workdir)
     password = secrets.token_urlsafe(12)
     try:
-        started = (_start_postgresql if kind == "postgresql" else _start_mariadb)(
-            host_ns, address, port, base, password
-        )
+        started = _STARTERS[kind](host_ns, address, port, base, password)
     except BaseException:
         # a server that came up before a later step failed must not outlive the failure
-        for pid in _server_pids(host_ns, str(base / "data")):
+        for pid in _server_pids(host_ns, str(base if kind == "oceanbase" else base / "data")):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         raise
-    family = "postgresql" if kind == "postgresql" else "mysql"
+    family, product, database = _DECLARED[kind]
     target = {
         "name": kind,
         "family": family,
-        "product": kind,
+        "product": product,
         "host": address,
         "port": port,
-        "database": "postgres" if kind == "postgresql" else "mysql",
+        "database": database,
         "user": LAB_USER,
         "password": password,
     }
@@ -352,6 +372,22 @@ def _is_ours(pid: int, datadir: str) -> bool:
     return pid > 1 and datadir in cmdline
 
 
+def _stop_server(kind: str, host_ns: str, datadir: str) -> None:
+    # PostgreSQL: SIGINT is a fast shutdown; MariaDB: SIGTERM. Only the postmaster names the data directory.
+    sig = signal.SIGINT if kind == "postgresql" else signal.SIGTERM
+    pids = _server_pids(host_ns, datadir)
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+    deadline = time.monotonic() + 30
+    for pid in pids:
+        while _is_ours(pid, datadir) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _is_ours(pid, datadir):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
 def stop_db(kind: str, *where: str | Path) -> None:
     """Stop the ``kind`` server started under the workdir (the last argument); nothing to do if it is not running.
 
@@ -365,19 +401,12 @@ def stop_db(kind: str, *where: str | Path) -> None:
         return
     state = json.loads(state_path.read_text(encoding="utf-8"))
     datadir = str(state["datadir"])
-    # PostgreSQL: SIGINT is a fast shutdown; MariaDB: SIGTERM. Only the postmaster names the data directory.
-    sig = signal.SIGINT if kind == "postgresql" else signal.SIGTERM
-    pids = _server_pids(str(state.get("host_ns") or ""), datadir)
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, sig)
-    deadline = time.monotonic() + 30
-    for pid in pids:
-        while _is_ours(pid, datadir) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if _is_ours(pid, datadir):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+    if kind == "oceanbase":
+        from harness.lab import oceanbase
+
+        oceanbase.stop(oceanbase.server_pids(_netns_pids(str(state.get("host_ns") or "")), Path(datadir)))
+    else:
+        _stop_server(kind, str(state.get("host_ns") or ""), datadir)
     base = Path(str(state.get("base") or ""))
     if base.is_relative_to(SPARE_ROOT) and base != SPARE_ROOT:
         shutil.rmtree(base, ignore_errors=True)

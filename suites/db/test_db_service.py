@@ -7,6 +7,7 @@ import time
 from harness.checks import N_, check
 from harness.db import service
 from harness.db.connection import DbUnavailable
+from harness.db.dialects import dialect_of
 from harness.db.scratch import use
 from harness.db.verdict import served_by_host
 
@@ -16,37 +17,39 @@ def _on_host(db_target, target, xc):
         xc.not_applicable(N_("The database runs on {host}, not on this host"), host=db_target.host)
 
 
-def _server_pid(db_target, target, db_connect, listener_procs):
-    """The server's main pid: from ss when it may show it, else from the server itself."""
-    if listener_procs:
-        return listener_procs[0][1]
-    conn = db_connect("pid")
-    if db_target.family == "postgresql":
-        backend = int(conn.scalar("SELECT pg_backend_pid()"))
-        conn.rollback()
-        parent = target.run(f"ps -o ppid= -p {backend}").text.strip()
-        return int(parent) if parent.isdigit() else None
-    if db_target.family == "mysql":
-        pid_file = str(conn.scalar("SELECT @@pid_file"))
-        conn.rollback()
-        text = target.run(f"cat {service.shlex.quote(pid_file)}").text.strip()
-        return int(text) if text.isdigit() else None
-    return None
-
-
-def _datadir(db_target, db_connect):
-    conn = db_connect("datadir")
-    sql = {
-        "postgresql": "SELECT current_setting('data_directory')",
-        "mysql": "SELECT @@datadir",
-        "dameng": "SELECT PARA_VALUE FROM V$DM_INI WHERE PARA_NAME = 'SYSTEM_PATH'",
-    }[db_target.family]
-    try:
+def _asker(db_connect):
+    def ask(sql):
+        conn = db_connect("pid")
         value = conn.scalar(sql)
+        conn.rollback()
+        return value
+
+    return ask
+
+
+def _server_pid(db_target, target, db_connect):
+    """The server's main pid: from ss when it may show it, else from the server itself."""
+    return service.server_pid(target.run, db_target.port, _asker(db_connect), db_target.family)
+
+
+def _datadir(db_target, db_connect, target=None, pid=None):
+    """The data directory, absolute: a relative answer (OceanBase: ``store``) is joined to the server's cwd."""
+    conn = db_connect("datadir")
+    try:
+        value = conn.scalar(dialect_of(db_target.family).datadir_sql)
     except conn.driver.Error as exc:
         raise RuntimeError(f"the server does not tell {db_target.user} its data directory: {exc}") from exc
     conn.rollback()
-    return str(value).rstrip("/") if value else None
+    reported = str(value).rstrip("/") if value else None
+    if not reported or reported.startswith("/") or target is None:
+        return reported
+    if pid is None:
+        raise RuntimeError(f"the data directory {reported!r} is relative and the server's process was not found")
+    cwd = service.process_cwd(target.run, pid)
+    resolved = service.resolve_datadir(reported, cwd)
+    if resolved is None:
+        raise RuntimeError(f"the data directory {reported!r} is relative and pid {pid}'s working directory is unknown")
+    return resolved
 
 
 @check(
@@ -65,8 +68,7 @@ def test_db_service(db_target, db_connect, target, xc):
     found = service.listeners(target.run, db_target.port)
     if not found:
         xc.fail(N_("Nothing listens on port {port}"), port=db_target.port)
-    procs = [p for lst in found for p in lst.processes]
-    pid = _server_pid(db_target, target, db_connect, procs)
+    pid = _server_pid(db_target, target, db_connect)
     if pid is None:
         raise RuntimeError(f"cannot tell which process listens on port {db_target.port}")
     user, args = service.process_info(target.run, pid)
@@ -98,11 +100,10 @@ def test_db_service(db_target, db_connect, target, xc):
 )
 def test_db_datadir(db_target, db_connect, target, xc):
     _on_host(db_target, target, xc)
-    datadir = _datadir(db_target, db_connect)
+    pid = _server_pid(db_target, target, db_connect)
+    datadir = _datadir(db_target, db_connect, target, pid)
     if not datadir:
         raise RuntimeError("the server reports no data directory")
-    found = service.listeners(target.run, db_target.port)
-    pid = _server_pid(db_target, target, db_connect, [p for lst in found for p in lst.processes])
     user = service.process_info(target.run, pid)[0] if pid else None
     st = service.stat_path(target.run, datadir)
     if st is None:
@@ -129,17 +130,20 @@ def test_db_restart(db_target, db_scratch, db_connect, target, xc):
     rows = [(i, f"持久 {i}") for i in range(1, 101)]
     conn.executemany(f"INSERT INTO xc_durable VALUES ({conn.ph(2)})", rows)
     conn.commit()
-    found = service.listeners(target.run, db_target.port)
-    pid = _server_pid(db_target, target, db_connect, [p for lst in found for p in lst.processes])
+    pid = _server_pid(db_target, target, db_connect)
     if pid is None:
         raise RuntimeError(f"cannot tell which process listens on port {db_target.port}")
     user = service.process_info(target.run, pid)[0]
     unit = service.unit_of(target.run, pid) if service.has_systemd(target.run) else None
     cmdline = [a for a in target.run(f"tr '\\0' '\\n' < /proc/{pid}/cmdline").text.split("\n") if a]
-    datadir = _datadir(db_target, db_connect) or ""
+    datadir = _datadir(db_target, db_connect, target, pid) or ""
+    cwd = service.process_cwd(target.run, pid) or "/"
+    env = service.process_env(target.run, pid, service.KEPT_ENV)
     for c in db_scratch.conns:
         c.close()
-    result = target.run(service.restart_command(db_target.family, pid, user, datadir, unit, cmdline), timeout_s=180)
+    result = target.run(
+        service.restart_command(db_target.family, pid, user, datadir, unit, cmdline, cwd=cwd, env=env), timeout_s=180
+    )
     if result.rc != 0:
         raise RuntimeError(
             f"the restart command failed (rc {result.rc}): {result.stderr.decode(errors='replace')[:200]}"
@@ -156,8 +160,7 @@ def test_db_restart(db_target, db_scratch, db_connect, target, xc):
     use(after, db_scratch.name)
     back = [(int(r[0]), str(r[1])) for r in after.query("SELECT id, v FROM xc_durable ORDER BY id")]
     after.rollback()
-    new_found = service.listeners(target.run, db_target.port)
-    new_pid = _server_pid(db_target, target, db_connect, [p for lst in new_found for p in lst.processes])
+    new_pid = _server_pid(db_target, target, db_connect)
     if new_pid == pid:
         raise RuntimeError(f"the server kept pid {pid}: it was not restarted")
     xc.measure("rows_before", len(rows), "count")

@@ -10,7 +10,7 @@ from harness.db.verdict import decide_feature
 _REMEDY = N_("Adapt the application's SQL to this database or enable its compatibility mode; see the evidence.")
 
 
-def _sql_check(check_id: str, title: str, requirement: str, probe, severity: str = "mandatory"):
+def _sql_check(check_id: str, title: str, requirement: str, probe, severity: str = "mandatory", source: str = ""):
     @check(
         check_id,
         layer="db",
@@ -18,6 +18,7 @@ def _sql_check(check_id: str, title: str, requirement: str, probe, severity: str
         title=title,
         requirement=requirement,
         remedy=_REMEDY,
+        source=source,
         tags=(SQL_FEATURE,),  # the report's SQL feature table selects these by tag
     )
     def _test(db_scratch, xc):
@@ -80,6 +81,18 @@ test_constraints = _sql_check(
     N_("Primary, unique and foreign key violations raise"),
     N_("Inserting a duplicate primary key, a duplicate unique value or an orphan row raises an integrity error."),
     features.constraints,
+)
+test_inline_references = _sql_check(
+    "XC-DB-026",
+    N_("Inline column REFERENCES enforced"),
+    N_(
+        "A foreign key declared inline in a column definition (col INT REFERENCES t (id)), as Oracle and PostgreSQL "
+        "applications write it, rejects an orphan row; MySQL-mode servers parse it and ignore it."
+    ),
+    features.inline_references,
+    severity="advisory",
+    source="ISO/IEC 9075-2 <references specification> in a <column constraint>; MySQL 8.0 Reference Manual "
+    "15.1.20.5 FOREIGN KEY Constraints ('MySQL parses but ignores inline REFERENCES specifications')",
 )
 test_sequences = _sql_check(
     "XC-DB-018",

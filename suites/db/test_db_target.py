@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from harness import catalog
 from harness.checks import N_, check
-from harness.db.identify import PRODUCTS
+from harness.db import service
+from harness.db.dialects import dialect_of
+from harness.db.identify import protocol_of
 from harness.db.verdict import served_by_host
 
 
@@ -18,7 +20,7 @@ from harness.db.verdict import served_by_host
 )
 def test_db_reachable(db_target, db_connect, xc):
     conn = db_connect("login")
-    probe = {"postgresql": "SELECT 1", "mysql": "SELECT 1", "dameng": "SELECT 1 FROM DUAL"}[db_target.family]
+    probe = dialect_of(db_target.family).one_sql
     value = conn.scalar(probe)
     conn.rollback()
     if value is None or int(value) != 1:
@@ -56,14 +58,18 @@ def test_db_identified(db_target, db_identity, declared, xc):
     if wanted:
         want_entry = catalog.find("db", wanted)
         want_id = want_entry.id if want_entry else wanted.lower()
-        if not (want_id == entry.id or want_id.startswith(entry.id) or entry.id.startswith(want_id)):
+        # a product declared by its family (oceanbase) is met by a member of it (oceanbase-seekdb), and back
+        related = want_id in catalog.lineage(entry) or (
+            want_entry is not None and entry.id in catalog.lineage(want_entry)
+        )
+        if not related:
             xc.fail(
                 N_("Declared {declared}, but the server is {product} {version}"),
                 declared=wanted,
                 product=ident.name,
                 version=ident.version or "",
             )
-    if PRODUCTS[ident.product].family != db_target.family:
+    if protocol_of(entry) != db_target.family:
         xc.fail(
             N_("{product} does not speak the declared {family} protocol"), product=ident.name, family=db_target.family
         )
@@ -81,17 +87,44 @@ def test_db_identified(db_target, db_identity, declared, xc):
     layer="db",
     severity="mandatory",
     title=N_("Database build matches the host's CPU architecture"),
-    requirement=N_("The architecture the server was built for (from its version answers) is the host's architecture."),
+    requirement=N_(
+        "The architecture the server was built for (from its version answers, else from its binary's ELF header) "
+        "is the host's architecture."
+    ),
     remedy=N_("Install the server build for this CPU architecture (for example aarch64 on Kunpeng or Phytium)."),
 )
-def test_db_arch(db_target, db_identity, summary, target, xc):
+def test_db_arch(db_target, db_identity, db_connect, summary, target, xc):
     if not served_by_host(db_target, target.spec.address, target.spec.connection):
         xc.not_applicable(N_("The database runs on {host}, not on this host"), host=db_target.host)
     host_arch = summary.get("arch")
-    if not db_identity.arch:
-        raise RuntimeError(f"{db_identity.name or 'the server'} does not report the architecture it was built for")
     if not host_arch:
         raise RuntimeError("the host's architecture is not known (uname -m)")
-    if db_identity.arch != host_arch:
-        xc.fail(N_("The server is a {server} build on a {host} host"), server=db_identity.arch, host=host_arch)
+    arch, where = db_identity.arch, "version"
+    if not arch:
+        # the server does not say (MySQL-family builds with an empty @@version_compile_machine, Dameng):
+        # its binary does, through the host's own connection
+        pid = service.server_pid(target.run, db_target.port, _asker(db_connect), db_target.family)
+        if pid is None:
+            raise RuntimeError(
+                f"{db_identity.name or 'the server'} does not report the architecture it was built for, "
+                f"and no process listening on port {db_target.port} was found to read it from"
+            )
+        arch, where = service.binary_arch(target.run, pid), "binary"
+        if not arch:
+            raise RuntimeError(f"the server binary (pid {pid}) is not an ELF file of a known architecture")
+    if arch != host_arch:
+        xc.fail(N_("The server is a {server} build on a {host} host"), server=arch, host=host_arch)
+    if where == "binary":
+        xc.note(N_("{arch} server binary (its ELF header) on a {arch} host"), arch=host_arch)
+        return
     xc.note(N_("{arch} server on a {arch} host"), arch=host_arch)
+
+
+def _asker(db_connect):
+    def ask(sql):
+        conn = db_connect("pid")
+        value = conn.scalar(sql)
+        conn.rollback()
+        return value
+
+    return ask

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -13,6 +14,10 @@ import pytest
 import yaml
 
 from harness.lab.db import LabDbError, free_port, start_db, stop_db
+from tests.integration.lab_fixture import Lab, lab_session
+
+#: the lab's databases: OceanBase seekdb when the pinned wheel is installed (scripts/setup.sh --dev does it)
+LAB_DBS = ("postgresql", "mariadb") + (("oceanbase",) if importlib.util.find_spec("pylibseekdb") else ())
 
 
 def _workdir() -> Iterator[Path]:
@@ -69,3 +74,12 @@ def write_inventory(path: Path, hosts: dict[str, list[dict[str, Any]]]) -> Path:
 def target_of(server: dict[str, Any], **changes: Any) -> dict[str, Any]:
     keys = ("name", "family", "product", "host", "port", "database", "user", "password")
     return {**{k: server[k] for k in keys}, **changes}
+
+
+@pytest.fixture(scope="session")
+def db_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """ONE lab host with every lab database inside it, for the whole session (seekdb starts once)."""
+    args = ["--hosts", "1"]
+    for kind in LAB_DBS:
+        args += ["--db", kind]
+    yield from lab_session(tmp_path_factory, *args)

@@ -22,4 +22,4 @@ def test_feature_rows_only_sorted() -> None:
         {"id": "XC-DB-010", "feature": "DECIMAL", "outcome": "error", "supported": None},
         {"id": "XC-DB-022", "feature": "JSON documents", "outcome": "fail", "supported": False},
     ]
-    assert len(FEATURE_IDS) == 16
+    assert len(FEATURE_IDS) == 17  # XC-DB-010..026
