@@ -54,4 +54,4 @@ def test_the_shipped_sql_checks_carry_the_tag() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     metas = [fn.xcert_check for fn in vars(module).values() if hasattr(fn, "xcert_check")]
-    assert len(metas) == 16 and all(SQL_FEATURE in m.tags for m in metas)
+    assert len(metas) == 17 and all(SQL_FEATURE in m.tags for m in metas)  # XC-DB-010..026
