@@ -48,6 +48,8 @@ class HostSpec:
     connect_timeout: float | None = None
     #: xc_db_targets, validated by harness.db.targets (passwords resolved; kept out of public())
     db_targets: tuple[Mapping[str, Any], ...] = ()
+    #: xc_middleware_targets, validated by harness.middleware.targets (no secrets in them)
+    mw_targets: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -67,6 +69,7 @@ class HostSpec:
             "lab": self.lab,
             "source": self.source,
             "db_targets": [{k: v for k, v in t.items() if k != "password"} for t in self.db_targets],
+            "mw_targets": [dict(t) for t in self.mw_targets],
         }
 
 
@@ -262,6 +265,9 @@ def _host_spec(name: str, raw: Mapping[str, Any], source: str) -> HostSpec:
     from harness.db.targets import parse_targets
 
     db_targets = parse_targets(hostvars.get("xc_db_targets"), name, address, source)
+    from harness.middleware.targets import parse_targets as parse_mw_targets
+
+    mw_targets = parse_mw_targets(hostvars.get("xc_middleware_targets"), name, source)
     known_hosts = hostvars.get("xc_known_hosts") or opts.get("userknownhostsfile")
     if known_hosts:
         kh = Path(str(known_hosts)).expanduser()
@@ -286,6 +292,7 @@ def _host_spec(name: str, raw: Mapping[str, Any], source: str) -> HostSpec:
         ssh_config=str(opts["configfile"]) if opts.get("configfile") else None,
         connect_timeout=connect_timeout,
         db_targets=db_targets,
+        mw_targets=mw_targets,
     )
 
 
