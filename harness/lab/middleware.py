@@ -130,9 +130,12 @@ def _prepare_base(base: Path, address: str, dbs: Sequence[Mapping[str, Any]]) ->
     for db in dbs:
         jar = DRIVER_JARS.get(str(db.get("product") or db.get("name")))
         if jar and Path(jar).exists():
-            target = Path(jar).resolve()
+            # named as the versioned file Debian ships beside it (postgresql-42.5.5.jar), as a vendor jar is
+            stem = Path(jar).stem
+            versioned = sorted(Path(jar).parent.glob(f"{stem}-[0-9]*.jar"))
+            name = versioned[-1].name if versioned else Path(jar).name
             with contextlib.suppress(FileExistsError):
-                (base / "lib" / target.name).symlink_to(target)
+                (base / "lib" / name).symlink_to(Path(jar).resolve())
     _chown_tree(base, "tomcat")
 
 

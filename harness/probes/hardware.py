@@ -239,7 +239,9 @@ class PciDevice:
 def parse_pci(text: str | None) -> list[PciDevice]:
     out = []
     for line in (text or "").splitlines():
-        m = re.match(r"^(\S+) vendor=0x([0-9a-fA-F]{4}) device=0x([0-9a-fA-F]{4}) class=0x([0-9a-fA-F]{6}) driver=(\S*)", line)
+        m = re.match(
+            r"^(\S+) vendor=0x([0-9a-fA-F]{4}) device=0x([0-9a-fA-F]{4}) class=0x([0-9a-fA-F]{6}) driver=(\S*)", line
+        )
         if m:
             out.append(PciDevice(m.group(1), m.group(2).lower(), m.group(3).lower(), m.group(4).lower(), m.group(5)))
     return out

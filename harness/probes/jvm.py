@@ -68,7 +68,10 @@ class JvmInfo:
     @property
     def claimed_arch(self) -> dict[str, str | None]:
         """What the JVM says it is: its release file's OS_ARCH and its os.arch property."""
-        return {"release OS_ARCH": norm_arch(self.release.get("OS_ARCH")), "os.arch": norm_arch(self.props.get("os.arch"))}
+        return {
+            "release OS_ARCH": norm_arch(self.release.get("OS_ARCH")),
+            "os.arch": norm_arch(self.props.get("os.arch")),
+        }
 
 
 def java_major(version: str | None) -> int | None:

@@ -219,7 +219,10 @@ JDBC_DRIVERS: dict[str, tuple[str, ...]] = {
     "kingbase": (r"kingbase8-?(?P<v>\d[\d.]*\d)?.*\.jar",),
     "opengauss": (r"opengauss-jdbc-?(?P<v>\d[\d.]*\d)?.*\.jar",),
     "oceanbase": (r"oceanbase-client-?(?P<v>\d[\d.]*\d)?.*\.jar",),
-    "mysql": (r"mysql-connector-(?:j|java)-?(?P<v>\d[\d.]*\d)?.*\.jar", r"mariadb-java-client-?(?P<v>\d[\d.]*\d)?.*\.jar"),
+    "mysql": (
+        r"mysql-connector-(?:j|java)-?(?P<v>\d[\d.]*\d)?.*\.jar",
+        r"mariadb-java-client-?(?P<v>\d[\d.]*\d)?.*\.jar",
+    ),
     "postgresql": (r"postgresql-?(?P<v>\d[\d.]*\d)?.*\.jar",),
 }
 
@@ -237,12 +240,15 @@ def driver_key(db: Mapping[str, Any]) -> str:
 
 
 def find_driver(jars: Sequence[Jar], key: str) -> tuple[Jar, str | None] | None:
+    """The first jar that is ``key``'s driver, with the version its file name (or its link's name) carries."""
+    best: tuple[Jar, str | None] | None = None
     for jar in jars:
-        for pattern in JDBC_DRIVERS[key]:
-            m = re.fullmatch(pattern, jar.name, re.IGNORECASE)
-            if m:
-                return jar, m.groupdict().get("v")
-    return None
+        for name in (jar.path.rsplit("/", 1)[-1], jar.name):
+            for pattern in JDBC_DRIVERS[key]:
+                m = re.fullmatch(pattern, name, re.IGNORECASE)
+                if m and (best is None or (best[1] is None and m.groupdict().get("v"))):
+                    best = (jar, m.groupdict().get("v"))
+    return best
 
 
 @dataclass(frozen=True)
@@ -287,10 +293,20 @@ class LogDir:
 def parse_logs(text: str | None) -> list[LogDir]:
     out = []
     for line in (text or "").splitlines():
-        m = re.match(r"^logs pid=(\d+) user=(\S*) groups=(\S*) dir=(\S+) stat=([^:]*):([^:]*):([0-7]{3,4})$", line.strip())
+        m = re.match(
+            r"^logs pid=(\d+) user=(\S*) groups=(\S*) dir=(\S+) stat=([^:]*):([^:]*):([0-7]{3,4})$", line.strip()
+        )
         if m:
             out.append(
-                LogDir(m.group(1), m.group(2), tuple(m.group(3).split(",")), m.group(4), m.group(5), m.group(6), int(m.group(7), 8))
+                LogDir(
+                    m.group(1),
+                    m.group(2),
+                    tuple(m.group(3).split(",")),
+                    m.group(4),
+                    m.group(5),
+                    m.group(6),
+                    int(m.group(7), 8),
+                )
             )
     return out
 

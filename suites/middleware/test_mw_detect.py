@@ -43,8 +43,12 @@ def test_running_servers(target, xc):
     layer="middleware",
     severity="advisory",
     title=N_("Application server install directories and version files"),
-    requirement=N_("Install directories of catalogued application servers are found by their own layout and version files."),
-    remedy=N_("Install the application server in its documented directory, or declare its home in xc_middleware_targets."),
+    requirement=N_(
+        "Install directories of catalogued application servers are found by their own layout and version files."
+    ),
+    remedy=N_(
+        "Install the application server in its documented directory, or declare its home in xc_middleware_targets."
+    ),
     source=SRC_REF4 + "; Apache Tomcat lib/catalina.jar ServerInfo.properties",
     tags=("middleware", "detection"),
 )
@@ -74,12 +78,12 @@ def test_server_header(target, xc):
         xc.not_applicable(N_("No JVM listens on a TCP port"))
     answering = [x for x in listeners if x.answers]
     if not answering:
-        xc.fail(N_("No listener of a JVM answered a HEAD request: {ports}"), ports=", ".join(str(x.port) for x in listeners))
+        xc.fail(
+            N_("No listener of a JVM answered a HEAD request: {ports}"), ports=", ".join(str(x.port) for x in listeners)
+        )
     xc.note(
         N_("Listeners: {listeners}"),
-        listeners="; ".join(
-            f"{x.port} {x.http_status or 'TLS'} Server={x.server_header or '-'}" for x in answering
-        ),
+        listeners="; ".join(f"{x.port} {x.http_status or 'TLS'} Server={x.server_header or '-'}" for x in answering),
     )
 
 
@@ -88,7 +92,9 @@ def test_server_header(target, xc):
     layer="middleware",
     severity="mandatory",
     title=N_("Running server and its install directory agree on the version"),
-    requirement=N_("The version the running server shows and the version its install directory's files show are the same."),
+    requirement=N_(
+        "The version the running server shows and the version its install directory's files show are the same."
+    ),
     remedy=N_("Restart the server from the installed version, or remove the stale installation."),
     source=SRC_REF4,
     tags=("middleware", "detection", "consistency"),
@@ -104,10 +110,20 @@ def test_version_agrees(target, xc):
                 pairs.append((r, i))
     if not pairs:
         xc.not_applicable(N_("No running server whose install directory shows a version"))
-    wrong = [(r, i) for r, i in pairs if not (i.version or "").startswith(r.version or "") and not (r.version or "").startswith(i.version or "")]
+    wrong = [
+        (r, i)
+        for r, i in pairs
+        if not (i.version or "").startswith(r.version or "") and not (r.version or "").startswith(i.version or "")
+    ]
     if wrong:
         r, i = wrong[0]
-        xc.fail(N_("{product}: running {running} but {home} holds {installed}"), product=r.name, running=r.version, home=i.home, installed=i.version)
+        xc.fail(
+            N_("{product}: running {running} but {home} holds {installed}"),
+            product=r.name,
+            running=r.version,
+            home=i.home,
+            installed=i.version,
+        )
     xc.note(N_("Versions agree: {servers}"), servers="; ".join(f"{r.name} {i.version}" for r, i in pairs))
 
 
@@ -116,7 +132,9 @@ def test_version_agrees(target, xc):
     layer="middleware",
     severity="mandatory",
     title=N_("Declared application server runs from its declared directory"),
-    requirement=N_("For each xc_middleware_targets entry a JVM runs whose home/base property or working directory is the declared one."),
+    requirement=N_(
+        "For each xc_middleware_targets entry a JVM runs whose home/base property or working directory is the declared one."
+    ),
     remedy=N_("Start the declared server, or correct home/base in xc_middleware_targets."),
     source=SRC_REF4 + "; docs/CHECKS_SERVER_MW.md (declaration)",
     tags=("middleware", "detection"),
@@ -152,5 +170,7 @@ def test_java_home(target, xc):
         info = infos.get(s.pid or "")
         if info is None or not info.version:
             xc.fail(N_("The JVM of {product} (pid {pid}) could not be read"), product=s.name, pid=s.pid)
-        rows.append(f"{s.name}: {info.java_home} ({info.props.get('java.vendor') or info.release.get('IMPLEMENTOR', '?')} {info.version})")
+        rows.append(
+            f"{s.name}: {info.java_home} ({info.props.get('java.vendor') or info.release.get('IMPLEMENTOR', '?')} {info.version})"
+        )
     xc.note(N_("Java: {rows}"), rows="; ".join(rows))

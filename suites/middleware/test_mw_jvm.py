@@ -51,7 +51,11 @@ def _java_min(product: str, version: str | None) -> tuple[int | None, str]:
     table = data.get("java_min") or {}
     best = None
     for line, minimum in table.items():
-        if version and (version == line or version.startswith(f"{line}.")) and (best is None or len(line) > len(best[0])):
+        if (
+            version
+            and (version == line or version.startswith(f"{line}."))
+            and (best is None or len(line) > len(best[0]))
+        ):
             best = (line, int(minimum))
     return (best[1] if best else None), str(data.get("java_source") or "")
 
@@ -61,7 +65,9 @@ def _java_min(product: str, version: str | None) -> tuple[int | None, str]:
     layer="middleware",
     severity="mandatory",
     title=N_("JVM version supported by the application server"),
-    requirement=N_("The JVM's major version is at least the minimum the product's own documentation gives for its version."),
+    requirement=N_(
+        "The JVM's major version is at least the minimum the product's own documentation gives for its version."
+    ),
     remedy=N_("Run the server on a JDK the product supports."),
     source="harness/catalog/middleware.yml java_min (Tomcat: tomcat.apache.org migration guides 10.1 and 11.0)",
     tags=("middleware", "jvm"),
@@ -102,7 +108,9 @@ def _server_version(target, t, running: str | None) -> str | None:
     layer="middleware",
     severity="mandatory",
     title=N_("JVM architecture matches the CPU"),
-    requirement=N_("The JVM binary is built for the host's CPU architecture (no x86 JVM under translation on aarch64)."),
+    requirement=N_(
+        "The JVM binary is built for the host's CPU architecture (no x86 JVM under translation on aarch64)."
+    ),
     remedy=N_("Install the JDK built for this CPU (aarch64, loongarch64, ...) and point the server at it."),
     source="System V ABI ELF e_machine; uname -m; Xinchuang adaptation guides (native builds for Kunpeng/Phytium)",
     tags=("middleware", "jvm", "arch"),
@@ -126,7 +134,9 @@ def test_jvm_arch(target, summary, xc):
     layer="middleware",
     severity="mandatory",
     title=N_("JVM architecture identity holds together"),
-    requirement=N_("The JVM's release file (OS_ARCH) and its os.arch property name the architecture its binary is built for."),
+    requirement=N_(
+        "The JVM's release file (OS_ARCH) and its os.arch property name the architecture its binary is built for."
+    ),
     remedy=N_("Reinstall the JDK: its files belong to a build for another architecture."),
     source="OpenJDK JEP 220 ($JAVA_HOME/release OS_ARCH); java.lang.System os.arch",
     tags=("middleware", "jvm", "arch", "consistency"),
@@ -142,7 +152,13 @@ def test_jvm_identity(target, xc):
         wrong = {k: v for k, v in claims.items() if v != info.elf}
         if wrong:
             k, v = next(iter(wrong.items()))
-            xc.fail(N_("{name}: the binary is {elf} but {what} says {claimed}"), name=t["name"], elf=info.elf, what=k, claimed=v)
+            xc.fail(
+                N_("{name}: the binary is {elf} but {what} says {claimed}"),
+                name=t["name"],
+                elf=info.elf,
+                what=k,
+                claimed=v,
+            )
         rows.append(f"{t['name']}: {info.elf} ({', '.join(claims)})")
     xc.note(N_("JVM identity agrees: {rows}"), rows="; ".join(rows))
 
@@ -152,7 +168,9 @@ def test_jvm_identity(target, xc):
     layer="middleware",
     severity="mandatory",
     title=N_("JVM heap fits the host's memory"),
-    requirement=N_("The maximum heap (-Xmx, or the JVM default of a quarter of physical memory) is below the host's memory."),
+    requirement=N_(
+        "The maximum heap (-Xmx, or the JVM default of a quarter of physical memory) is below the host's memory."
+    ),
     remedy=N_("Lower -Xmx in the server's start script, or add memory."),
     source="Oracle HotSpot Virtual Machine Garbage Collection Tuning Guide, Ergonomics (default maximum heap 1/4 of physical memory)",
     tags=("middleware", "jvm", "memory"),
@@ -168,6 +186,8 @@ def test_heap(target, summary, xc):
         shown = f"-Xmx {heap // MIB} MiB" if heap else f"default {total // 4 // MIB} MiB"
         xc.measure(f"heap_max_{t['name']}", (heap or total // 4) // MIB, "MiB")
         if heap and heap >= total:
-            xc.fail(N_("{name}: {heap} is not below the host's {total} MiB"), name=t["name"], heap=shown, total=total // MIB)
+            xc.fail(
+                N_("{name}: {heap} is not below the host's {total} MiB"), name=t["name"], heap=shown, total=total // MIB
+            )
         rows.append(f"{t['name']}: {shown} of {total // MIB} MiB")
     xc.note(N_("Heap: {rows}"), rows="; ".join(rows))

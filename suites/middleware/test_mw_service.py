@@ -83,7 +83,9 @@ def test_https(target, xc):
     severity="advisory",
     title=N_("National-crypto (SM2) certificate on the HTTPS listener reported"),
     requirement=N_("Whether the HTTPS listener presents an SM2 certificate (GB/T 38636 TLCP / RFC 8998) is recorded."),
-    remedy=N_("Where the bundle requires national cryptography, configure an SM2 certificate (the product's TLCP support)."),
+    remedy=N_(
+        "Where the bundle requires national cryptography, configure an SM2 certificate (the product's TLCP support)."
+    ),
     source="GB/T 38636-2020 (TLCP); RFC 8998 (ShangMi cipher suites for TLS 1.3)",
     tags=("middleware", "tls", "national-crypto"),
     applies_to=DECLARED,
@@ -122,7 +124,12 @@ def test_admin_bind(target, xc):
         bound = [(a, p) for a, p, _ in sockets if p == int(t["admin_port"])]
         wide = [a for a, _ in bound if a.strip("[]") in ("0.0.0.0", "*", "::", "::ffff:0.0.0.0")]
         if wide:
-            xc.fail(N_("{name}: admin port {port} listens on all interfaces ({address})"), name=t["name"], port=t["admin_port"], address=wide[0])
+            xc.fail(
+                N_("{name}: admin port {port} listens on all interfaces ({address})"),
+                name=t["name"],
+                port=t["admin_port"],
+                address=wide[0],
+            )
         rows.append(f"{t['name']}:{t['admin_port']} on {', '.join(a for a, _ in bound) or 'nothing (not listening)'}")
     xc.note(N_("Admin ports: {rows}"), rows="; ".join(rows))
 
@@ -145,7 +152,9 @@ def _units(target, xc):
 )
 def test_unit_present(target, xc):
     targets, (present, _enabled) = _units(target, xc)
-    missing = [t["unit"] for t in targets if t["unit"] not in present and t["unit"].removesuffix(".service") not in present]
+    missing = [
+        t["unit"] for t in targets if t["unit"] not in present and t["unit"].removesuffix(".service") not in present
+    ]
     if missing:
         xc.fail(N_("Unit not found: {units}"), units=", ".join(missing))
     xc.note(N_("Units present: {units}"), units=", ".join(t["unit"] for t in targets))
@@ -156,7 +165,9 @@ def test_unit_present(target, xc):
     layer="middleware",
     severity="mandatory",
     title=N_("Service unit of the application server enabled"),
-    requirement=N_("The declared service unit is enabled (linked from a .wants directory), so the server comes back after a reboot."),
+    requirement=N_(
+        "The declared service unit is enabled (linked from a .wants directory), so the server comes back after a reboot."
+    ),
     remedy=N_("systemctl enable <unit>."),
     source="systemctl(1) enable, systemd.unit(5) [Install] WantedBy; " + SRC_DECL,
     tags=("middleware", "service"),
@@ -194,7 +205,15 @@ def test_logs(target, xc):
         bad = [d for d in mine if not d.writable]
         if bad:
             d = bad[0]
-            xc.fail(N_("{name}: {dir} ({owner}:{group} {mode:o}) is not writable by {user}"), name=t["name"], dir=d.path, owner=d.owner, group=d.group, mode=d.mode, user=d.user)
+            xc.fail(
+                N_("{name}: {dir} ({owner}:{group} {mode:o}) is not writable by {user}"),
+                name=t["name"],
+                dir=d.path,
+                owner=d.owner,
+                group=d.group,
+                mode=d.mode,
+                user=d.user,
+            )
         rows.append(f"{t['name']}: {', '.join(d.path for d in mine)} writable by {mine[0].user}")
     xc.note(N_("Logs: {rows}"), rows="; ".join(rows))
 
@@ -215,7 +234,9 @@ def _db_needs(target, xc):
     layer="middleware",
     severity="mandatory",
     title=N_("JDBC driver for each declared database in the server's libraries"),
-    requirement=N_("The server's lib directories hold the JDBC driver of each database it declares (DmJdbcDriver, kingbase8, opengauss-jdbc, oceanbase-client, mysql-connector, postgresql); its version is reported."),
+    requirement=N_(
+        "The server's lib directories hold the JDBC driver of each database it declares (DmJdbcDriver, kingbase8, opengauss-jdbc, oceanbase-client, mysql-connector, postgresql); its version is reported."
+    ),
     remedy=N_("Copy the database vendor's JDBC driver jar into the server's lib directory."),
     source="xcert refdata README section 3.1 (driver classes: dm.jdbc.driver.DmDriver, com.kingbase8.Driver, org.opengauss.Driver, com.oceanbase.jdbc.Driver)",
     tags=("middleware", "database", "jdbc"),
@@ -229,7 +250,9 @@ def test_jdbc_driver(target, xc):
         key = driver_key(db)
         found = find_driver(jars, key)
         if found is None:
-            xc.fail(N_("{server}: no {driver} JDBC driver for {db} in its libraries"), server=t["name"], driver=key, db=name)
+            xc.fail(
+                N_("{server}: no {driver} JDBC driver for {db} in its libraries"), server=t["name"], driver=key, db=name
+            )
         jar, version = found
         rows.append(f"{t['name']}/{name}: {jar.name} (version {version or '?'})")
     xc.note(N_("Drivers: {rows}"), rows="; ".join(rows))
@@ -240,7 +263,9 @@ def test_jdbc_driver(target, xc):
     layer="middleware",
     severity="mandatory",
     title=N_("A configured datasource reaches each declared database"),
-    requirement=N_("The server's configuration holds a JDBC URL for each declared database, and its host and port answer from the server host."),
+    requirement=N_(
+        "The server's configuration holds a JDBC URL for each declared database, and its host and port answer from the server host."
+    ),
     remedy=N_("Point the server's datasource at the declared database, and open the path between them."),
     source="Apache Tomcat JNDI Datasource How-To (Resource url); xcert refdata README section 3.1 (JDBC URLs and ports)",
     tags=("middleware", "database", "integration"),
@@ -255,8 +280,17 @@ def test_datasource(target, xc):
         mine = [s for s in sources if s.host == str(db["host"]) and s.port == int(db["port"])]
         if not mine:
             shown = ", ".join(f"{s.url} ({'open' if s.reachable else 'closed'})" for s in sources) or "none"
-            xc.fail(N_("{server}: no datasource points at {db} ({host}:{port}); found {found}"), server=t["name"], db=name, host=db["host"], port=db["port"], found=shown)
+            xc.fail(
+                N_("{server}: no datasource points at {db} ({host}:{port}); found {found}"),
+                server=t["name"],
+                db=name,
+                host=db["host"],
+                port=db["port"],
+                found=shown,
+            )
         if not any(s.reachable for s in mine):
-            xc.fail(N_("{server}: the datasource {url} does not reach {db}"), server=t["name"], url=mine[0].url, db=name)
+            xc.fail(
+                N_("{server}: the datasource {url} does not reach {db}"), server=t["name"], url=mine[0].url, db=name
+            )
         rows.append(f"{t['name']} -> {name}: {mine[0].url}")
     xc.note(N_("Datasources: {rows}"), rows="; ".join(rows))

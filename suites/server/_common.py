@@ -1,0 +1,23 @@
+"""What the server checks share: their sources, and the rule that hardware checks need a physical host."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.checks import N_
+from harness.probes.hardware import Platform, parse_platform
+
+SRC_DMI = "DMTF SMBIOS Reference Specification DSP0134 (types 0-3); Linux Documentation/ABI/testing/sysfs-firmware-dmi (/sys/class/dmi/id)"
+SRC_OEC = "openeuler-mirror/oec-hardware tests (server compatibility: system, ipmi, memory, disk, raid, network, kdump, watchdog)"
+
+
+def physical(target: Any, xc: Any) -> Platform:
+    """Not applicable unless the host is a physical machine (a VM or container has no server hardware of its own)."""
+    platform = parse_platform(target.probe("srv-platform").text)
+    if platform.virtual:
+        xc.not_applicable(
+            N_("This host is a {kind} ({detail}): it has no server hardware of its own"),
+            kind=platform.kind,
+            detail=platform.detail,
+        )
+    return platform
