@@ -7,6 +7,7 @@ from harness.checks import N_, check
 from harness.middleware.view import declared, pair
 from harness.probes.jvm import parse_jvm_info
 from harness.probes.middleware import installed_servers, parse_http, running_servers
+from harness.probes.once import probe
 
 SRC_REF4 = (
     "ReaJason/MemShellParty@82fcd8ae integration-test/src/test/resources/infos/*ContainerTestBasicInfo.txt "
@@ -25,7 +26,7 @@ SRC_REF4 = (
     tags=("middleware", "detection"),
 )
 def test_running_servers(target, xc):
-    result = target.probe("mw-jvms")
+    result = probe(target, "mw-jvms")
     servers = running_servers(result.text)
     if "== pid=" not in result.text:
         xc.not_applicable(N_("No JVM runs on this host"))
@@ -53,7 +54,7 @@ def test_running_servers(target, xc):
     tags=("middleware", "detection"),
 )
 def test_install_dirs(target, xc):
-    found = installed_servers(target.probe("mw-install").text)
+    found = installed_servers(probe(target, "mw-install").text)
     if not found:
         if declared(target.spec):
             xc.fail(N_("No install directory of a catalogued application server was found"))
@@ -73,7 +74,7 @@ def test_install_dirs(target, xc):
     tags=("middleware", "detection", "network"),
 )
 def test_server_header(target, xc):
-    listeners = parse_http(target.probe("mw-http").text)
+    listeners = parse_http(probe(target, "mw-http").text)
     if not listeners:
         xc.not_applicable(N_("No JVM listens on a TCP port"))
     answering = [x for x in listeners if x.answers]
@@ -101,8 +102,8 @@ def test_server_header(target, xc):
     waivable=False,
 )
 def test_version_agrees(target, xc):
-    running = running_servers(target.probe("mw-jvms").text)
-    installed = installed_servers(target.probe("mw-install").text)
+    running = running_servers(probe(target, "mw-jvms").text)
+    installed = installed_servers(probe(target, "mw-install").text)
     pairs = []
     for r in running:
         for i in installed:
@@ -141,7 +142,7 @@ def test_version_agrees(target, xc):
     applies_to={"declared.middleware": ["*"]},
 )
 def test_declared_home(target, xc):
-    pairs = pair(target.spec, target.probe("mw-jvms").text)
+    pairs = pair(target.spec, probe(target, "mw-jvms").text)
     if not pairs:
         xc.not_applicable(N_("No xc_middleware_targets declared"))
     missing = [t["name"] for t, jvm in pairs if jvm is None]
@@ -161,10 +162,10 @@ def test_declared_home(target, xc):
     tags=("middleware", "detection", "jvm"),
 )
 def test_java_home(target, xc):
-    servers = running_servers(target.probe("mw-jvms").text)
+    servers = running_servers(probe(target, "mw-jvms").text)
     if not servers:
         xc.not_applicable(N_("No catalogued application server runs"))
-    infos = parse_jvm_info(target.probe("mw-jvm-info").text)
+    infos = parse_jvm_info(probe(target, "mw-jvm-info").text)
     rows = []
     for s in servers:
         info = infos.get(s.pid or "")

@@ -8,6 +8,7 @@ from harness.checks import N_, check
 from harness.middleware.view import pair
 from harness.probes.jvm import JvmInfo, heap_max_bytes, norm_arch, parse_jvm_info
 from harness.probes.middleware import server_of
+from harness.probes.once import probe
 
 DECLARED = {"declared.middleware": ["*"]}
 MIB = 1024**2
@@ -15,13 +16,13 @@ MIB = 1024**2
 
 def _jvms(target, xc):
     """[(declared target, its JVM, the JVM's info)]; not applicable without a declaration, fail without a JVM."""
-    pairs = pair(target.spec, target.probe("mw-jvms").text)
+    pairs = pair(target.spec, probe(target, "mw-jvms").text)
     if not pairs:
         xc.not_applicable(N_("No xc_middleware_targets declared"))
     missing = [t["name"] for t, jvm in pairs if jvm is None]
     if missing:
         xc.fail(N_("No running JVM for {targets}"), targets=", ".join(missing))
-    infos = parse_jvm_info(target.probe("mw-jvm-info").text)
+    infos = parse_jvm_info(probe(target, "mw-jvm-info").text)
     return [(t, jvm, infos.get(jvm.pid) or JvmInfo(jvm.pid, jvm.exe)) for t, jvm in pairs if jvm is not None]
 
 
@@ -97,7 +98,7 @@ def _server_version(target, t, running: str | None) -> str | None:
     """The most precise version known: the install directory's, else the command line's."""
     from harness.probes.middleware import installed_servers
 
-    for s in installed_servers(target.probe("mw-install").text):
+    for s in installed_servers(probe(target, "mw-install").text):
         if s.product == t["product"] and s.version and str(t["home"]).startswith(s.home or "//"):
             return s.version
     return running

@@ -15,6 +15,7 @@ from harness.probes.middleware import (
     parse_logs,
     parse_units,
 )
+from harness.probes.once import probe
 
 DECLARED = {"declared.middleware": ["*"]}
 SRC_DECL = "docs/CHECKS_SERVER_MW.md (xc_middleware_targets: the ports and unit the bundle declares)"
@@ -31,7 +32,7 @@ def _targets(target, xc, key: str | None = None):
 
 def _listener_check(target, xc, key: str):
     targets = _targets(target, xc, key)
-    listeners = {x.port: x for x in parse_http(target.probe("mw-http").text)}
+    listeners = {x.port: x for x in parse_http(probe(target, "mw-http").text)}
     rows = []
     for t in targets:
         x = listeners.get(int(t[key]))
@@ -92,7 +93,7 @@ def test_https(target, xc):
 )
 def test_sm_tls(target, xc):
     targets = _targets(target, xc, "https_port")
-    listeners = {x.port: x for x in parse_http(target.probe("mw-http").text)}
+    listeners = {x.port: x for x in parse_http(probe(target, "mw-http").text)}
     rows = []
     for t in targets:
         x = listeners.get(int(t["https_port"]))
@@ -118,7 +119,7 @@ def test_sm_tls(target, xc):
 )
 def test_admin_bind(target, xc):
     targets = _targets(target, xc, "admin_port")
-    sockets = parse_listen(target.probe("mw-listen").text)
+    sockets = parse_listen(probe(target, "mw-listen").text)
     rows = []
     for t in targets:
         bound = [(a, p) for a, p, _ in sockets if p == int(t["admin_port"])]
@@ -136,7 +137,7 @@ def test_admin_bind(target, xc):
 
 def _units(target, xc):
     targets = _targets(target, xc, "unit")
-    return targets, parse_units(target.probe("mw-units").text)
+    return targets, parse_units(probe(target, "mw-units").text)
 
 
 @check(
@@ -193,10 +194,10 @@ def test_unit_enabled(target, xc):
     applies_to=DECLARED,
 )
 def test_logs(target, xc):
-    pairs = [(t, j) for t, j in pair(target.spec, target.probe("mw-jvms").text) if j is not None]
+    pairs = [(t, j) for t, j in pair(target.spec, probe(target, "mw-jvms").text) if j is not None]
     if not pairs:
         xc.not_applicable(N_("No declared server is running"))
-    logs = parse_logs(target.probe("mw-logs").text)
+    logs = parse_logs(probe(target, "mw-logs").text)
     rows = []
     for t, jvm in pairs:
         mine = [d for d in logs if d.pid == jvm.pid]
@@ -244,7 +245,7 @@ def _db_needs(target, xc):
 )
 def test_jdbc_driver(target, xc):
     needs = _db_needs(target, xc)
-    jars = parse_libs(target.probe("mw-libs").text)
+    jars = parse_libs(probe(target, "mw-libs").text)
     rows = []
     for t, db, name in needs:
         key = driver_key(db)
@@ -274,7 +275,7 @@ def test_jdbc_driver(target, xc):
 )
 def test_datasource(target, xc):
     needs = _db_needs(target, xc)
-    sources = parse_datasources(target.probe("mw-datasources").text)
+    sources = parse_datasources(probe(target, "mw-datasources").text)
     rows = []
     for t, db, name in needs:
         mine = [s for s in sources if s.host == str(db["host"]) and s.port == int(db["port"])]

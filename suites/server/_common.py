@@ -6,6 +6,7 @@ from typing import Any
 
 from harness.checks import N_
 from harness.probes.hardware import Platform, parse_platform
+from harness.probes.once import probe
 
 SRC_DMI = "DMTF SMBIOS Reference Specification DSP0134 (types 0-3); Linux Documentation/ABI/testing/sysfs-firmware-dmi (/sys/class/dmi/id)"
 SRC_OEC = "openeuler-mirror/oec-hardware tests (server compatibility: system, ipmi, memory, disk, raid, network, kdump, watchdog)"
@@ -13,7 +14,7 @@ SRC_OEC = "openeuler-mirror/oec-hardware tests (server compatibility: system, ip
 
 def physical(target: Any, xc: Any) -> Platform:
     """Not applicable unless the host is a physical machine (a VM or container has no server hardware of its own)."""
-    platform = parse_platform(target.probe("srv-platform").text)
+    platform = parse_platform(probe(target, "srv-platform").text)
     if platform.virtual:
         xc.not_applicable(
             N_("This host is a {kind} ({detail}): it has no server hardware of its own"),

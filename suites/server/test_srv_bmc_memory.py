@@ -6,6 +6,7 @@ import re
 
 from harness.checks import N_, check
 from harness.probes.hardware import ecc_state, missing_tool, parse_dimms, parse_edac, parse_mce
+from harness.probes.once import probe
 from suites.server._common import SRC_DMI, SRC_OEC, physical
 
 SRC_IPMI = (
@@ -16,9 +17,9 @@ SRC_IPMI = (
 SRC_EDAC = "Linux Documentation/admin-guide/ras.rst and Documentation/driver-api/edac.rst (mc*/ce_count, ue_count)"
 
 
-def _ipmi(target, xc, probe: str) -> str:
+def _ipmi(target, xc, name: str) -> str:
     physical(target, xc)
-    text = target.probe(probe).text
+    text = probe(target, name).text
     if missing_tool(text):
         xc.not_applicable(N_("{tool} is not installed"), tool="ipmitool")
     if re.search(r"Could not open device|No such file or directory|Unable to (open|establish)", text):
@@ -123,7 +124,7 @@ def test_sel(target, xc):
 
 def _dimms(target, xc):
     physical(target, xc)
-    text = target.probe("srv-dmidecode-memory").text
+    text = probe(target, "srv-dmidecode-memory").text
     if missing_tool(text):
         xc.not_applicable(N_("{tool} is not installed"), tool="dmidecode")
     return text, parse_dimms(text)
@@ -197,7 +198,7 @@ def test_dimm_speed(target, xc):
 
 def _edac(target, xc):
     physical(target, xc)
-    controllers = parse_edac(target.probe("srv-edac").text)
+    controllers = parse_edac(probe(target, "srv-edac").text)
     if controllers is None:
         xc.not_applicable(
             N_("No EDAC driver is loaded for this memory controller (/sys/devices/system/edac/mc is absent)")
@@ -261,7 +262,7 @@ def test_edac_ce(target, xc):
 )
 def test_mce(target, xc):
     physical(target, xc)
-    source, lines = parse_mce(target.probe("srv-mce").text)
+    source, lines = parse_mce(probe(target, "srv-mce").text)
     if source == "none":
         raise RuntimeError("the kernel log could not be read (dmesg and journalctl -k failed; run with become)")
     xc.measure("hardware_error_lines", len(lines), "count")

@@ -15,6 +15,7 @@ from harness.probes.hardware import (
     parse_smart,
     pipe_records,
 )
+from harness.probes.once import probe
 from suites.server._common import SRC_OEC, physical
 
 SRC_SYSFS = "Linux Documentation/ABI (sysfs-class-net, sysfs-class-nvme, sysfs-bus-pci)"
@@ -22,7 +23,7 @@ SRC_SYSFS = "Linux Documentation/ABI (sysfs-class-net, sysfs-class-nvme, sysfs-b
 
 def _disks(target, xc):
     physical(target, xc)
-    disks = [d for d in parse_lsblk_pairs(target.probe("srv-disks").text) if d.get("TYPE") == "disk"]
+    disks = [d for d in parse_lsblk_pairs(probe(target, "srv-disks").text) if d.get("TYPE") == "disk"]
     if not disks:
         xc.fail(N_("No disk is listed by lsblk"))
     return disks
@@ -62,7 +63,7 @@ def test_disks(target, xc):
 )
 def test_smart(target, xc):
     physical(target, xc)
-    text = target.probe("srv-smart").text
+    text = probe(target, "srv-smart").text
     if missing_tool(text):
         xc.not_applicable(N_("{tool} is not installed"), tool="smartctl")
     disks = parse_smart(text)
@@ -90,7 +91,7 @@ def test_smart(target, xc):
 )
 def test_nvme(target, xc):
     physical(target, xc)
-    ctrls = pipe_records(target.probe("srv-nvme").text)
+    ctrls = pipe_records(probe(target, "srv-nvme").text)
     if not ctrls:
         xc.not_applicable(N_("No NVMe controller"))
     bad = [c["name"] for c in ctrls if c.get("state") not in ("live", "")]
@@ -114,7 +115,7 @@ def test_nvme(target, xc):
 )
 def test_raid(target, xc):
     physical(target, xc)
-    arrays, controllers = parse_mdstat(target.probe("srv-raid").text)
+    arrays, controllers = parse_mdstat(probe(target, "srv-raid").text)
     if not arrays and not controllers:
         xc.not_applicable(N_("No RAID array and no RAID controller"))
     degraded = [f"{n} [{s}]" for n, s in arrays.items() if "_" in s]
@@ -129,7 +130,7 @@ def test_raid(target, xc):
 
 def _nics(target, xc):
     physical(target, xc)
-    nics = [n for n in pipe_records(target.probe("srv-nics").text) if n.get("virtual") != "yes"]
+    nics = [n for n in pipe_records(probe(target, "srv-nics").text) if n.get("virtual") != "yes"]
     if not nics:
         xc.not_applicable(N_("No physical network interface"))
     return nics
@@ -190,7 +191,7 @@ def test_nic_speed(target, xc):
 )
 def test_bonding(target, xc):
     physical(target, xc)
-    bonds = parse_bonding(target.probe("srv-bonding").text)
+    bonds = parse_bonding(probe(target, "srv-bonding").text)
     if not bonds:
         xc.not_applicable(N_("No bonded interface"))
     bad = [f"{b.name}" for b in bonds if b.status != "up"] + [
@@ -203,7 +204,7 @@ def test_bonding(target, xc):
 
 def _domestic(target, xc):
     physical(target, xc)
-    devices = parse_pci(target.probe("srv-pci").text)
+    devices = parse_pci(probe(target, "srv-pci").text)
     if not devices:
         xc.not_applicable(N_("No PCI device is visible"))
     known = vendors()
@@ -273,7 +274,7 @@ def test_pci_drivers(target, xc):
 )
 def test_tpm(target, xc):
     physical(target, xc)
-    text = target.probe("srv-tpm").text
+    text = probe(target, "srv-tpm").text
     tpm2 = [ln.split()[0] for ln in text.splitlines() if "version=2" in ln]
     tcm = [ln.strip() for ln in text.splitlines() if ln.strip().startswith(("/dev/tcm", "/dev/tpcm"))]
     xc.measure("tpm2", bool(tpm2), "bool")
@@ -297,7 +298,7 @@ def test_tpm(target, xc):
 )
 def test_kdump(target, xc):
     physical(target, xc)
-    text = target.probe("srv-kdump").text
+    text = probe(target, "srv-kdump").text
     kv = key_values(text)
     problems = []
     if not kv.get("crashkernel"):
@@ -324,7 +325,7 @@ def test_kdump(target, xc):
 )
 def test_watchdog(target, xc):
     physical(target, xc)
-    dogs = pipe_records(target.probe("srv-watchdog").text)
+    dogs = pipe_records(probe(target, "srv-watchdog").text)
     hardware = [
         d
         for d in dogs

@@ -10,15 +10,16 @@ import re
 
 from harness.checks import N_, check
 from harness.probes.hardware import dmi_value, dmidecode_records, key_values, missing_tool, parse_platform
+from harness.probes.once import probe
 from suites.server._common import SRC_DMI, physical
 
 
 def _dmi(target, xc, dmi_type: int, sysfs_keys: dict[str, str]) -> dict[str, str]:
     """One DMI record: dmidecode (with become) fills what sysfs (readable without root) lacks."""
     physical(target, xc)
-    sysfs = key_values(target.probe("srv-dmi-sysfs").text)
+    sysfs = key_values(probe(target, "srv-dmi-sysfs").text)
     out = {label: sysfs[k].strip() for label, k in sysfs_keys.items() if sysfs.get(k, "").strip()}
-    text = target.probe("srv-dmidecode").text
+    text = probe(target, "srv-dmidecode").text
     if not missing_tool(text):
         records = dmidecode_records(text, dmi_type)
         for label in sysfs_keys:
@@ -52,7 +53,7 @@ def _record(xc, what: str, fields: dict[str, str], needed: tuple[str, ...]) -> N
     tags=("server", "platform"),
 )
 def test_platform(target, xc):
-    result = target.probe("srv-platform")
+    result = probe(target, "srv-platform")
     if not result.text.strip():
         raise RuntimeError("the platform probe printed nothing")
     p = parse_platform(result.text)
@@ -169,7 +170,7 @@ def test_bios_date(target, xc):
 )
 def test_boot_mode(target, xc):
     physical(target, xc)
-    kv = key_values(target.probe("srv-boot").text)
+    kv = key_values(probe(target, "srv-boot").text)
     mode = kv.get("mode")
     if mode not in ("uefi", "legacy"):
         raise RuntimeError("the boot probe printed no mode")
@@ -191,8 +192,8 @@ def test_boot_mode(target, xc):
 )
 def test_dmi_consistent(target, xc):
     physical(target, xc)
-    sysfs = key_values(target.probe("srv-dmi-sysfs").text)
-    text = target.probe("srv-dmidecode").text
+    sysfs = key_values(probe(target, "srv-dmi-sysfs").text)
+    text = probe(target, "srv-dmidecode").text
     if missing_tool(text):
         xc.not_applicable(N_("{tool} is not installed"), tool="dmidecode")
     records = dmidecode_records(text, 1)

@@ -1,5 +1,5 @@
 """The lab's real Tomcat (Debian's tomcat10 on Debian's JVM) against the middleware checks: one lab for the
-whole module; each fault is made for real on the lab host, certified, and undone.
+session (conftest.py); the faults are made for real on the lab host, certified in one run, and undone.
 
 Faults: a wrong JVM architecture identity (the JDK's release file says aarch64 inside the host's mount
 namespace), a missing JDBC driver (its jar removed from CATALINA_BASE/lib), a datasource pointing at a closed
@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +18,36 @@ import pytest
 import yaml
 
 from tests.conftest import xcert
-from tests.integration.lab_fixture import Lab, host_of, lab_session, results
+from tests.integration.lab_fixture import Lab, host_of, results
 
-pytestmark = pytest.mark.skipif(not Path("/usr/share/tomcat10/bin/catalina.sh").is_file(), reason="tomcat10 is not installed")
+pytestmark = pytest.mark.skipif(
+    not Path("/usr/share/tomcat10/bin/catalina.sh").is_file(), reason="tomcat10 is not installed"
+)
 
 JAVA_RELEASE = Path("/usr/lib/jvm/java-17-openjdk-amd64/release")
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    yield from lab_session(tmp_path_factory, "--hosts", "1", "--db", "postgresql", "--middleware", "tomcat")
+def lab(tomcat_lab: Lab) -> Lab:
+    return tomcat_lab
 
 
 def _certify(lab: Lab, out: Path) -> dict[str, Any]:
     assert lab.inventory is not None
-    proc = xcert("certify", "-i", str(lab.inventory), "--profile", "full", "--no-provision", "--out", str(out), "--format", "json", env=lab.env, timeout=300)
+    proc = xcert(
+        "certify",
+        "-i",
+        str(lab.inventory),
+        "--profile",
+        "full",
+        "--no-provision",
+        "--out",
+        str(out),
+        "--format",
+        "json",
+        env=lab.env,
+        timeout=300,
+    )
     assert proc.returncode in (0, 1, 2), proc.stderr
     return host_of(results(out), "lab1")
 
@@ -51,9 +65,10 @@ def _target(lab: Lab) -> dict[str, Any]:
 
 
 def _nsenter(lab: Lab) -> list[str]:
-    pid = lab.host("lab1")["pid"]
-    child = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()[0]
-    return ["nsenter", "-t", child, "--mount", "--"]
+    """Run a command inside lab1 (its mount and PID namespaces: umount needs its /proc)."""
+    from harness.lab.db import _ns
+
+    return _ns(lab.host("lab1")["netns"])
 
 
 def _jvm_pid(lab: Lab) -> int:
@@ -89,7 +104,10 @@ def test_server_checks_are_decided_and_not_applicable_in_a_container(good: dict[
 
 
 @pytest.fixture(scope="module")
-def broken(lab: Lab, good: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
+def broken(
+    lab: Lab, good: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, Any]]:
+    """All four faults at once, one certification, every fault undone before the tests look at the result."""
     target = _target(lab)
     base = Path(target["base"])
     tmp = tmp_path_factory.mktemp("faults")
@@ -99,18 +117,24 @@ def broken(lab: Lab, good: dict[str, dict[str, Any]], tmp_path_factory: pytest.T
     fake.chmod(0o644)
     ns = _nsenter(lab)
     subprocess.run([*ns, "mount", "--bind", str(fake), str(JAVA_RELEASE)], check=True, timeout=30)
+    # a missing JDBC driver
     jar = next((base / "lib").glob("postgresql*.jar"))
     link = os.readlink(jar)
     jar.unlink()
+    # a datasource pointing at a closed port
     context = base / "conf" / "context.xml"
     original = context.read_text(encoding="utf-8")
     context.write_text(original.replace(":5432/", ":1/"), encoding="utf-8")
+    # a stopped listener: the JVM frozen, its ports still bound, nothing answers
+    pid = _jvm_pid(lab)
+    os.kill(pid, signal.SIGSTOP)
     try:
-        yield _checks(_certify(lab, tmp / "run"))
+        return _checks(_certify(lab, tmp / "run"))
     finally:
+        os.kill(pid, signal.SIGCONT)
         context.write_text(original, encoding="utf-8")
         jar.symlink_to(link)
-        subprocess.run([*ns, "umount", str(JAVA_RELEASE)], check=False, timeout=30)
+        subprocess.run([*ns, "umount", str(JAVA_RELEASE)], check=True, timeout=30)
 
 
 def test_wrong_jvm_architecture_identity_fails(broken: dict[str, dict[str, Any]]) -> None:
@@ -132,14 +156,19 @@ def test_datasource_to_a_closed_port_fails(broken: dict[str, dict[str, Any]]) ->
     assert c["evidence"]
 
 
-def test_stopped_listener_fails(lab: Lab, broken: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> None:
-    pid = _jvm_pid(lab)
-    os.kill(pid, signal.SIGSTOP)
-    try:
-        checks = _checks(_certify(lab, tmp_path_factory.mktemp("stopped") / "run"))
-    finally:
-        os.kill(pid, signal.SIGCONT)
+def test_stopped_listener_fails(broken: dict[str, dict[str, Any]]) -> None:
     for cid in ("XC-MW-015", "XC-MW-016"):
-        assert checks[cid]["outcome"] == "fail", (cid, checks[cid]["message"])
-        assert "does not answer" in checks[cid]["message"] or "does not speak" in checks[cid]["message"]
-        assert checks[cid]["evidence"]
+        assert broken[cid]["outcome"] == "fail", (cid, broken[cid]["message"])
+        assert "does not answer" in broken[cid]["message"], broken[cid]["message"]
+        assert broken[cid]["evidence"]
+
+
+def test_the_lab_is_whole_again_after_the_faults(
+    lab: Lab, broken: dict[str, dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from harness.lab.middleware import _answers
+
+    target = _target(lab)
+    addr = lab.host("lab1")["address"]
+    assert _answers(addr, int(target["http_port"]))
+    assert any((Path(target["base"]) / "lib").glob("postgresql*.jar"))
