@@ -24,4 +24,15 @@ def probe(session: Any, name: str, timeout_s: float | None = None) -> CommandRes
         current = getattr(session, "current", None)
         if current is not None:
             current.link(cache[name][1])
-    return cache[name][0]
+    result = cache[name][0]
+    if result.rc != 0:
+        # every probe ends in a status of 0 on a live host: anything else means it could not run (or a
+        # snapshot does not hold it), which is an error of the check, never a finding about the host
+        raise ProbeDidNotRun(
+            f"probe {name} did not run (rc {result.rc}): {result.stderr.decode(errors='replace').strip()[:200]}"
+        )
+    return result
+
+
+class ProbeDidNotRun(RuntimeError):
+    """A named probe exited non-zero: the host could not be looked at this way."""
