@@ -15,10 +15,22 @@ def capture(name: str) -> str:
 
 def hwloc_sysfs(refdata: Path) -> str:
     """The srv-dmi-sysfs answer of the hwloc Kunpeng 920 server (Huawei XA320 V2): its /sys/class/dmi/id files."""
-    wanted = (
-        "bios_vendor bios_version bios_date bios_release sys_vendor product_name product_version product_family "
-        "board_vendor board_name board_version chassis_vendor chassis_type chassis_version"
-    ).split()
+    wanted = [
+        "bios_vendor",
+        "bios_version",
+        "bios_date",
+        "bios_release",
+        "sys_vendor",
+        "product_name",
+        "product_version",
+        "product_family",
+        "board_vendor",
+        "board_name",
+        "board_version",
+        "chassis_vendor",
+        "chassis_type",
+        "chassis_version",
+    ]
     lines = (refdata / "dmi-id-huawei-xa320v2-kunpeng920-hwloc.txt").read_text(encoding="utf-8").splitlines()[1:]
     values = dict(line.split("=", 1) for line in lines if "=" in line)
     return "".join(f"{k}={values[k]}\n" for k in wanted if k in values)
