@@ -233,3 +233,21 @@ BES_TARGET = (
     "      xc_db_targets:\n"
     "        - {name: dm8, family: dameng, product: dameng, host: 127.0.0.1, port: 5236, user: SYSDBA, password: x}\n"
 )
+
+# Debian's Tomcat 10.1 (as the lab runs it) on a Java 8 JVM: below the minimum tomcat.apache.org gives
+TOMCAT_ON_JAVA8 = {
+    "mw-jvms": (
+        "== pid=22 user=tomcat exe=/usr/lib/jvm/java-8-openjdk-arm64/jre/bin/java cwd=/var/lib/tomcat10\n"
+        "/usr/lib/jvm/java-8-openjdk-arm64/jre/bin/java -Xmx256m -Dcatalina.base=/var/lib/tomcat10 "
+        "-Dcatalina.home=/usr/share/tomcat10 org.apache.catalina.startup.Bootstrap start\n"
+    ),
+    "mw-jvm-info": JVM_INFO_AARCH64.replace("pid=4242", "pid=22"),
+    "mw-install": (
+        "== dir=/usr/share/tomcat10\nls lib: catalina.jar\nfile ServerInfo: server.info=Apache Tomcat/10.1.60 (Debian)\n"
+    ),
+}
+TOMCAT_TARGET = (
+    "      xc_middleware: tomcat\n"
+    "      xc_middleware_targets:\n"
+    "        - {product: tomcat, home: /usr/share/tomcat10, base: /var/lib/tomcat10}\n"
+)

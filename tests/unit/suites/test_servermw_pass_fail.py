@@ -42,18 +42,20 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     _snapshot(tmp / "bad", arm_files, {**KYLIN_ARM, **H.SERVER_BAD, **H.MW_BAD})
     _snapshot(tmp / "other", arm_files, {**KYLIN_ARM, **H.SERVER_NO_DMI, **H.MW_OTHER})
     _snapshot(tmp / "container", arm_files, {**KYLIN_ARM, **H.CONTAINER})
+    _snapshot(tmp / "tomcat8", arm_files, {**KYLIN_ARM, **H.CONTAINER, **H.TOMCAT_ON_JAVA8})
     inventory = tmp / "inventory.yml"
     inventory.write_text(
         "all:\n  hosts:\n"
         f"    good:\n      xc_snapshot: {tmp / 'good'}\n{H.BES_TARGET}"
         f"    bad:\n      xc_snapshot: {tmp / 'bad'}\n{H.BES_TARGET}"
         f"    other:\n      xc_snapshot: {tmp / 'other'}\n{H.BES_TARGET}"
-        f"    container:\n      xc_snapshot: {tmp / 'container'}\n",
+        f"    container:\n      xc_snapshot: {tmp / 'container'}\n"
+        f"    tomcat8:\n      xc_snapshot: {tmp / 'tomcat8'}\n{H.TOMCAT_TARGET}",
         encoding="utf-8",
     )
     out = tmp / "run"
     proc = xcert(
-        "certify", "-i", str(inventory), "--out", str(out), "--forks", "4", "--profile", "full", "--format", "json"
+        "certify", "-i", str(inventory), "--out", str(out), "--forks", "5", "--profile", "full", "--format", "json"
     )
     assert proc.returncode in (1, 2), proc.stderr
     data: dict[str, Any] = json.loads((out / "results.json").read_text(encoding="utf-8"))
@@ -155,3 +157,9 @@ def test_a_probe_the_snapshot_does_not_hold_is_error_not_fail(results: dict[str,
     assert "probe mw-jvms did not run" in container["XC-MW-002"]["message"]
     other = _checks(results, "other")
     assert other["XC-SRV-110"]["outcome"] == "error"  # srv-ipmi-mc is not in that snapshot
+
+
+def test_a_server_on_a_java_older_than_its_documented_minimum_fails(results: dict[str, Any]) -> None:
+    c = _checks(results, "tomcat8")["XC-MW-011"]
+    assert c["outcome"] == "fail", c["message"]
+    assert c["message"] == "tomcat 10.1.60 needs Java 11 or later, runs on Java 8"
