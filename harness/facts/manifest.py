@@ -124,11 +124,11 @@ SERVER_PROBES: dict[str, str] = {
     ),
     "srv-dmidecode": (
         "if ! command -v dmidecode >/dev/null 2>&1; then echo 'dmidecode: not installed'; exit 0; fi; "
-        f"dmidecode -t 0 -t 1 -t 2 -t 3 2>&1 | {_MASK_IDS}"
+        "dmidecode -t 0 -t 1 -t 2 -t 3 2>&1 | " + _MASK_IDS
     ),
     "srv-dmidecode-memory": (
         "if ! command -v dmidecode >/dev/null 2>&1; then echo 'dmidecode: not installed'; exit 0; fi; "
-        f"dmidecode -t 16 -t 17 2>&1 | {_MASK_IDS}"
+        "dmidecode -t 16 -t 17 2>&1 | " + _MASK_IDS
     ),
     "srv-boot": (
         "if [ -d /sys/firmware/efi ]; then echo mode=uefi; else echo mode=legacy; fi; "
@@ -208,11 +208,13 @@ _MW_DIRS = (
 )
 MIDDLEWARE_PROBES: dict[str, str] = {
     "mw-jvms": (
-        f'for p in $({_JAVA_PIDS}); do echo "== pid=$p user=$(ps -o user= -p $p) exe=$(readlink /proc/$p/exe) '
-        f"cwd=$(readlink /proc/$p/cwd)\"; tr '\\0' ' ' < /proc/$p/cmdline | cut -c1-8000 | {_MW_MASK}; echo; done; true"
+        "for p in $(" + _JAVA_PIDS + '); do echo "== pid=$p user=$(ps -o user= -p $p) exe=$(readlink /proc/$p/exe) '
+        "cwd=$(readlink /proc/$p/cwd)\"; tr '\\0' ' ' < /proc/$p/cmdline | cut -c1-8000 | "
+        + _MW_MASK
+        + "; echo; done; true"
     ),
     "mw-jvm-info": (
-        f'for p in $({_JAVA_PIDS}); do e=$(readlink /proc/$p/exe); echo "== pid=$p exe=$e"; '
+        "for p in $(" + _JAVA_PIDS + '); do e=$(readlink /proc/$p/exe); echo "== pid=$p exe=$e"; '
         'echo "elf=$(od -An -tx1 -N20 "$e" | tr -d \'\\n\')"; h=$(dirname "$(dirname "$e")"); '
         '[ -r "$h/release" ] && sed \'s/^/release: /\' "$h/release" | head -n 30; '
         'timeout 20 "$e" -XshowSettings:properties -version 2>&1 | grep -E '
@@ -245,12 +247,12 @@ MIDDLEWARE_PROBES: dict[str, str] = {
     ),
     "mw-listen": "ss -ltnpH 2>&1 | head -n 200",
     "mw-libs": (
-        f"{_MW_DIRS}for p in $({_JAVA_PIDS}); do for d in $(dirs $p | sort -u | head -n 8); do "
+        _MW_DIRS + "for p in $(" + _JAVA_PIDS + "); do for d in $(dirs $p | sort -u | head -n 8); do "
         'for s in lib common/lib lib/ext server/lib domains/*/lib; do for f in "$d"/$s/*.jar; do [ -e "$f" ] && '
         'echo "jar $f -> $(readlink -f "$f")"; done; done; done; done | sort -u | head -n 400; true'
     ),
     "mw-datasources": (
-        f"{_MW_DIRS}for p in $({_JAVA_PIDS}); do for d in $(dirs $p | sort -u | head -n 8); do "
+        _MW_DIRS + "for p in $(" + _JAVA_PIDS + "); do for d in $(dirs $p | sort -u | head -n 8); do "
         'for f in "$d"/conf/context.xml "$d"/conf/server.xml "$d"/conf/Catalina/*/*.xml "$d"/conf/tongweb.xml '
         '"$d"/config/domain.xml "$d"/domains/*/config/domain.xml; do [ -r "$f" ] && '
         'grep -oE \'jdbc:[a-z0-9]+:(//)?[^"<> ]+\' "$f" | sed "s|^|$f |"; done; done; done | sort -u | head -n 40 | '
@@ -260,7 +262,10 @@ MIDDLEWARE_PROBES: dict[str, str] = {
         'echo "ds file=$f url=$u host=$h port=$port reach=$s"; done; true'
     ),
     "mw-logs": (
-        f"{_MW_DIRS}for p in $({_JAVA_PIDS}); do u=$(ps -o user= -p $p); g=$(id -Gn \"$u\" 2>/dev/null | tr ' ' ','); "
+        _MW_DIRS
+        + "for p in $("
+        + _JAVA_PIDS
+        + "); do u=$(ps -o user= -p $p); g=$(id -Gn \"$u\" 2>/dev/null | tr ' ' ','); "
         'for d in $(dirs $p | sort -u | head -n 8); do [ -d "$d/logs" ] && '
         'echo "logs pid=$p user=$u groups=$g dir=$d/logs stat=$(stat -L -c \'%U:%G:%a\' "$d/logs")"; done; done; true'
     ),
