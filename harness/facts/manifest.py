@@ -284,5 +284,5 @@ LIFECYCLE_PROBES: dict[str, str] = {}
 for _area in (HOST_PROBES, SERVER_PROBES, MIDDLEWARE_PROBES, LIFECYCLE_PROBES):
     for _name, _command in _area.items():
         if _name in PROBES:
-            raise ValueError(f"probe {_name!r} is defined twice")
+            raise ValueError("probe " + repr(_name) + " is defined twice")
         PROBES[_name] = _command
