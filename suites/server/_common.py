@@ -15,10 +15,13 @@ SRC_OEC = "openeuler-mirror/oec-hardware tests (server compatibility: system, ip
 def physical(target: Any, xc: Any) -> Platform:
     """Not applicable unless the host is a physical machine (a VM or container has no server hardware of its own)."""
     platform = parse_platform(probe(target, "srv-platform").text)
-    if platform.virtual:
+    if platform.kind == "container":
         xc.not_applicable(
-            N_("This host is a {kind} ({detail}): it has no server hardware of its own"),
-            kind=platform.kind,
+            N_("This host is a container ({detail}): it has no server hardware of its own"), detail=platform.detail
+        )
+    if platform.kind == "vm":
+        xc.not_applicable(
+            N_("This host is a virtual machine ({detail}): it has no server hardware of its own"),
             detail=platform.detail,
         )
     return platform

@@ -57,7 +57,13 @@ def test_platform(target, xc):
     if not result.text.strip():
         raise RuntimeError("the platform probe printed nothing")
     p = parse_platform(result.text)
-    xc.note(N_("Platform: {kind} ({detail})"), kind=p.kind, detail=p.detail)
+    xc.measure("physical", not p.virtual, "bool")
+    if p.kind == "container":
+        xc.note(N_("Platform: a container ({detail})"), detail=p.detail)
+    elif p.kind == "vm":
+        xc.note(N_("Platform: a virtual machine ({detail})"), detail=p.detail)
+    else:
+        xc.note(N_("Platform: bare metal ({detail})"), detail=p.detail)
 
 
 @check(
