@@ -238,9 +238,11 @@ MIDDLEWARE_PROBES: dict[str, str] = {
         "ss -ltnpH 2>/dev/null | grep '\"java\"' | awk '{print $4}' | head -n 12 | while read -r a; do "
         "port=${a##*:}; h=${a%:*}; h=$(echo \"$h\" | tr -d '[]' | sed 's/^::ffff://'); "
         'case "$h" in 0.0.0.0|\'*\'|::) h=127.0.0.1;; esac; echo "== listen=$a port=$port"; '
-        "r=$(timeout 3 bash -c 'exec 3<>/dev/tcp/$0/$1 && printf \"HEAD / HTTP/1.0\\r\\n\\r\\n\" >&3 && head -c 1500 <&3' "
-        "\"$h\" \"$port\" 2>/dev/null | tr -d '\\r' | grep -iE '^(HTTP/|Server:)'); "
-        '[ -n "$r" ] && echo "$r" | sed \'s/^/http: /\'; '
+        "o=$(timeout 3 bash -c 'exec 3<>/dev/tcp/$0/$1 && printf \"HEAD / HTTP/1.0\\r\\n\\r\\n\" >&3 && head -c 1500 <&3' "
+        '"$h" "$port" 2>/dev/null); rc=$?; '
+        "printf '%s\\n' \"$o\" | tr -d '\\r' | grep -iE '^(HTTP/|Server:)' | sed 's/^/http: /'; "
+        # a port that accepted but sent nothing in time is frozen or wedged: no TLS attempt to wait on as well
+        'if [ "$rc" -eq 124 ]; then echo "http: no answer (timeout)"; continue; fi; '
         "t=$(printf 'HEAD / HTTP/1.0\\r\\n\\r\\n' | timeout 4 openssl s_client -connect \"$h:$port\" -ign_eof 2>&1); "
         "echo \"$t\" | tr -d '\\r' | grep -iE '^(HTTP/|Server:)|^ *(Protocol|Cipher) *:|^New, |Peer signature type|"
         "Server public key|^verify error' | grep -v 'Cipher is (NONE)' | head -n 8 | sed 's/^/tls: /'; done; true"

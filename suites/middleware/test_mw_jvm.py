@@ -75,7 +75,8 @@ def _java_min(product: str, version: str | None) -> tuple[int | None, str]:
     applies_to=DECLARED,
 )
 def test_jvm_supported(target, xc):
-    rows = []
+    rows: list[str] = []
+    unjudged: list[str] = []
     for t, jvm, info in _jvms(target, xc):
         server = server_of(jvm)
         version = _server_version(target, t, server.version if server else None)
@@ -83,7 +84,7 @@ def test_jvm_supported(target, xc):
         if info.major is None:
             xc.fail(N_("{name}: the JVM's version could not be read"), name=t["name"])
         if minimum is None:
-            rows.append(f"{t['name']} {version or '?'}: Java {info.major} (no documented minimum: recorded)")
+            unjudged.append(f"{t['name']} {version or '?'}: Java {info.major}")
             continue
         if info.major < minimum:
             xc.fail(
@@ -91,7 +92,14 @@ def test_jvm_supported(target, xc):
                 name=t["name"], version=version, minimum=minimum, major=info.major,
             )  # fmt: skip
         rows.append(f"{t['name']} {version}: Java {info.major} >= {minimum} ({source.split(' ')[0]})")
-    xc.note(N_("JVM versions: {rows}"), rows="; ".join(rows))
+    if unjudged:
+        xc.note(
+            N_("JVM versions: {rows}; recorded, no documented minimum: {unjudged}"),
+            rows="; ".join(rows) or "-",
+            unjudged="; ".join(unjudged),
+        )
+    else:
+        xc.note(N_("JVM versions: {rows}"), rows="; ".join(rows))
 
 
 def _server_version(target, t, running: str | None) -> str | None:

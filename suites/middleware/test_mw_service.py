@@ -131,7 +131,7 @@ def test_admin_bind(target, xc):
                 port=t["admin_port"],
                 address=wide[0],
             )
-        rows.append(f"{t['name']}:{t['admin_port']} on {', '.join(a for a, _ in bound) or 'nothing (not listening)'}")
+        rows.append(f"{t['name']}:{t['admin_port']} {', '.join(a for a, _ in bound) or '-'}")
     xc.note(N_("Admin ports: {rows}"), rows="; ".join(rows))
 
 
@@ -215,7 +215,7 @@ def test_logs(target, xc):
                 mode=d.mode,
                 user=d.user,
             )
-        rows.append(f"{t['name']}: {', '.join(d.path for d in mine)} writable by {mine[0].user}")
+        rows.append(f"{t['name']}: {', '.join(d.path for d in mine)} ({mine[0].user})")
     xc.note(N_("Logs: {rows}"), rows="; ".join(rows))
 
 
