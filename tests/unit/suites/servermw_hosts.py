@@ -117,8 +117,9 @@ SERVER_GOOD = {
 
 SERVER_BAD = {
     "srv-platform": "vm=none\ncontainer=none\ndmi=yes\n",
+    # sysfs of one Huawei server (hwloc's XA320 V2), dmidecode of another (a Kylin A800I A2): they contradict
     "srv-dmi-sysfs": "sys_vendor=Huawei\nproduct_name=XA320 V2\nbios_date=2019-07-19\n",
-    "srv-dmidecode": "Handle 0x0001, DMI type 1, 27 bytes\nSystem Information\n\tManufacturer: Inspur\n\tProduct Name: NF5280M5\n",
+    "srv-dmidecode": capture("dmidecode-system-huawei-a800i-a2-kylin.txt"),
     "srv-boot": "mode=legacy\n",
     "srv-ipmi-mc": capture("ipmi-no-device.txt") + "ipmitool_rc=1\n",
     "srv-ipmi-sensors": SENSORS_BAD + "ipmitool_rc=0\n",

@@ -148,6 +148,7 @@ def test_what_the_checks_report(results: dict[str, Any]) -> None:
     assert "x86_64 JVM" in bad["XC-MW-012"]["message"] and "aarch64 CPU" in bad["XC-MW-012"]["message"]
     assert "Jingjia Micro" in bad["XC-SRV-128"]["message"]
     assert "Power Supply 1" in bad["XC-SRV-112"]["message"]
+    assert bad["XC-SRV-107"]["message"] == "Product Name: dmidecode says 'A800I A2', sysfs 'XA320 V2'"
     assert "running 9.5.2" in bad["XC-MW-005"]["message"] and "9.5.5" in bad["XC-MW-005"]["message"]
 
 
