@@ -257,7 +257,10 @@ MIDDLEWARE_PROBES: dict[str, str] = {
         _MW_DIRS + "for p in $(" + _JAVA_PIDS + "); do for d in $(dirs $p | sort -u | head -n 8); do "
         'for f in "$d"/conf/context.xml "$d"/conf/server.xml "$d"/conf/Catalina/*/*.xml "$d"/conf/tongweb.xml '
         '"$d"/config/domain.xml "$d"/domains/*/config/domain.xml; do [ -r "$f" ] && '
-        'grep -oE \'jdbc:[a-z0-9]+:(//)?[^"<> ]+\' "$f" | sed "s|^|$f |"; done; done; done | sort -u | head -n 40 | '
+        'grep -oE \'jdbc:[a-z0-9]+:(//)?[^"<> ]+\' "$f" | '
+        # a URL may carry its password (?password=...): masked before it is written down
+        "sed -E 's/([Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd]|[Pp][Ww][Dd])=[^&;]*/\\1=***/g' | "
+        'sed "s|^|$f |"; done; done; done | sort -u | head -n 40 | '
         "while read -r f u; do hp=$(echo \"$u\" | sed -E 's#^jdbc:[a-z0-9]+:(//)?([^/?;]+).*#\\2#'); "
         'h=${hp%:*}; port=${hp##*:}; [ "$port" = "$hp" ] && port=0; '
         'if timeout 4 bash -c \'exec 3<>/dev/tcp/$0/$1\' "$h" "$port" 2>/dev/null; then s=open; else s=closed; fi; '
