@@ -44,7 +44,8 @@ def _listener_check(target, xc, key: str):
             xc.fail(N_("{name}: port {port} does not speak plain HTTP"), name=t["name"], port=t[key])
         if key == "https_port" and not any(v.startswith(("Protocol", "New,")) for v in x.tls):
             xc.fail(N_("{name}: port {port} does not speak TLS"), name=t["name"], port=t[key])
-        rows.append(f"{t['name']}:{x.port} {x.http_status or ' '.join(x.tls[:2])}")
+        shown = x.http_status if key == "http_port" else next((v for v in x.tls if v.startswith("New,")), "TLS")
+        rows.append(f"{t['name']}:{x.port} {shown}")
     return rows
 
 
