@@ -54,6 +54,8 @@ class HostSpec:
     ports: tuple[str, ...] = ()
     #: xc_role: the host's role in a bundle (application, database, middleware); cross-host checks use it
     role: str = ""
+    #: xc_middleware_targets, validated by harness.middleware.targets (no secrets in them)
+    mw_targets: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -76,6 +78,7 @@ class HostSpec:
             "services": [dict(s) for s in self.services],
             "ports": list(self.ports),
             "role": self.role,
+            "mw_targets": [dict(t) for t in self.mw_targets],
         }
 
 
@@ -275,6 +278,9 @@ def _host_spec(name: str, raw: Mapping[str, Any], source: str) -> HostSpec:
 
     services = parse_services(hostvars.get("xc_services"), name, source)
     ports = parse_ports(hostvars.get("xc_ports"), name, source)
+    from harness.middleware.targets import parse_targets as parse_mw_targets
+
+    mw_targets = parse_mw_targets(hostvars.get("xc_middleware_targets"), name, source)
     known_hosts = hostvars.get("xc_known_hosts") or opts.get("userknownhostsfile")
     if known_hosts:
         kh = Path(str(known_hosts)).expanduser()
@@ -302,6 +308,7 @@ def _host_spec(name: str, raw: Mapping[str, Any], source: str) -> HostSpec:
         services=services,
         ports=ports,
         role=_role(hostvars.get("xc_role"), name, source),
+        mw_targets=mw_targets,
     )
 
 

@@ -21,6 +21,7 @@ def register(sub: Any) -> None:
         "kunpeng920-kylin-v10 for an aarch64 host); repeatable",
     )
     up.add_argument("--db", action="append", default=[], choices=["postgresql", "mariadb", "oceanbase"], help="database on lab1")
+    up.add_argument("--middleware", action="append", default=[], choices=["tomcat"], help="application server on lab1")
     up.add_argument("--subnet", default=None, help="lab subnet (default 10.213.0.0/24; never routed out)")
     down = lab_sub.add_parser("down", help="remove everything the lab made")
     down.add_argument(
@@ -36,7 +37,14 @@ def run(args: argparse.Namespace) -> int:
 
     action = getattr(args, "lab_command", None)
     if action == "up":
-        path = lab.up(hosts=args.hosts, arch=args.arch, identities=args.identity, dbs=args.db, subnet=args.subnet)
+        path = lab.up(
+            hosts=args.hosts,
+            arch=args.arch,
+            identities=args.identity,
+            dbs=args.db,
+            subnet=args.subnet,
+            middleware=args.middleware,
+        )
         state, running = lab.status()
         assert state is not None
         for h in state.hosts:

@@ -181,6 +181,7 @@ def up(
     identities: Sequence[str] = (),
     dbs: Sequence[str] = (),
     subnet: str | None = None,
+    middleware: Sequence[str] = (),
 ) -> Path:
     """Build the lab (an existing one is taken down first); returns the inventory path."""
     _require_root()
@@ -245,6 +246,17 @@ def up(
                     {"kind": kind, "netns": first.netns, "address": first.address, "workdir": str(workdir)}
                 )
                 save_state(state)
+        if middleware:
+            from harness.lab import middleware as mw
+
+            first = state.hosts[0]
+            for kind in middleware:
+                workdir = lab_dir() / "mw" / kind
+                state.mws.append({"kind": kind, "workdir": str(workdir)})
+                save_state(state)
+                targets = first.vars.get("xc_db_targets", [])
+                first.vars.update(mw.start_middleware(kind, first.netns, first.address, workdir, targets))
+                save_state(state)
         return write_inventory(state)
     except BaseException:
         with contextlib.suppress(Exception):
@@ -259,6 +271,13 @@ def down() -> list[str]:
     state = load_state()
     removed: list[str] = []
     if state is not None:
+        if state.mws:
+            from harness.lab import middleware as mw
+
+            for item in state.mws:
+                with contextlib.suppress(Exception):
+                    mw.stop_middleware(item["kind"], Path(item["workdir"]))
+                    removed.append(f"middleware {item['kind']}")
         if state.dbs:
             with contextlib.suppress(UsageError):
                 db_module = _db_module()

@@ -80,6 +80,7 @@ class LabState:
     created_user: bool = False
     hosts: list[LabHost] = field(default_factory=list)
     dbs: list[dict[str, Any]] = field(default_factory=list)
+    mws: list[dict[str, Any]] = field(default_factory=list)  # lab application servers (lab/middleware.py)
 
     @property
     def gateway(self) -> str:

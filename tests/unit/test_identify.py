@@ -562,12 +562,17 @@ def test_database_from_processes() -> None:
         (
             "/usr/bin/java -Dcom.apusic.home=/usr/local/ass com.apusic.server.Main -root /usr/local/ass",
             "apusic",
-            "com.apusic.server",
+            None,  # the main class names the product line, not a version (issue 16)
         ),
         (
             "java -cp /usr/local/apusic/aas/modules/aas.jar com.apusic.enterprise.aas.bootstrap.AASMain -upgrade false -domaindir /usr/local/apusic/aas/domains/mydomain",
             "apusic",
-            "com.apusic.enterprise.aas",
+            None,
+        ),
+        (
+            "/opt/apusic-9.0.1/jdk/bin/java -Dcom.apusic.home=/opt/apusic-9.0.1 com.apusic.server.Main -root /opt/apusic-9.0.1",
+            "apusic",
+            "9.0.1",
         ),
         (
             "java -cp /usr/local/inforsuite/as/modules/inforsuite.jar com.cvicse.loong.enterprise.inforsuite.bootstrap.ASMain -upgrade false",

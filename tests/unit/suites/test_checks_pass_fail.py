@@ -23,6 +23,10 @@ GOOD_PROBES = {
     "openssl-sm3": "SM3(stdin)= 66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0\n",
     "openssl-sm4": " 68 1e df 34 d2 06 96 5e 86 b3 e9 4f 53 6e 42 46\n",
     "time-sync": "chronyd\nReference ID    : C0A80001 (ntp1)\nLeap status     : Normal\n",
+    # a virtual machine without Java servers: the server hardware and middleware checks do not apply
+    "srv-platform": "vm=kvm\ncontainer=none\nhypervisor=yes\n",
+    "mw-jvms": "",
+    "mw-install": "",
 }
 BAD_PROBES = {
     "locale-a": "C\nC.utf8\nPOSIX\n",
