@@ -33,20 +33,28 @@ class Rule:
     advisory: bool = False
 
     def wanted(self) -> str:
-        """The requirement in words, e.g. ``>= 65536`` or ``250 6400000 1000 25600``."""
-        v = self.value
-        return {
-            "eq": f"= {v}",
-            "ge": f">= {v}",
-            "le": f"<= {v}",
-            "between": f"{v[0]} .. {v[1]}" if isinstance(v, list) else str(v),
-            "fields_ge": "each field >= " + " ".join(str(x) for x in v) if isinstance(v, list) else str(v),
-            "within": f"inside {v[0]} .. {v[1]}" if isinstance(v, list) else str(v),
-            "ge_or_unlimited": f">= {v} or unlimited",
-            "unlimited": "unlimited",
-            "one_of": " | ".join(str(x) for x in v) if isinstance(v, list) else str(v),
-            "mem_pct": f"{v[0]} % of MemTotal +- {v[1]} %" if isinstance(v, list) else str(v),
-        }[self.op]
+        """The requirement in words, e.g. ``>= 65536`` or ``= 250 6400000 1000 25600``."""
+        v, op = self.value, self.op
+        pair = isinstance(v, list) and len(v) == 2
+        if op == "eq":
+            return f"= {v}"
+        if op in ("ge", "le"):
+            return f"{'>=' if op == 'ge' else '<='} {v}"
+        if op == "between" and pair:
+            return f"{v[0]} .. {v[1]}"
+        if op == "within" and pair:
+            return f"inside {v[0]} .. {v[1]}"
+        if op == "mem_pct" and pair:
+            return f"{v[0]} % of MemTotal +- {v[1]} %"
+        if op == "fields_ge" and isinstance(v, list):
+            return "each field >= " + " ".join(str(x) for x in v)
+        if op == "one_of" and isinstance(v, list):
+            return " | ".join(str(x) for x in v)
+        if op == "ge_or_unlimited":
+            return f">= {v} or unlimited"
+        if op == "unlimited":
+            return "unlimited"
+        return str(v)
 
 
 def _num(text: str) -> int | None:

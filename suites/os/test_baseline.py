@@ -300,7 +300,8 @@ def test_audit_logs(target, xc):
     tags=MLPS_TAGS,
 )
 def test_world_writable(target, xc):
-    done, files = baseline.world_writable(target.probe("hc-world-writable").text)
+    text, _ = probe(target, "hc-world-writable")
+    done, files = baseline.world_writable(text)
     if not done:
         raise FactMissing("find over the local file systems did not finish")
     xc.measure("world_writable", len(files), "count")

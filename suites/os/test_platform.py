@@ -387,4 +387,4 @@ def test_lang(facts, xc):
             m = re.search(r"^\s*LANG=\"?([^\"\s]+)", text, re.MULTILINE)
             record(xc, f"LANG ({path})", m.group(1) if m else "not set")
             return
-    raise FactMissing("neither /etc/locale.conf nor /etc/default/locale exists")
+    raise FactMissing("the system language cannot be read: neither /etc/locale.conf nor /etc/default/locale exists")
