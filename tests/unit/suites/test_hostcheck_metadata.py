@@ -78,3 +78,13 @@ def test_database_prerequisites_apply_only_when_a_database_is_declared() -> None
     for m in host_checks():
         if "db-prereq" in m.tags:
             assert m.applies_to.get("declared.db") == ["*"], m.id
+
+
+def test_docs_checks_lists_every_host_check_with_its_source() -> None:
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "CHECKS.md").read_text(encoding="utf-8")
+    for m in host_checks():
+        row = next((line for line in text.splitlines() if line.startswith(f"| {m.id} |")), None)
+        assert row is not None, m.id
+        assert m.title in row and m.source.replace("|", "\\|") in row, m.id
