@@ -75,7 +75,7 @@ def test_password_complexity(target, xc):
         "Passwords expire (PASS_MAX_DAYS in /etc/login.defs is set and is not 99999, 'never'), so they are changed periodically."
     ),
     remedy=N_("Set PASS_MAX_DAYS (the site's policy, e.g. 90) in /etc/login.defs and chage -M for existing accounts."),
-    source=IA + " a) (定期更换, changed periodically)",
+    source=IA + " a) (定期更换, changed periodically); login.defs(5) PASS_MAX_DAYS (99999 or -1: never expires)",
     tags=MLPS_TAGS,
 )
 def test_password_expiry(target, xc):
@@ -205,7 +205,8 @@ def test_cleartext_admin(target, xc):
     title=N_("No default shares or high-risk ports"),
     requirement=N_("No default file sharing or high-risk service listens (FTP 21, TFTP 69, NetBIOS 137-139, SMB 445)."),
     remedy=N_("Disable the services named, or restrict them to the management network as the site's policy allows."),
-    source=IP + " b) (关闭不需要的系统服务、默认共享和高危端口)",
+    source=IP + " b) (关闭不需要的系统服务、默认共享和高危端口; the standard names no port list: these are the IANA "
+    "well-known ftp, tftp, netbios-ns/dgm/ssn and microsoft-ds services)",
     tags=MLPS_TAGS,
 )
 def test_risky_ports(target, xc):

@@ -47,11 +47,15 @@ def _sysctl_check(xc, target, declared, keys: tuple[str, ...], facts=None) -> No
 
 def _limits(target, declared) -> tuple[str, dict[str, str]]:
     """(whose limits, the limits): the database's OS user where it exists, else the certifying user."""
-    rows = kparams.user_limits(need(target, "hc-db-user-limits"))
+    text = need(target, "hc-db-user-limits")
+    rows = kparams.user_limits(text)
     _, product = declared_db(declared)
     user = hostreq.db_user(product) if product else None
     if user and user in rows:
         return user, rows[user]
+    if user and f"user {user} " in text:
+        # the user exists but su could not run as it (the certifying user is not root)
+        raise FactMissing(f"the limits of {user} cannot be read: su to {user} failed (needs root)")
     self_rows = [k for k in rows if k.startswith("self:")]
     if not self_rows:
         raise FactMissing("the limits of neither the database user nor the certifying user could be read")
