@@ -339,9 +339,13 @@ def test_resolve_self(target, xc):
     tags=TAGS,
 )
 def test_cgroup(target, xc):
-    version = platform.cgroup_version(need(target, "hc-cgroup"))
+    text = need(target, "hc-cgroup")
+    version = platform.cgroup_version(text)
     if version is None:
-        raise FactMissing("/sys/fs/cgroup is neither cgroup2fs nor a v1 tmpfs")
+        shown = " ".join(text.split())[:80] or "nothing"
+        raise FactMissing(
+            f"the cgroup version cannot be read: /sys/fs/cgroup is neither cgroup2fs nor a v1 tmpfs ({shown})"
+        )
     record(xc, "cgroup", version)
 
 
