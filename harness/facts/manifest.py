@@ -174,7 +174,8 @@ HOST_PROBES: dict[str, str] = {
         " ls /usr/lib64/libjemalloc.so* /usr/lib/libjemalloc.so* /usr/local/lib/libjemalloc.so*"
         " /usr/lib/*-linux-gnu/libjemalloc.so* 2>/dev/null; } | sort -u | head -n 8 | while read -r l; do"
         " [ -f \"$l\" ] || continue; out=$(LD_PRELOAD=\"$l\" sh -c 'echo ok' 2>&1 | head -n 3 | tr '\\n' ' ');"
-        ' echo "lib $l: $out"; done; echo done'
+        ' echo "lib $l: $out"; pg=$(LD_PRELOAD="$l" MALLOC_CONF=stats_print:true /bin/true 2>&1'
+        " | grep -m 1 'Page size' | tr -dc '0-9'); echo \"page $l $pg\"; done; echo done"
     ),
     "hc-thirdparty-align": (
         "command -v readelf >/dev/null 2>&1 || { echo 'xcert-missing: readelf'; exit 127; };"

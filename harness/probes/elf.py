@@ -50,6 +50,17 @@ def jemalloc_results(text: str | None) -> tuple[bool, dict[str, str]]:
     return done, out
 
 
+def jemalloc_pages(text: str | None) -> dict[str, int]:
+    """The page size each jemalloc was compiled for (``page /lib/libjemalloc.so.2 4096``: stats_print's
+    'Page size:' line, i.e. arenas.page); libraries whose stats could not be printed are left out."""
+    out: dict[str, int] = {}
+    for raw in (text or "").splitlines():
+        m = re.match(r"^page (/\S+) (\d+)$", raw.strip())
+        if m:
+            out[m.group(1)] = int(m.group(2))
+    return out
+
+
 def jemalloc_broken(results: dict[str, str]) -> list[str]:
     """Libraries that did not run a shell when preloaded (``<jemalloc>: Unsupported system page size``)."""
     return sorted(lib for lib, said in results.items() if said.split()[-1:] != ["ok"] or "jemalloc>" in said)

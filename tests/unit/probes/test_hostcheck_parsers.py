@@ -95,6 +95,7 @@ def test_kernel_page_configs() -> None:
 def test_jemalloc_and_ldd() -> None:
     done, res = elf.jemalloc_results("lib /l/a.so: ok \nlib /l/b.so: <jemalloc>: Unsupported system page size \ndone\n")
     assert done and elf.jemalloc_broken(res) == ["/l/b.so"]
+    assert elf.jemalloc_pages("page /l/a.so 4096\npage /l/b.so \n") == {"/l/a.so": 4096}
     files, problems = elf.unresolved("file /opt/x\n\tlibfoo.so => not found\nfile /opt/y\n")
     assert files == ["/opt/x", "/opt/y"] and problems == {"/opt/x": ["libfoo.so"]}
 
@@ -291,6 +292,7 @@ def test_parsers_never_raise_on_any_text(text: str) -> None:
         elf.load_alignments,
         elf.unresolved,
         elf.jemalloc_results,
+        elf.jemalloc_pages,
         elf.kernel_page_config,
         execctl.kysec_status,
         execctl.deepin_verify,

@@ -93,7 +93,8 @@ GOOD_PROBES: dict[str, str] = {
     "hc-kernel-pagesize-config": "CONFIG_ARM64_64K_PAGES=y\nCONFIG_ARM64_PAGE_SHIFT=16\n",
     "hc-elf-align": "/usr/local/opengauss/bin/gaussdb: 0x10000 \n/usr/lib64/libc.so.6: 0x10000 \n",
     "hc-ldd": "file /usr/local/opengauss/bin/gaussdb\n",
-    "hc-jemalloc": "lib /usr/lib64/libjemalloc.so.2: ok \ndone\n",
+    # the 'Page size' line is what jemalloc 5.3.0's stats_print says (Debian libjemalloc2, run here)
+    "hc-jemalloc": "lib /usr/lib64/libjemalloc.so.2: ok \npage /usr/lib64/libjemalloc.so.2 65536\ndone\n",
     "hc-thirdparty-align": "/opt/app/lib/libapp.so.1: 0x10000 \ndone\n",
     "hc-selinux": "selinuxfs absent\nSELINUX=disabled\n",
     "hc-taint": "0\n",

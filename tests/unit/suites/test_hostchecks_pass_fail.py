@@ -202,3 +202,4 @@ def test_measurements_carry_units(results: dict[str, dict[str, dict[str, Any]]])
     assert good["XC-OS-100"]["measurements"]["page_size"] == {"value": 65536, "unit": "bytes"}
     assert good["XC-OS-206"]["measurements"]["clock_offset"] == {"value": 0.012, "unit": "ms"}
     assert results["kylin-bad"]["XC-OS-102"]["measurements"]["misaligned"] == {"value": 1, "unit": "count"}
+    assert good["XC-OS-104"]["measurements"]["jemalloc_page_min"] == {"value": 65536, "unit": "bytes"}
