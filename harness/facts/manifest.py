@@ -140,9 +140,10 @@ HOST_PROBES: dict[str, str] = {
     ),
     # --- page size and binaries
     "hc-kernel-pagesize-config": (
-        '{ cat "/boot/config-$(uname -r)" 2>/dev/null || zcat /proc/config.gz 2>/dev/null; }'
+        'c=$(cat "/boot/config-$(uname -r)" 2>/dev/null) || c=$(zcat /proc/config.gz 2>/dev/null)'
+        " || { echo 'xcert-missing: kernel config'; exit 127; }; printf '%s\\n' \"$c\""
         " | grep -E '^CONFIG_(ARM64_(4K|16K|64K)_PAGES|PAGE_SIZE_[0-9]+KB|ARM64_PAGE_SHIFT|PAGE_SHIFT)='"
-        " || { echo 'xcert-missing: kernel config'; exit 127; }"
+        " || echo 'config without a page-size option'"
     ),
     # the running databases' and application servers' executables and the shared objects they map,
     # and the ELF files of the catalogued products' default install directories (refdata 3.3)

@@ -318,6 +318,7 @@ def hosts(samples: Path) -> dict[str, tuple[dict[str, str], dict[str, str], dict
                 "hc-openssl-ciphers": "end\n",
                 "hc-openssl-sm2-curve": "end\n",
                 "hc-deepin-elf-verify": "status install ok installed\nversion 1.2.7-1\n",
+                "hc-kernel-pagesize-config": "config without a page-size option\n",
                 "hc-db-user-limits": (
                     "user dmdba nofile=1024 nproc=4096 memlock=64 stack=8192 as=1000 data=unlimited fsize=unlimited\n"
                     "self root nofile=1024 nproc=4096 memlock=64 stack=8192 as=unlimited data=unlimited fsize=unlimited\n"

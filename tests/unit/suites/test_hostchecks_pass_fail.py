@@ -203,3 +203,10 @@ def test_measurements_carry_units(results: dict[str, dict[str, dict[str, Any]]])
     assert good["XC-OS-206"]["measurements"]["clock_offset"] == {"value": 0.012, "unit": "ms"}
     assert results["kylin-bad"]["XC-OS-102"]["measurements"]["misaligned"] == {"value": 1, "unit": "count"}
     assert good["XC-OS-104"]["measurements"]["jemalloc_page_min"] == {"value": 65536, "unit": "bytes"}
+
+
+def test_a_kernel_config_without_a_page_size_option_is_not_applicable(
+    results: dict[str, dict[str, dict[str, Any]]],
+) -> None:
+    c = results["uos-bad"]["XC-OS-101"]
+    assert c["outcome"] == "not_applicable" and "one base page size" in c["message"]
