@@ -21,10 +21,31 @@ class FactMissing(RuntimeError):
     """A fact the check needs could not be had on this host (the message says which and why)."""
 
 
+#: probe answers of this worker's host: a probe several checks read runs once, and each of those
+#: checks links the same evidence record (one worker certifies one host)
+_ANSWERS: dict[tuple[int, str], tuple[Any, str | None]] = {}
+
+
+def run_probe(target: Any, name: str) -> Any:
+    """The probe's CommandResult, run once per host; every check that reads it links its evidence."""
+    key = (id(target), name)
+    hit = _ANSWERS.get(key)
+    ctx = target.current
+    if hit is None:
+        result = target.probe(name)
+        ref = ctx.evidence[-1] if ctx is not None and ctx.evidence else None
+        _ANSWERS[key] = (result, ref)
+        return result
+    result, ref = hit
+    if ctx is not None and ref is not None:
+        ctx.link(ref)
+    return result
+
+
 def probe(target: Any, name: str) -> tuple[str, str | None]:
     """(output, the tool the probe found missing or None). A probe the host did not answer at all
     (a snapshot without it, a shell error) raises FactMissing."""
-    result = target.probe(name)
+    result = run_probe(target, name)
     text = result.text
     tool = missing(text)
     if tool is not None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from harness.checks import N_, check
 from harness.probes import smcrypto
-from suites.hostlib import FactMissing, need, probe, record
+from suites.hostlib import FactMissing, need, probe, record, run_probe
 
 SM4_MAN = "man EVP_sm4_cbc(3) ('appeared in OpenSSL 1.1.1', docs.openssl.org/1.1.1/man3/EVP_sm4_cbc)"
 GBT32907 = "GB/T 32907-2016 SM4 appendix A example 1 (key = plaintext 0123456789abcdeffedcba9876543210)"
 
 
 def _version(target) -> tuple[tuple[int, int, int], str]:
-    result = target.probe("openssl-version")
+    result = run_probe(target, "openssl-version")
     version = smcrypto.openssl_version(result.text)
     if version is None:
         if result.rc == 127 and not result.text.strip():

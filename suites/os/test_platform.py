@@ -8,14 +8,14 @@ from harness import hostreq
 from harness.checks import N_, check
 from harness.probes import platform
 from harness.probes.hostprobe import lines
-from suites.hostlib import FactMissing, lineage, need, probe, record
+from suites.hostlib import FactMissing, lineage, need, probe, record, run_probe
 
 GLIBC_LOCALES = "glibc localedata/SUPPORTED (zh_CN.GB18030 GB18030, en_US.UTF-8, ru_RU.UTF-8); localedef(1) (REF 6)"
 TAGS = ("platform",)
 
 
 def _locales(target) -> list[str]:
-    result = target.probe("locale-a")
+    result = run_probe(target, "locale-a")
     if result.rc != 0 or not result.text.strip():
         raise FactMissing(f"locale -a gave nothing (rc {result.rc})")
     return result.text.split()
@@ -101,7 +101,7 @@ def test_gb18030_2022(summary, target, xc):
     glibc = _glibc(summary)
     if glibc is None:
         raise FactMissing("the glibc version could not be read")
-    result = target.probe("iconv-gb18030-2022")
+    result = run_probe(target, "iconv-gb18030-2022")
     if result.rc == 127 and not result.text.strip():
         raise FactMissing("iconv could not be run")
     has_2022 = "ee a0 9e" in result.text
