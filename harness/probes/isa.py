@@ -124,3 +124,16 @@ def governors(text: str | None) -> dict[str, int]:
         if len(parts) == 2 and parts[0].isdigit():
             out[parts[1]] = int(parts[0])
     return out
+
+
+def own_arch_translators(entries: Iterable[dict[str, str]], arch: str) -> list[str]:
+    """Enabled binfmt_misc entries registered for the shell's own architecture (``qemu-aarch64`` on an
+    aarch64 shell): the kernel hands that architecture's binaries to an emulator, so the shell runs
+    emulated (distributions register qemu-user only for foreign architectures)."""
+    wanted = arch.lower()
+    out = []
+    for e in entries:
+        words = f"{e.get('name', '')} {e.get('interpreter', '')}".lower().replace("-", " ").replace("/", " ").split()
+        if wanted and e.get("state") == "enabled" and wanted in words:
+            out.append(e.get("name", ""))
+    return out

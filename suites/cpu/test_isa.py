@@ -263,6 +263,14 @@ def test_translation(facts, summary, target, xc):
             uname=summary.get("arch"),
             cpu=cpu_family,
         )
+    own = isa.own_arch_translators(entries, arch)
+    if own:
+        # binfmt_misc hands this architecture's own binaries to an interpreter: the shell is emulated
+        xc.fail(
+            N_("The shell runs as {uname} but the CPU is {cpu}: binary translation"),
+            uname=arch,
+            cpu=f"emulated by {', '.join(own)}",
+        )
     shown = ", ".join([e["name"] for e in entries] + tools) or "none"
     xc.note(
         N_("Native {arch} shell; translators registered or installed: {translators}"),
@@ -284,7 +292,14 @@ def test_translation(facts, summary, target, xc):
     tags=("cpu-abi",),
 )
 def test_vulnerabilities(target, xc):
-    values = isa.sysfs_values(need(target, "hc-cpu-vulns"))
+    text, tool = probe(target, "hc-cpu-vulns")
+    if tool:
+        xc.not_applicable(
+            N_("The kernel exposes no {what} on this host ({reason})"),
+            what="CPU vulnerability report",
+            reason="no /sys/devices/system/cpu/vulnerabilities",
+        )
+    values = isa.sysfs_values(text)
     if not values:
         raise FactMissing("/sys/devices/system/cpu/vulnerabilities listed nothing")
     vulnerable = sorted(k for k, v in values.items() if v.lower().startswith("vulnerable"))
@@ -327,7 +342,14 @@ def test_governor(target, xc):
     tags=("cpu-abi",),
 )
 def test_numa(target, xc):
-    nodes = isa.numa_nodes(need(target, "hc-numa"))
+    text, tool = probe(target, "hc-numa")
+    if tool:
+        xc.not_applicable(
+            N_("The kernel exposes no {what} on this host ({reason})"),
+            what="NUMA layout",
+            reason="no /sys/devices/system/node",
+        )
+    nodes = isa.numa_nodes(text)
     if not nodes:
         raise FactMissing("/sys/devices/system/node lists no node with a cpulist")
     xc.measure("numa_nodes", len(nodes), "count")

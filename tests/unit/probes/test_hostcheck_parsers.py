@@ -67,6 +67,9 @@ def test_binfmt_entries() -> None:
         {"name": "qemu-aarch64", "state": "enabled", "interpreter": "/usr/libexec/qemu-binfmt/aarch64-binfmt-P"}
     ]
     assert isa.translation_tools(text) == ["box64"]
+    entries = isa.binfmt_entries(text)
+    assert isa.own_arch_translators(entries, "aarch64") == ["qemu-aarch64"]
+    assert isa.own_arch_translators(entries, "x86_64") == []
 
 
 def test_sysfs_numa_governors() -> None:

@@ -312,7 +312,8 @@ def hosts(samples: Path) -> dict[str, tuple[dict[str, str], dict[str, str], dict
                 "uname-r": "4.19.0-arm64-server\n",
                 "getconf-pagesize": "4096\n",
                 **BAD_PROBES,
-                "hc-binfmt": "",
+                # an x86_64 emulator registered on an x86_64 shell: the shell itself runs emulated
+                "hc-binfmt": "entry qemu-x86_64\nenabled\ninterpreter /usr/libexec/qemu-binfmt/x86_64-binfmt-P\n",
                 "openssl-version": "OpenSSL 1.0.2k-fips  26 Jan 2017\n",
                 "hc-openssl-sm4-cbc": "",
                 "hc-openssl-ciphers": "end\n",
@@ -391,6 +392,7 @@ def hosts(samples: Path) -> dict[str, tuple[dict[str, str], dict[str, str], dict
                     "status install ok installed\nversion 1.2.7-1\n"
                     "devmode /var/lib/deepin/developer-install_mode/enabled 1\n"
                 ),
+                "hc-openssl-sm4-cbc": "xcert-missing: openssl\n",
             },
             {},
         ),

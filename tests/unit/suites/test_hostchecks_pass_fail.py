@@ -91,7 +91,7 @@ PATHS: dict[str, tuple[str, str, str]] = {
     "XC-OS-203": ("eul-good", "uos-bad", "fail"),
     "XC-OS-204": ("eul-good", "uos-bad", "fail"),
     "XC-OS-205": ("eul-good", "loong-new", "error"),
-    "XC-OS-206": ("eul-good", "kylin-bad", "error"),
+    "XC-OS-206": ("eul-good", "kylin-bad", "not_applicable"),
     "XC-OS-207": ("eul-good", "uos-bad", "fail"),
     "XC-OS-208": ("eul-good", "loong-new", "error"),
     "XC-OS-209": ("eul-good", "kylin-bad", "fail"),
@@ -210,3 +210,15 @@ def test_a_kernel_config_without_a_page_size_option_is_not_applicable(
 ) -> None:
     c = results["uos-bad"]["XC-OS-101"]
     assert c["outcome"] == "not_applicable" and "one base page size" in c["message"]
+
+
+def test_an_emulator_registered_for_the_shells_own_architecture_is_translation(
+    results: dict[str, dict[str, dict[str, Any]]],
+) -> None:
+    c = results["uos-bad"]["XC-CPU-110"]
+    assert c["outcome"] == "fail" and "emulated by qemu-x86_64" in c["message"]
+
+
+def test_openssl_the_host_lacks_fails_the_requirement(results: dict[str, dict[str, dict[str, Any]]]) -> None:
+    c = results["uos-dev"]["XC-OS-131"]
+    assert c["outcome"] == "fail" and c["message"] == "openssl is not installed"
