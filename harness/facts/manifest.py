@@ -279,8 +279,9 @@ HOST_PROBES: dict[str, str] = {
         " | sed 's/^/conf /'; true"
     ),
     "hc-firewall": (
-        "[ -d /run/systemd/system ] || { echo 'xcert-missing: systemd (not the init system)'; exit 127; };"
-        ' for s in firewalld ufw nftables iptables; do echo "$s $(systemctl is-active "$s" 2>&1 | head -n 1)"; done'
+        "if [ -d /run/systemd/system ]; then for s in firewalld ufw nftables iptables; do"
+        ' echo "$s $(systemctl is-active "$s" 2>&1 | head -n 1)"; done; else echo \'init not-systemd\';'
+        " if pgrep -x firewalld >/dev/null 2>&1; then echo 'firewalld active'; else echo 'firewalld inactive'; fi; fi"
     ),
     # --- platform services (locale-a, iconv-* and time-sync are PROBES above)
     "hc-fonts-zh": (

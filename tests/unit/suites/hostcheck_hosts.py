@@ -396,6 +396,7 @@ def hosts(samples: Path) -> dict[str, tuple[dict[str, str], dict[str, str], dict
             },
             {},
         ),
+        "bare": ({}, {"uname-m": "x86_64\n"}, {}),
         "loong-new": (
             {"/etc/os-release": kylin_desktop, "/proc/cpuinfo": loongson},
             {

@@ -99,7 +99,7 @@ PATHS: dict[str, tuple[str, str, str]] = {
     "XC-OS-211": ("eul-good", "uos-bad", "fail"),
     "XC-OS-212": ("eul-good", "loong-new", "error"),
     "XC-OS-213": ("eul-good", "uos-bad", "fail"),
-    "XC-OS-214": ("eul-good", "kylin-bad", "error"),
+    "XC-OS-214": ("eul-good", "bare", "error"),
     **{f"XC-OS-{n}": ("eul-good", "kylin-bad", "fail") for n in range(250, 263)},
 }
 
