@@ -272,6 +272,8 @@ def test_translation(facts, summary, target, xc):
             cpu=f"emulated by {', '.join(own)}",
         )
     shown = ", ".join([e["name"] for e in entries] + tools) or "none"
+    if tool:
+        shown += " (binfmt_misc is not visible here: a qemu-user registration cannot be ruled out)"
     xc.note(
         N_("Native {arch} shell; translators registered or installed: {translators}"),
         arch=summary.get("arch"),
