@@ -188,7 +188,8 @@ def test_a_failed_provisioning_is_journaled_with_its_task(lab: Lab, tmp_path: Pa
 def test_a_hung_host_holds_nobody_up(lab: Lab, tmp_path: Path) -> None:
     assert lab.inventory is not None
     data = yaml.safe_load(lab.inventory.read_text(encoding="utf-8"))
-    data["all"]["children"]["xcert_lab"]["hosts"]["lab3"]["ansible_ssh_timeout"] = 3
+    # long enough for lab1 to decide its ~140 checks (about 7 s on two shared cores) before lab3 times out
+    data["all"]["children"]["xcert_lab"]["hosts"]["lab3"]["ansible_ssh_timeout"] = 20
     inventory = tmp_path / "inv.yml"
     inventory.write_text(yaml.safe_dump(data), encoding="utf-8")
     netns = lab.host("lab3")["netns"]
