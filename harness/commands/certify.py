@@ -20,7 +20,14 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="INVENTORY",
-        help="Ansible inventory (repeatable; default: inventories/localhost.yml)",
+        help="Ansible inventory or ad-hoc host list 'host1,host2,' (repeatable; default: ansible.cfg's "
+        "inventory, else inventories/localhost.yml)",
+    )
+    p.add_argument(
+        "--inventory-data-only",
+        action="store_true",
+        help="treat the inventory as data from someone else: refuse inventory scripts, plugins, templates "
+        "and ProxyCommand",
     )
     p.add_argument("--limit", metavar="PATTERN", help="Ansible host pattern")
     p.add_argument("--profile", default=None, choices=PROFILES, help="quick (default), full or disruptive")
@@ -58,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from harness.errors import EXIT_INTERRUPTED
-    from harness.inventory import load_inventory
+    from harness.inventory import load_inventory, source_name
     from harness.outcomes import EXIT_FOR_VERDICT, Verdict
     from harness.progress import RunProgress, summary_table
     from harness.provision.steps import ProvisionSettings
@@ -81,11 +88,13 @@ def run(args: argparse.Namespace) -> int:
         limit = limit or previous.get("limit")
         profile = args.profile or previous.get("profile", "quick")
     hosts = load_inventory(
-        [Path(i) for i in inventories] or None,
+        inventories or None,
         limit,
         vault_password_file=args.vault_password_file,
         accept_new_host_keys=args.accept_new_host_keys,
+        data_only=args.inventory_data_only,
     )
+    inventories = [source_name(i) for i in inventories]
     out = args.resume or args.out or REPORTS_DIR / new_run_id()
     prepare(out)  # an unwritable --out is an error before anything runs
     install_report_inputs(args, out)
@@ -95,11 +104,11 @@ def run(args: argparse.Namespace) -> int:
         out=out,
         forks=args.forks,
         langs=tuple(langs),
-        inventories=tuple(str(Path(i).resolve()) for i in inventories),
+        inventories=tuple(inventories),
         limit=limit,
         provision=ProvisionSettings(
             enabled=not args.no_provision,
-            inventories=tuple(str(Path(i).resolve()) for i in inventories),
+            inventories=tuple(inventories),
             vault_password_file=str(args.vault_password_file) if args.vault_password_file else None,
         ),
     )

@@ -75,7 +75,7 @@ def gather(args: argparse.Namespace) -> list[dict[str, Any]]:
     from harness.transport.base import HostUnreachable
 
     records = []
-    for spec in load_inventory([Path(i) for i in args.inventory] or None, args.limit):
+    for spec in load_inventory(list(args.inventory) or None, args.limit):
         try:
             facts = _live_facts(spec)
         except HostUnreachable as exc:
