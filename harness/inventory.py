@@ -90,6 +90,7 @@ def _configure_ansible() -> None:
     os.environ.setdefault("ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED", "True")
     os.environ.setdefault("ANSIBLE_LOCALHOST_WARNING", "False")
     os.environ.setdefault("ANSIBLE_NOCOLOR", "True")
+    os.environ.setdefault("ANSIBLE_HOST_PATTERN_MISMATCH", "ignore")  # xcert says it, in one line
 
 
 def _origin_of(exc: BaseException | None) -> tuple[str | None, int | None, str]:
@@ -245,11 +246,11 @@ def _ssh_options(args: str) -> dict[str, str]:
 
 
 def _decrypted(name: str, key: str, value: Any, source: str) -> Any:
-    """A structure with every vault-encrypted string in it decrypted (a failure names the key)."""
+    """A structure with every vault-encrypted string in it decrypted (a failure names the key's path)."""
     if isinstance(value, Mapping):
-        return {k: _decrypted(name, key, v, source) for k, v in value.items()}
+        return {k: _decrypted(name, f"{key}.{k}", v, source) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_decrypted(name, key, v, source) for v in value]
+        return [_decrypted(name, f"{key}[{i}]", v, source) for i, v in enumerate(value)]
     return _plain(name, key, value, source)
 
 

@@ -59,7 +59,7 @@ def check_declared(host: str, declared: Mapping[str, str], where: Any) -> None:
         if not hint:
             near = difflib.get_close_matches(value.strip().lower(), list(names), n=1, cutoff=0.6)
             hint = f" (did you mean {names[near[0]]!r}?)" if near else ""
-        raise InputError(where(key), f"{value!r} is not a {layer} the catalog knows{hint}")
+        raise InputError(where(key), f"{value!r} is not in the catalog ({layer}: an id, name or alias){hint}")
 
 
 def location_for(source: str, host: str, hostvars: Mapping[str, Any]) -> Any:

@@ -37,8 +37,15 @@ _Dumper.add_representer(_Unsafe, lambda dumper, value: dumper.represent_scalar("
 
 
 def _unsafe(value: Any) -> Any:
+    """Plain YAML types (ansible-core hands out tagged subclasses), every string ``!unsafe``."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
     if isinstance(value, str):
-        return _Unsafe(value)
+        return _Unsafe(str.__str__(value))
     if isinstance(value, Mapping):
         return {str(k): _unsafe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -82,7 +89,7 @@ def ssh_args(spec: HostSpec, base: str) -> str:
 
 def write(spec: HostSpec, path: Path) -> Path:
     """Write the one-host inventory (0600) and return its path."""
-    data = {"all": {"hosts": {spec.name: host_vars(spec)}}}
+    data = {"all": {"hosts": {str.__str__(spec.name): host_vars(spec)}}}
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
