@@ -64,6 +64,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from harness.console_summary import reasons, report_lines, verdict_line
     from harness.errors import EXIT_INTERRUPTED
     from harness.inventory import load_inventory, source_name
     from harness.outcomes import EXIT_FOR_VERDICT, Verdict
@@ -116,11 +117,15 @@ def run(args: argparse.Namespace) -> int:
     slugs = list(zip([h.name for h in hosts], host_slugs(hosts), strict=True))
     with RunProgress(out, slugs, console) as progress:
         interrupted = certify(request, on_tick=progress.tick, resume=args.resume is not None)
-    results, _ = render_run(out, langs, formats)
+    results, written = render_run(out, langs, formats)
     console.print(summary_table(results))
+    for line in reasons(results):
+        console.print(line, soft_wrap=True)  # one line per check, whatever the width: grep-able
     if interrupted:
         console.print(f"interrupted: what was decided is kept; continue with: xcert certify --resume {out}")
-    console.print(f"verdict: [bold]{results['verdict']}[/]")
+    for line in report_lines(out, written):
+        console.print(line, soft_wrap=True)
+    console.print(verdict_line(results), soft_wrap=True)
     print(out)
     if interrupted:
         return EXIT_INTERRUPTED
