@@ -384,9 +384,10 @@ def _db_targets(name: str, xc: Mapping[str, Any], address: str, source: str) -> 
 def source_name(source: str | Path) -> str:
     """How a source is recorded: an absolute path, or an ad-hoc host list as given."""
     from harness.inventory_guard import is_host_list
+    from harness.inventory_targets import is_target
 
     text = str(source)
-    return text if is_host_list(text) else str(Path(text).resolve())
+    return text if is_host_list(text) or is_target(text) else str(Path(text).resolve())
 
 
 def configured_sources() -> list[str]:
@@ -416,13 +417,27 @@ def load_inventory(
     >>> [h.name for h in load_inventory()]
     ['localhost']
     """
+    from harness.inventory_targets import materialised
+
+    given = [str(s) for s in sources] if sources else (configured_sources() or [str(DEFAULT_INVENTORY)])
+    with materialised(given) as (names, urls):
+        return _load_hosts(names, urls, limit, vault_password_file, accept_new_host_keys, data_only)
+
+
+def _load_hosts(
+    names: list[str],
+    urls: Mapping[str, str],
+    limit: str | None,
+    vault_password_file: Path | None,
+    accept_new_host_keys: bool,
+    data_only: bool,
+) -> list[HostSpec]:
     from harness.inventory_guard import check_sources
     from harness.inventory_resolve import resolve_host
 
-    names = [str(s) for s in sources] if sources else (configured_sources() or [str(DEFAULT_INVENTORY)])
     check_sources(names, data_only)
     inventory, variables, loader = _load_manager(names, vault_password_file)
-    first = names[0]
+    first = urls.get(names[0], names[0])
     if not [h for h in inventory.get_hosts("all") if not getattr(h, "implicit", False)]:
         raise InputError(Location(first), "the inventory has no hosts")
     pattern = limit or "all"
@@ -434,6 +449,7 @@ def load_inventory(
     for host in hosts:
         raw = variables.get_vars(host=host, include_hostvars=False)
         source = str(raw.get("inventory_file") or first)
+        source = urls.get(source, source)
         resolved = None if raw.get("xc_snapshot") else resolve_host(inventory, variables, loader, host, source)
         spec = _host_spec(host.name, raw, source, resolved, data_only=data_only)
         if accept_new_host_keys:

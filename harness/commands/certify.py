@@ -29,12 +29,20 @@ def register(sub: Any) -> None:
         help="treat the inventory as data from someone else: refuse inventory scripts, plugins, templates "
         "and ProxyCommand",
     )
+    p.add_argument(
+        "-t",
+        "--target",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="ad-hoc target ssh://[user@]host[:port] or local:// (repeatable, beside -i)",
+    )
     p.add_argument("--limit", metavar="PATTERN", help="Ansible host pattern")
     p.add_argument("--profile", default=None, choices=PROFILES, help="quick (default), full or disruptive")
-    p.add_argument("--forks", type=int, default=5, help="hosts checked at once (default 5)")
+    p.add_argument("--forks", type=int, default=None, help="hosts checked at once (default 5)")
     p.add_argument("--out", type=Path, metavar="DIR", help="run directory (default reports/<run-id>)")
-    p.add_argument("--lang", default="en", help="report languages, e.g. en,zh,ru")
-    p.add_argument("--format", default="json,junit,html", help="reports to write (json,junit,html,pdf)")
+    p.add_argument("--lang", default=None, help="report languages, e.g. en,zh,ru (default en)")
+    p.add_argument("--format", default=None, help="reports to write (json,junit,html,pdf; default json,junit,html)")
     add_report_inputs(p)
     p.add_argument(
         "--resume",
@@ -64,6 +72,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from harness.config_file import load_config
     from harness.console_summary import reasons, report_lines, verdict_line
     from harness.errors import EXIT_INTERRUPTED
     from harness.inventory import load_inventory, source_name
@@ -74,12 +83,17 @@ def run(args: argparse.Namespace) -> int:
     from harness.rundir import REPORTS_DIR, load_run_meta, new_run_id, prepare
     from harness.runner import RunRequest, certify, host_slugs
 
-    if args.forks < 1:
+    # the command line wins over xcert.toml / [tool.xcert], which wins over xcert's own defaults
+    config = load_config()
+    forks = args.forks if args.forks is not None else (config.get("forks") or 5)
+    if forks < 1:
         raise UsageError("--forks must be at least 1")
-    langs = parse_langs(args.lang)
-    formats = parse_formats(args.format)
-    inventories = list(args.inventory)
-    limit, profile = args.limit, args.profile or "quick"
+    langs = parse_langs(args.lang or ",".join(config.get("languages") or ["en"]))
+    formats = parse_formats(args.format or ",".join(config.get("formats") or ["json", "junit", "html"]))
+    for key in ("waivers", "lab_config"):
+        if getattr(args, key, None) is None and config.get(key):
+            setattr(args, key, Path(config.get(key)))
+    inventories, limit, profile = [*args.inventory, *args.target], args.limit, args.profile
     if args.resume:
         if args.out and args.out != args.resume:
             raise UsageError("--out and --resume name different run directories")
@@ -87,7 +101,12 @@ def run(args: argparse.Namespace) -> int:
         # by default, resume what the run asked: its inventories, limit and profile
         inventories = inventories or list(previous.get("inventories") or [])
         limit = limit or previous.get("limit")
-        profile = args.profile or previous.get("profile", "quick")
+        profile = profile or previous.get("profile")
+    inventories = inventories or list(config.get("inventories") or [])
+    limit = limit or config.get("limit")
+    profile = profile or config.get("profile") or "quick"
+    if profile not in PROFILES:
+        raise UsageError(f"{config.path}: profile: {profile!r} is not one of {', '.join(PROFILES)}")
     hosts = load_inventory(
         inventories or None,
         limit,
@@ -103,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
         hosts=hosts,
         profile=profile,
         out=out,
-        forks=args.forks,
+        forks=forks,
         langs=tuple(langs),
         inventories=tuple(inventories),
         limit=limit,
