@@ -140,6 +140,8 @@ def run_playbook(
         inventory=str(inventory),
         limit=spec.name,
         passwords=passwords or None,
+        # else ansible-runner writes envvars, passwords and cmdline to env/ in clear: kept in memory instead
+        suppress_env_files=True,
         cmdline=shlex.join(cmdline) if cmdline else None,
         envvars=env,
         quiet=True,

@@ -6,7 +6,9 @@ time, in another working directory (another ansible.cfg, relative paths elsewher
 gets this inventory: the resolved address, port, user, key, SSH arguments and become settings,
 every string tagged ``!unsafe`` so that Ansible never templates it (values from ``xc_*`` never
 reach a template). Secrets are not in it: the SSH and become passwords go to ansible-runner's
-``passwords`` (answered on the prompts of ``--ask-pass`` / ``--ask-become-pass``, never on disk).
+``passwords`` (answered on the prompts of ``--ask-pass`` / ``--ask-become-pass``) and stay in memory:
+the driver runs ansible-runner with ``suppress_env_files`` (else it writes them to ``env/passwords``
+in clear; a test greps every file of the provisioning directory for the password).
 """
 
 from __future__ import annotations
