@@ -75,7 +75,7 @@ def _expanded(node: yaml.Node, memo: dict[int, int], budget: int, path: str) -> 
         if total > budget:
             raise InputError(
                 Location(path, node.start_mark.line + 1),
-                f"YAML aliases expand this inventory to more than {budget} nodes; refused (an alias bomb?)",
+                f"YAML aliases expand this file by more than {MAX_EXPANSION} nodes; refused (an alias bomb?)",
             )
     memo[key] = total
     return total

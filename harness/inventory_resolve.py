@@ -161,7 +161,7 @@ def resolve_host(inventory: Any, variables: Any, loader: Any, host: Any, source:
         context.post_validate(templar=engine)
         task.post_validate(templar=engine)
     except AnsibleError as exc:
-        raise InputError(Location(source, key=host.name), _reason(exc)) from None
+        raise InputError(_keyword_location(exc, hostvars, host.name, source), _reason(exc)) from None
     name = str(tpl.value("ansible_connection")) if hostvars.get("ansible_connection") else str(task.connection)
     if name in LOCAL:
         return Resolved(connection="local", address=host.name, port=None, user=None, key_file=None, timeout=None)
@@ -224,6 +224,21 @@ def resolve_host(inventory: Any, variables: Any, loader: Any, host: Any, source:
         password=str(_option(connection, "password") or "") or None,
         become_password=str(_option(become_plugin, "become_pass") or "") or None if become_plugin else None,
     )
+
+
+def _keyword_location(exc: BaseException, hostvars: Any, host: str, source: str) -> Location:
+    """The variable behind a play keyword that failed (``Error processing keyword 'port'`` -> ansible_port)."""
+    import re
+
+    from ansible import constants as C
+
+    found = re.search(r"keyword '(\w+)'", str(exc))
+    names = C.MAGIC_VARIABLE_MAPPING.get(found.group(1), ()) if found else ()
+    var = next((n for n in names if n in hostvars), None)  # the first one present is the one PlayContext took
+    if var is None:
+        return Location(source, key=host)
+    path, line = _origin(hostvars[var])
+    return Location(path or source, line, f"{host}.{var}")
 
 
 def _shell_word(text: str) -> str:
