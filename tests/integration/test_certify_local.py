@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +14,7 @@ import pytest
 
 from harness.results import validate
 from tests.conftest import ROOT, SHARED, xcert
+from tests.integration.processes import kill_run
 
 pytestmark = pytest.mark.integration
 
@@ -156,35 +155,6 @@ for _n in range(1, 21):
 """
 
 
-def _descendants(pid: int) -> list[int]:
-    """Every live process below ``pid`` (workers run in sessions of their own: killpg does not reach them)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text(encoding="ascii").rpartition(")")[2].split()
-        except (OSError, UnicodeDecodeError):
-            continue  # gone meanwhile
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def _kill_run(pid: int) -> None:
-    """SIGKILL the run and everything it started: stopped first, so it cannot start another worker meanwhile."""
-    os.kill(pid, signal.SIGSTOP)
-    for child in _descendants(pid):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(child, signal.SIGSTOP)
-    victims = [pid, *_descendants(pid)]
-    for victim in victims:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(victim, signal.SIGKILL)
-
-
 def test_kill_9_halfway_keeps_every_decided_check(tmp_path: Path) -> None:
     suites = tmp_path / "suites"
     (suites / "os").mkdir(parents=True)
@@ -211,7 +181,7 @@ def test_kill_9_halfway_keeps_every_decided_check(tmp_path: Path) -> None:
                 if decided_at_kill >= 5:
                     break
             time.sleep(0.05)
-        _kill_run(proc.pid)  # the whole run, its workers included, as a crash (or the OOM killer) would
+        kill_run(proc.pid)  # the whole run, its workers included, as a crash (or the OOM killer) would
     finally:
         proc.wait(timeout=30)
     size = journal.stat().st_size
