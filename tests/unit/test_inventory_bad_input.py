@@ -29,6 +29,10 @@ def _one_line_exit_3(*args: str) -> str:
     return proc.stderr.strip()
 
 
+def proc_ok(proc: subprocess.CompletedProcess[str]) -> bool:
+    return proc.returncode == 0
+
+
 def _host(tmp: Path, extra: str, name: str = "inv.yml") -> Path:
     return _write(tmp / name, f"all:\n  hosts:\n    h1:\n      ansible_host: 127.0.0.1\n{extra}")
 
@@ -183,8 +187,16 @@ def test_values_from_xc_keys_are_never_templated(tmp_path: Path) -> None:
     inv = _host(tmp_path, f"      xc_workdir: \"{{{{ lookup('pipe', 'touch {marker}') }}}}\"\n")
     (spec,) = load_inventory([inv])
     assert spec.provision_vars["xc_workdir"].startswith("{{ lookup(")
-    text = write(spec, tmp_path / "prov.yml").read_text(encoding="utf-8")
-    assert "xc_workdir: !unsafe" in text and not marker.exists()
+    prov = write(spec, tmp_path / "prov.yml")
+    assert "xc_workdir: !unsafe" in prov.read_text(encoding="utf-8") and not marker.exists()
+    # Ansible itself, reading the provisioning inventory and templating the variable, keeps it literal
+    shown = subprocess.run(
+        [str(Path(sys.executable).parent / "ansible"), "all", "-i", str(prov), "-c", "local", "-m",
+         "ansible.builtin.debug", "-a", "var=xc_workdir"],
+        capture_output=True, text=True, timeout=120, check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert proc_ok(shown) and "lookup('pipe', 'touch" in shown.stdout, shown.stdout + shown.stderr
+    assert not marker.exists()
 
 
 # ---------------------------------------------------------------- alias fan-out
