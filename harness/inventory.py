@@ -91,6 +91,7 @@ def _configure_ansible() -> None:
     os.environ.setdefault("ANSIBLE_LOCALHOST_WARNING", "False")
     os.environ.setdefault("ANSIBLE_NOCOLOR", "True")
     os.environ.setdefault("ANSIBLE_HOST_PATTERN_MISMATCH", "ignore")  # xcert says it, in one line
+    os.environ.setdefault("ANSIBLE_DEPRECATION_WARNINGS", "False")  # ansible-core's own, not the user's business
 
 
 def _origin_of(exc: BaseException | None) -> tuple[str | None, int | None, str]:

@@ -190,3 +190,15 @@ def test_provisioning_inventory_carries_the_resolved_values(name: str, tmp_path:
         assert (view["port"], view["user"], view["proxycommand"], view["proxyjump"]) == (
             spec.port, spec.user, spec.proxy_command, spec.jump,
         )  # fmt: skip
+
+
+def test_the_paramiko_plugin_and_its_own_proxy_command(tmp_path: Path) -> None:
+    inv = tmp_path / "pm.ini"
+    inv.write_text(
+        "[p]\npm1 ansible_connection=paramiko ansible_host=127.0.0.7 ansible_port=2207 ansible_user=pu "
+        'ansible_paramiko_proxy_command="ssh -W %h:%p bastion@127.0.0.1"\n',
+        encoding="utf-8",
+    )
+    (spec,) = xcert_view([str(inv)], tmp_path, _env(tmp_path))
+    assert (spec["connection"], spec["address"], spec["port"], spec["user"]) == ("ssh", "127.0.0.7", 2207, "pu")
+    assert spec["proxy_command"] == "ssh -W %h:%p bastion@127.0.0.1"
