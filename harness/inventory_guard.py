@@ -177,16 +177,35 @@ def check_data_only(host: str, hostvars: Mapping[str, Any], where: Any) -> None:
             if _TEMPLATE.search(text):
                 raise InputError(where(key, trail), f"a template runs code on this machine; refused ({DATA_ONLY})")
         proxy_key = key == "ansible_paramiko_proxy_command"
-        if proxy_key or (key.startswith("ansible_") and key.endswith("_args") and _has_proxy_command(str(value))):
-            raise InputError(where(key, key), f"a ProxyCommand runs a command on this machine; refused ({DATA_ONLY})")
+        if proxy_key or (key.startswith("ansible_") and key.endswith("_args")):
+            danger = "proxycommand" if proxy_key else _dangerous_ssh_option(str(value))
+            if danger == "proxycommand":
+                raise InputError(
+                    where(key, key), f"a ProxyCommand runs a command on this machine; refused ({DATA_ONLY})"
+                )
+            if danger:
+                raise InputError(where(key, key), f"ssh {danger} runs code on this machine; refused ({DATA_ONLY})")
 
 
-def _has_proxy_command(args: str) -> bool:
+#: ssh options that run a command or load code on the controller (ssh_config(5)); -F/-I name such files
+_CODE_OPTIONS = ("proxycommand", "localcommand", "permitlocalcommand", "knownhostscommand", "pkcs11provider",
+                 "securitykeyprovider", "match")  # fmt: skip
+
+
+def _dangerous_ssh_option(args: str) -> str:
+    """The first ssh option in ``args`` that runs code here ('proxycommand', '-F', ...), or ''."""
     try:
         words = shlex.split(args)
     except ValueError:
         words = args.split()
-    return any(re.match(r"(-o)?\s*proxycommand\b", w.strip(), re.IGNORECASE) for w in words)
+    for i, word in enumerate(words):
+        if word in ("-F", "-I") or (word.startswith(("-F", "-I")) and len(word) > 2):
+            return f"option {word[:2]} (a config file or library)"
+        text = words[i + 1] if word == "-o" and i + 1 < len(words) else word[2:] if word.startswith("-o") else ""
+        name = re.split(r"[=\s]", text.strip(), maxsplit=1)[0].lower()
+        if name in _CODE_OPTIONS:
+            return name if name == "proxycommand" else f"option {name}"
+    return ""
 
 
 __all__ = ["MAX_EXPANSION", "check_alias_fanout", "check_data_only", "check_sources", "is_host_list"]

@@ -243,3 +243,18 @@ def test_a_port_that_is_not_a_number_names_its_variable(tmp_path: Path) -> None:
     inv = _write(tmp_path / "inv.ini", "[web]\nweb1 ansible_host=127.0.0.1 ansible_ssh_port=http\n")
     out = _one_line_exit_3("identify", "-i", str(inv))
     assert out.startswith(f"xcert: {inv}:2: web1.ansible_ssh_port: ") and "'http'" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        ("-F ./their_ssh_config", "ssh option -F (a config file or library) runs code"),
+        ("-o LocalCommand=id -o PermitLocalCommand=yes", "ssh option localcommand runs code"),
+        ("-oKnownHostsCommand=/bin/id", "ssh option knownhostscommand runs code"),
+        ("-o 'ProxyCommand nc %h %p'", "a ProxyCommand runs a command"),
+    ],
+)
+def test_data_only_refuses_ssh_options_that_run_code(tmp_path: Path, args: str, what: str) -> None:
+    inv = _write(tmp_path / "inv.ini", f"[h]\nh1 ansible_host=127.0.0.1\n\n[h:vars]\nansible_ssh_extra_args='{args}'\n")
+    out = _one_line_exit_3("identify", "--inventory-data-only", "-i", str(inv))
+    assert out.startswith(f"xcert: {inv}") and f"h1.ansible_ssh_extra_args: {what} on this machine" in out
