@@ -275,20 +275,11 @@ def _host_spec(
         if not snap.is_absolute():
             snap = Path(source).parent / snap
         return HostSpec(
-            name=name, connection="snapshot", address=str(snap), declared=declared, source=source,
-            lab=_as_bool(xc.get("xc_lab", False)),
-        )  # fmt: skip
+            name=name, connection="snapshot", address=str(snap), **_declared_fields(name, xc, str(snap), source)
+        )
     assert resolved is not None
     if resolved.connection == "local":
-        return HostSpec(
-            name=name,
-            connection="local",
-            address=name,
-            declared=declared,
-            lab=_as_bool(xc.get("xc_lab", False)),
-            source=source,
-            db_targets=_db_targets(name, xc, name, source),
-        )
+        return HostSpec(name=name, connection="local", address=name, **_declared_fields(name, xc, name, source))
     address = resolved.address.strip()
     empty = next((k for k in ("ansible_host", "ansible_ssh_host") if k in raw and raw[k] in (None, "")), None)
     if not address or empty:
@@ -339,9 +330,6 @@ def _host_spec(
         become=resolved.become,
         become_user=resolved.become_user if resolved.become else None,
         become_method=resolved.become_method if resolved.become else None,
-        declared=declared,
-        lab=_as_bool(xc.get("xc_lab", False)),
-        source=source,
         password=resolved.password,
         # without become Ansible never sends it, but it is still a secret to keep out of every record
         become_password=resolved.become_password if resolved.become else _raw_secret(name, raw, source),
@@ -354,7 +342,7 @@ def _host_spec(
         ssh_args=resolved.ssh_base_args,
         provision_vars=_provision_vars(xc, resolved),
         connect_timeout=connect_timeout,
-        db_targets=_db_targets(name, xc, address, source),
+        **_declared_fields(name, xc, address, source),
     )
 
 
@@ -376,10 +364,16 @@ def _raw_secret(name: str, raw: Mapping[str, Any], source: str) -> str | None:
     return None
 
 
-def _db_targets(name: str, xc: Mapping[str, Any], address: str, source: str) -> tuple[dict[str, Any], ...]:
+def _declared_fields(name: str, xc: Mapping[str, Any], address: str, source: str) -> dict[str, Any]:
+    """What a host's xc_* values make of its spec, whatever its connection: one place for every xc_* reader."""
     from harness.db.targets import parse_targets
 
-    return parse_targets(xc.get("xc_db_targets"), name, address, source)
+    return {
+        "declared": {k[3:]: str(xc[k]).strip() for k in DECLARED_KEYS if xc.get(k) not in (None, "")},
+        "lab": _as_bool(xc.get("xc_lab", False)),
+        "source": source,
+        "db_targets": parse_targets(xc.get("xc_db_targets"), name, address, source),
+    }
 
 
 def source_name(source: str | Path) -> str:

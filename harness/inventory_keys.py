@@ -29,6 +29,8 @@ KNOWN_KEYS = (
     "xc_workdir",  # provisioning's working directory
     "xc_role",  # the host's role in a bundle (bundle branch)
     "xc_middleware_targets",  # application servers to check (servermw branch)
+    "xc_services",  # declared services (lifecycle, harness.lifecycle.declare)
+    "xc_ports",  # declared listening ports (lifecycle)
 )
 
 
