@@ -137,6 +137,11 @@ def _load_manager(sources: Sequence[str], vault_password_file: Path | None = Non
     from harness.inventory_resolve import _play_machinery
 
     _play_machinery()  # inventory plugins (constructed, ...) need the plugin loader
+    from ansible import constants as C
+
+    if C.config.get_config_value_and_origin("TRANSFORM_INVALID_GROUP_CHARS")[1] == "default":
+        # Ansible's default ('never': names kept as written) without its warning on the console
+        C.TRANSFORM_INVALID_GROUP_CHARS = "ignore"
     import ansible.inventory.manager as manager_module
     from ansible.errors import AnsibleError
     from ansible.parsing.dataloader import DataLoader

@@ -258,3 +258,10 @@ def test_data_only_refuses_ssh_options_that_run_code(tmp_path: Path, args: str, 
     inv = _write(tmp_path / "inv.ini", f"[h]\nh1 ansible_host=127.0.0.1\n\n[h:vars]\nansible_ssh_extra_args='{args}'\n")
     out = _one_line_exit_3("identify", "--inventory-data-only", "-i", str(inv))
     assert out.startswith(f"xcert: {inv}") and f"h1.ansible_ssh_extra_args: {what} on this machine" in out
+
+
+def test_ansible_warnings_do_not_break_the_one_line(tmp_path: Path) -> None:
+    # a group name Ansible warns about ('-'), then a typo: the error is still the only line
+    inv = _write(tmp_path / "inv.ini", "[k8s-master]\ncv01 ansible_host=127.0.0.1 xc_oss=x\n")
+    out = _one_line_exit_3("identify", "-i", str(inv))
+    assert out == f"xcert: {inv}:2: cv01.xc_oss: unknown xcert key (did you mean 'xc_os'?)"
