@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import InputError, Location
+from harness.inventory_keys import DECLARED_LAYERS, did_you_mean
+from harness.inventory_resolve import Resolved
 from harness.paths import default_inventory
 
 DEFAULT_INVENTORY = default_inventory()
 
 #: host variables that declare the stack under test
-DECLARED_KEYS = ("xc_cpu", "xc_os", "xc_db", "xc_server", "xc_middleware")
+DECLARED_KEYS = tuple(DECLARED_LAYERS)
 #: host variables whose values are secrets: never written anywhere
 SECRET_KEYS = ("ansible_password", "ansible_ssh_pass", "ansible_become_password", "ansible_become_pass")
 LOCAL_NAMES = {"localhost", "127.0.0.1", "::1"}
@@ -37,6 +39,8 @@ class HostSpec:
     user: str | None = None
     key_file: str | None = None
     become: bool = False
+    become_user: str | None = None
+    become_method: str | None = None
     declared: Mapping[str, str] = field(default_factory=dict)
     lab: bool = False
     source: str = ""
@@ -45,6 +49,13 @@ class HostSpec:
     known_hosts: str | None = None
     accept_new_host_keys: bool = False
     jump: str | None = None
+    proxy_command: str | None = None
+    ssh_common_args: str = ""
+    ssh_extra_args: str = ""
+    #: ansible.cfg's ssh_args as Ansible resolved them (provisioning passes them on)
+    ssh_args: str = ""
+    #: what the provisioning playbooks read (xc_workdir, xc_lab, ansible_python_interpreter...): no secrets
+    provision_vars: Mapping[str, Any] = field(default_factory=dict)
     ssh_config: str | None = None
     connect_timeout: float | None = None
     #: xc_db_targets, validated by harness.db.targets (passwords resolved; kept out of public())
@@ -71,6 +82,9 @@ class HostSpec:
             "port": self.port,
             "user": self.user,
             "become": self.become,
+            "become_user": self.become_user,
+            "become_method": self.become_method,
+            "proxy_command": self.proxy_command,
             "declared": dict(self.declared),
             "lab": self.lab,
             "source": self.source,
@@ -88,6 +102,8 @@ def _configure_ansible() -> None:
     os.environ.setdefault("ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED", "True")
     os.environ.setdefault("ANSIBLE_LOCALHOST_WARNING", "False")
     os.environ.setdefault("ANSIBLE_NOCOLOR", "True")
+    os.environ.setdefault("ANSIBLE_HOST_PATTERN_MISMATCH", "ignore")  # xcert says it, in one line
+    os.environ.setdefault("ANSIBLE_DEPRECATION_WARNINGS", "False")  # ansible-core's own, not the user's business
 
 
 def _origin_of(exc: BaseException | None) -> tuple[str | None, int | None, str]:
@@ -127,14 +143,26 @@ def _vault_secrets(loader: Any, password_file: Path | None) -> None:
         current.secrets = secrets
 
 
-def _load_manager(sources: Sequence[Path], vault_password_file: Path | None = None) -> tuple[Any, Any]:
+def _load_manager(sources: Sequence[str], vault_password_file: Path | None = None) -> tuple[Any, Any, Any]:
     _configure_ansible()
+    from harness.inventory_guard import is_host_list
+    from harness.inventory_resolve import _play_machinery
+
+    _play_machinery()  # inventory plugins (constructed, ...) need the plugin loader
+    from ansible import constants as C
+
+    if C.config.get_config_value_and_origin("TRANSFORM_INVALID_GROUP_CHARS")[1] == "default":
+        # Ansible's default ('never': names kept as written) without its warning on the console
+        C.TRANSFORM_INVALID_GROUP_CHARS = "ignore"
     import ansible.inventory.manager as manager_module
     from ansible.errors import AnsibleError
     from ansible.parsing.dataloader import DataLoader
     from ansible.vars.manager import VariableManager
 
-    for src in sources:
+    for name in sources:
+        if is_host_list(name):
+            continue
+        src = Path(name)
         if not src.exists():
             raise InputError(Location(str(src)), "inventory not found")
         if src.is_file() and not os.access(src, os.R_OK):
@@ -151,7 +179,7 @@ def _load_manager(sources: Sequence[Path], vault_password_file: Path | None = No
     loader = DataLoader()
     _vault_secrets(loader, vault_password_file)
     try:
-        inventory = manager_module.InventoryManager(loader=loader, sources=[str(s) for s in sources])
+        inventory = manager_module.InventoryManager(loader=loader, sources=list(sources))
     except AnsibleError as exc:
         located = [_origin_of(f) for f in failures]
         # prefer the failure that knows a line (the YAML or INI parser's own error)
@@ -161,7 +189,7 @@ def _load_manager(sources: Sequence[Path], vault_password_file: Path | None = No
         raise InputError(Location(where, line), message or "cannot be parsed as an inventory") from exc
     finally:
         display.error_as_warning = original
-    return inventory, VariableManager(loader=loader, inventory=inventory)
+    return inventory, VariableManager(loader=loader, inventory=inventory), loader
 
 
 def _as_bool(value: Any) -> bool:
@@ -203,113 +231,172 @@ def _plain(name: str, key: str, value: Any, source: str) -> Any:
     except Exception as exc:
         path, line = _origin(value)
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if "context is not active" in reason or "no vault secrets" in reason.lower():
-            reason = (
-                "vault-encrypted value but no vault password (use --vault-password-file or ANSIBLE_VAULT_PASSWORD_FILE)"
-            )
+        if "context is not active" in reason or "vault" in reason.lower():
+            from harness.inventory_resolve import VAULT_REASON
+
+            reason = VAULT_REASON
         raise InputError(Location(path or source, line, f"{name}.{key}"), reason) from None
 
 
 def _ssh_options(args: str) -> dict[str, str]:
-    """``-o Key=Value``, ``-J jump`` and ``-F file`` from ansible_ssh_common_args / _extra_args."""
+    """``-o Key=Value`` (or ``-o 'Key Value'``), ``-J jump`` and ``-F file`` from the SSH arguments."""
     opts: dict[str, str] = {}
     words = shlex.split(args)
+
+    def option(text: str) -> None:
+        key, sep, val = text.partition("=")
+        if not sep:
+            key, _, val = text.strip().partition(" ")
+        if key.strip() and val.strip():
+            opts.setdefault(key.strip().lower(), val.strip())  # ssh: the first value given wins
+
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
-        if word == "-o" and "=" in nxt:
-            key, _, val = nxt.partition("=")
-            opts[key.strip().lower()] = val.strip()
-        elif word.startswith("-o") and "=" in word[2:]:
-            key, _, val = word[2:].partition("=")
-            opts[key.strip().lower()] = val.strip()
+        if word == "-o" and nxt:
+            option(nxt)
+        elif word.startswith("-o") and len(word) > 2:
+            option(word[2:])
         elif word == "-J" and nxt:
-            opts["proxyjump"] = nxt
+            opts.setdefault("proxyjump", nxt)
         elif word == "-F" and nxt:
-            opts["configfile"] = nxt
+            opts.setdefault("configfile", nxt)
     return opts
 
 
-def _host_spec(name: str, raw: Mapping[str, Any], source: str) -> HostSpec:
-    hostvars = {k: _plain(name, k, v, source) for k, v in raw.items()}
-    connection = str(hostvars.get("ansible_connection", "ssh"))
-    address_value = hostvars.get("ansible_host", name)
-    address = "" if address_value is None else str(address_value).strip()
-    if hostvars.get("xc_snapshot"):
+def _decrypted(name: str, key: str, value: Any, source: str) -> Any:
+    """A structure with every vault-encrypted string in it decrypted (a failure names the key's path)."""
+    if isinstance(value, Mapping):
+        return {k: _decrypted(name, f"{key}.{k}", v, source) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_decrypted(name, f"{key}[{i}]", v, source) for i, v in enumerate(value)]
+    return _plain(name, key, value, source)
+
+
+def _host_spec(
+    name: str, raw: Mapping[str, Any], source: str, resolved: Resolved | None, *, data_only: bool = False
+) -> HostSpec:
+    """The spec of one host: connection settings as Ansible resolved them, xc_* values as written."""
+    from harness.inventory_guard import check_data_only
+    from harness.inventory_keys import check_declared, check_keys, location_for
+
+    where = location_for(source, name, raw)
+    check_keys(name, raw, where)
+    if data_only:
+        check_data_only(name, raw, lambda key, trail: replace(where(key), key=f"{name}.{trail}"))
+    xc = {k: _decrypted(name, k, v, source) for k, v in raw.items() if str(k).startswith("xc_")}
+    declared = {k[3:]: str(xc[k]).strip() for k in DECLARED_KEYS if xc.get(k) not in (None, "")}
+    check_declared(name, declared, where)
+    if xc.get("xc_snapshot"):
         # certify a captured snapshot (xcert collect) instead of a live host
-        connection = "snapshot"
-        snap = Path(str(hostvars["xc_snapshot"]))
+        snap = Path(str(xc["xc_snapshot"]))
         if not snap.is_absolute():
             snap = Path(source).parent / snap
-        address = str(snap)
-    if connection not in ("local", "ssh", "paramiko", "smart", "snapshot"):
-        raise InputError(
-            Location(source, key=f"{name}.ansible_connection"),
-            f"connection {connection!r} is not supported (use local or ssh)",
+        return HostSpec(
+            name=name, connection="snapshot", address=str(snap), **_declared_fields(name, xc, str(snap), source)
         )
-    if connection != "local" and not address:
-        path, line = _origin(address_value)
+    assert resolved is not None
+    if resolved.connection == "local":
+        return HostSpec(name=name, connection="local", address=name, **_declared_fields(name, xc, name, source))
+    address = resolved.address.strip()
+    empty = next((k for k in ("ansible_host", "ansible_ssh_host") if k in raw and raw[k] in (None, "")), None)
+    if not address or empty:
+        key = empty or "ansible_host"
+        path, line = _origin(raw.get(key))
         raise InputError(
-            Location(path or source, line or _line_of_host(source, name), f"{name}.ansible_host"),
+            Location(path or source, line or _line_of_host(source, name), f"{name}.{key}"),
             "host has no address",
         )
-    try:
-        port = int(hostvars.get("ansible_port", 22))
-    except (TypeError, ValueError):
-        raise InputError(Location(source, key=f"{name}.ansible_port"), "port must be a number") from None
+    port = resolved.port if resolved.port is not None else 22
     if not 0 < port < 65536:
         raise InputError(Location(source, key=f"{name}.ansible_port"), f"port {port} out of range")
-    declared = {k[3:]: str(hostvars[k]) for k in DECLARED_KEYS if hostvars.get(k) not in (None, "")}
-    ssh_args = " ".join(
-        str(hostvars[k]) for k in ("ansible_ssh_common_args", "ansible_ssh_extra_args") if hostvars.get(k)
-    )
+    if resolved.become and resolved.become_method != "sudo":
+        raise InputError(
+            where("ansible_become_method"),
+            f"become method {resolved.become_method!r} is not supported by xcert's transport (use sudo)",
+        )
+    if resolved.become and resolved.become_user not in (None, "", "root"):
+        raise InputError(
+            where("ansible_become_user"),
+            f"become user {resolved.become_user!r} is not supported by xcert's transport (checks run as root)",
+        )
     try:
-        opts = _ssh_options(ssh_args)
+        opts = _ssh_options(resolved.ssh_args)
     except ValueError as exc:
-        raise InputError(Location(source, key=f"{name}.ansible_ssh_common_args"), str(exc)) from None
-    timeout = hostvars.get("ansible_ssh_timeout") or hostvars.get("ansible_timeout") or opts.get("connecttimeout")
+        raise InputError(where("ansible_ssh_common_args"), str(exc)) from None
+    # Ansible puts ansible.cfg's ssh_args first, then its own -o ConnectTimeout, then the inventory's
+    # arguments; ssh keeps the first value given, and so does xcert
+    cfg_timeout = _ssh_options(
+        resolved.ssh_args.removesuffix(resolved.ssh_extra_args).removesuffix(" ").removesuffix(resolved.ssh_common_args)
+    ).get("connecttimeout")
     try:
-        connect_timeout = float(timeout) if timeout not in (None, "") else None
+        connect_timeout = float(cfg_timeout) if cfg_timeout else resolved.timeout
     except (TypeError, ValueError):
-        raise InputError(Location(source, key=f"{name}.ansible_ssh_timeout"), "timeout must be a number") from None
-    from harness.db.targets import parse_targets
-
-    db_targets = parse_targets(hostvars.get("xc_db_targets"), name, address, source)
-    from harness.lifecycle.declare import parse_ports, parse_services
-
-    services = parse_services(hostvars.get("xc_services"), name, source)
-    ports = parse_ports(hostvars.get("xc_ports"), name, source)
-    from harness.middleware.targets import parse_targets as parse_mw_targets
-
-    mw_targets = parse_mw_targets(hostvars.get("xc_middleware_targets"), name, source)
-    known_hosts = hostvars.get("xc_known_hosts") or opts.get("userknownhostsfile")
+        raise InputError(Location(source, key=f"{name}.ssh_args"), "ConnectTimeout must be a number") from None
+    known_hosts = xc.get("xc_known_hosts") or opts.get("userknownhostsfile")
     if known_hosts:
-        kh = Path(str(known_hosts)).expanduser()
+        kh = Path(str(known_hosts).split()[0]).expanduser()
         known_hosts = str(kh if kh.is_absolute() else Path(source).parent / kh)
+    proxy = opts.get("proxycommand")
     return HostSpec(
         name=name,
-        connection=connection if connection in ("local", "snapshot") else "ssh",
+        connection="ssh",
         address=address,
         port=port,
-        user=str(hostvars["ansible_user"]) if hostvars.get("ansible_user") else None,
-        key_file=str(hostvars["ansible_ssh_private_key_file"])
-        if hostvars.get("ansible_ssh_private_key_file")
-        else None,
-        become=_as_bool(hostvars.get("ansible_become", False)),
-        declared=declared,
-        lab=_as_bool(hostvars.get("xc_lab", False)),
-        source=source,
-        password=next((str(hostvars[k]) for k in SECRET_KEYS[:2] if hostvars.get(k)), None),
-        become_password=next((str(hostvars[k]) for k in SECRET_KEYS[2:] if hostvars.get(k)), None),
+        user=resolved.user,
+        key_file=resolved.key_file,
+        become=resolved.become,
+        become_user=resolved.become_user if resolved.become else None,
+        become_method=resolved.become_method if resolved.become else None,
+        password=resolved.password,
+        # without become Ansible never sends it, but it is still a secret to keep out of every record
+        become_password=resolved.become_password if resolved.become else _raw_secret(name, raw, source),
         known_hosts=str(known_hosts) if known_hosts else None,
-        jump=str(hostvars.get("xc_jump_host") or opts.get("proxyjump") or "") or None,
+        jump=str(xc.get("xc_jump_host") or opts.get("proxyjump") or "") or None,
+        proxy_command=proxy if proxy and proxy.lower() != "none" else None,
         ssh_config=str(opts["configfile"]) if opts.get("configfile") else None,
+        ssh_common_args=resolved.ssh_common_args,
+        ssh_extra_args=resolved.ssh_extra_args,
+        ssh_args=resolved.ssh_base_args,
+        provision_vars=_provision_vars(xc, resolved),
         connect_timeout=connect_timeout,
-        db_targets=db_targets,
-        services=services,
-        ports=ports,
-        role=_role(hostvars.get("xc_role"), name, source),
-        mw_targets=mw_targets,
+        **_declared_fields(name, xc, address, source),
     )
+
+
+#: the xc_* values the provisioning playbooks read, passed on as data
+PROVISION_KEYS = ("xc_lab", "xc_lab_arch", "xc_workdir", "xc_db_client")
+
+
+def _provision_vars(xc: Mapping[str, Any], resolved: Resolved) -> dict[str, Any]:
+    out: dict[str, Any] = {k: xc[k] for k in PROVISION_KEYS if xc.get(k) is not None}
+    if resolved.python_interpreter:
+        out["ansible_python_interpreter"] = resolved.python_interpreter
+    return out
+
+
+def _raw_secret(name: str, raw: Mapping[str, Any], source: str) -> str | None:
+    for key in SECRET_KEYS[2:]:
+        if raw.get(key):
+            return str(_plain(name, key, raw[key], source))
+    return None
+
+
+def _declared_fields(name: str, xc: Mapping[str, Any], address: str, source: str) -> dict[str, Any]:
+    """What a host's xc_* values make of its spec, whatever its connection: one place for every xc_* reader."""
+    from harness.db.targets import parse_targets
+    from harness.lifecycle.declare import parse_ports, parse_services
+    from harness.middleware.targets import parse_targets as parse_mw_targets
+
+    return {
+        "declared": {k[3:]: str(xc[k]).strip() for k in DECLARED_KEYS if xc.get(k) not in (None, "")},
+        "lab": _as_bool(xc.get("xc_lab", False)),
+        "source": source,
+        "db_targets": parse_targets(xc.get("xc_db_targets"), name, address, source),
+        "services": parse_services(xc.get("xc_services"), name, source),
+        "ports": parse_ports(xc.get("xc_ports"), name, source),
+        "role": _role(xc.get("xc_role"), name, source),
+        "mw_targets": parse_mw_targets(xc.get("xc_middleware_targets"), name, source),
+    }
 
 
 def _role(value: Any, name: str, source: str) -> str:
@@ -323,29 +410,77 @@ def _role(value: Any, name: str, source: str) -> str:
     return value
 
 
+def source_name(source: str | Path) -> str:
+    """How a source is recorded: an absolute path, or an ad-hoc host list as given."""
+    from harness.inventory_guard import is_host_list
+    from harness.inventory_targets import is_target
+
+    text = str(source)
+    return text if is_host_list(text) or is_target(text) else str(Path(text).resolve())
+
+
+def configured_sources() -> list[str]:
+    """The inventory ansible.cfg (or ANSIBLE_INVENTORY) names, as Ansible uses it without ``-i``; else []."""
+    _configure_ansible()
+    from ansible import constants as C
+
+    _, origin = C.config.get_config_value_and_origin("DEFAULT_HOST_LIST")
+    if origin in (None, "default"):
+        return []
+    return [str(s) for s in (C.DEFAULT_HOST_LIST or [])]
+
+
 def load_inventory(
-    sources: Sequence[Path] | None = None,
+    sources: Sequence[Path | str] | None = None,
     limit: str | None = None,
     *,
     vault_password_file: Path | None = None,
     accept_new_host_keys: bool = False,
+    data_only: bool = False,
 ) -> list[HostSpec]:
-    """Hosts of the given inventories (default: the embedded localhost inventory).
+    """Hosts of the given inventories (default: ansible.cfg's inventory, else the embedded localhost one).
+
+    ``sources`` are paths or ad-hoc host lists (``"host1,host2,"``). With ``data_only`` the
+    inventory is data from someone else: scripts, plugins, templates and ProxyCommand are refused.
 
     >>> [h.name for h in load_inventory()]
     ['localhost']
     """
-    paths = [Path(s) for s in (sources or [DEFAULT_INVENTORY])]
-    inventory, variables = _load_manager(paths, vault_password_file)
+    from harness.inventory_targets import materialised
+
+    given = [str(s) for s in sources] if sources else (configured_sources() or [str(DEFAULT_INVENTORY)])
+    with materialised(given) as (names, urls):
+        return _load_hosts(names, urls, limit, vault_password_file, accept_new_host_keys, data_only)
+
+
+def _load_hosts(
+    names: list[str],
+    urls: Mapping[str, str],
+    limit: str | None,
+    vault_password_file: Path | None,
+    accept_new_host_keys: bool,
+    data_only: bool,
+) -> list[HostSpec]:
+    from harness.inventory_guard import check_sources
+    from harness.inventory_resolve import resolve_host
+
+    check_sources(names, data_only)
+    inventory, variables, loader = _load_manager(names, vault_password_file)
+    first = urls.get(names[0], names[0])
+    if not [h for h in inventory.get_hosts("all") if not getattr(h, "implicit", False)]:
+        raise InputError(Location(first), "the inventory has no hosts")
     pattern = limit or "all"
     hosts = inventory.get_hosts(pattern)
     if limit and not hosts:
-        raise InputError(Location(str(paths[0]), key="--limit"), f"no host matches {limit!r}")
+        known = [h.name for h in inventory.get_hosts("all")] + list(inventory.groups)
+        raise InputError(Location(first, key="--limit"), f"no host matches {limit!r}{did_you_mean(limit, known)}")
     specs = []
     for host in hosts:
-        hostvars = variables.get_vars(host=host, include_hostvars=False)
-        source = str(hostvars.get("inventory_file") or paths[0])
-        spec = _host_spec(host.name, hostvars, source)
+        raw = variables.get_vars(host=host, include_hostvars=False)
+        source = str(raw.get("inventory_file") or first)
+        source = urls.get(source, source)
+        resolved = None if raw.get("xc_snapshot") else resolve_host(inventory, variables, loader, host, source)
+        spec = _host_spec(host.name, raw, source, resolved, data_only=data_only)
         if accept_new_host_keys:
             spec = replace(spec, accept_new_host_keys=True)
         specs.append(spec)

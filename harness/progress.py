@@ -61,9 +61,14 @@ class RunProgress:
 
 
 def summary_table(results: dict[str, Any]) -> Table:
-    table = Table(title=f"xcert {results['run_id']} ({results['profile']})")
-    for col in ("host", "verdict", "pass", "fail", "error", "n/a", "skipped", "waived", "note"):
-        table.add_column(col)
+    table = Table(title=f"xcert {results['run_id']} ({results['profile']})", collapse_padding=True)
+    # a verdict is never cut (INCOMPL…) however narrow the console: the host and note columns fold instead
+    longest = max((len(str(h["name"])) for h in results["hosts"]), default=4)
+    table.add_column("host", overflow="fold", min_width=min(max(longest, 4), 16))
+    table.add_column("verdict", no_wrap=True, min_width=len("NOT_CERTIFIED"))
+    for col in ("pass", "fail", "error", "n/a", "skipped", "waived"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("note", overflow="fold", min_width=4)
     for host in results["hosts"]:
         counts = {o: 0 for o in ("pass", "fail", "error", "not_applicable", "skipped", "waived")}
         for c in host["checks"]:

@@ -9,7 +9,8 @@ A waiver file is YAML::
         expiry: 2027-06-30          # the last day the waiver applies
         approver: "Li Wei, QA lead"
 
-A waiver turns a ``fail`` into ``waived``; from the day after its expiry it stops applying (the
+A check declared ``waivable=False`` (identity and consistency: what the host *is*) cannot be waived:
+a waiver naming one is refused as bad input. A waiver turns a ``fail`` into ``waived``; from the day after its expiry it stops applying (the
 check stays ``fail``) and the check still carries the waiver, marked ``expired``, so the report
 can say so. ``xcert certify/report --waivers FILE`` copies the file into the run directory as
 ``waivers.yml``: results.json can then be rebuilt (and bundled) without the original file.
@@ -27,6 +28,7 @@ from typing import Any
 
 from harness.errors import InputError, Location
 from harness.inputfile import keep_copy, read_text
+from harness.waivable import non_waivable
 
 RUN_FILE = "waivers.yml"
 _KEYS = {"check", "hosts", "justification", "expiry", "approver"}
@@ -114,6 +116,12 @@ def parse_waivers(text: str, path: Path) -> list[Waiver]:
                     Location(str(path), value_node.start_mark.line + 1, f"{where}.check"),
                     f"not a check id (XC-<LAYER>-<NNN>): {fields[key]!r}",
                 )
+            if key == "check" and fields[key] in non_waivable():
+                raise InputError(
+                    Location(str(path), value_node.start_mark.line + 1, f"{where}.check"),
+                    f"{fields[key]} cannot be waived: it checks what the host is (identity and consistency checks "
+                    "are not waivable)",
+                )
         for key in _REQUIRED:
             if key not in fields:
                 raise InputError(Location(str(path), item.start_mark.line + 1, f"{where}.{key}"), "missing")
@@ -153,7 +161,7 @@ def apply_waivers(
     """
     today = today or datetime.now(UTC).date()
     for check in checks:
-        if check.get("outcome") != "fail":
+        if check.get("outcome") != "fail" or str(check.get("id", "")) in non_waivable():
             continue
         matching = [w for w in waivers if w.matches(host, str(check.get("id", "")))]
         if not matching:

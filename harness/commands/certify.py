@@ -20,14 +20,29 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="INVENTORY",
-        help="Ansible inventory (repeatable; default: inventories/localhost.yml)",
+        help="Ansible inventory or ad-hoc host list 'host1,host2,' (repeatable; default: ansible.cfg's "
+        "inventory, else inventories/localhost.yml)",
+    )
+    p.add_argument(
+        "--inventory-data-only",
+        action="store_true",
+        help="treat the inventory as data from someone else: refuse inventory scripts, plugins, templates "
+        "and ProxyCommand",
+    )
+    p.add_argument(
+        "-t",
+        "--target",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="ad-hoc target ssh://[user@]host[:port] or local:// (repeatable, beside -i)",
     )
     p.add_argument("--limit", metavar="PATTERN", help="Ansible host pattern")
     p.add_argument("--profile", default=None, choices=PROFILES, help="quick (default), full or disruptive")
-    p.add_argument("--forks", type=int, default=5, help="hosts checked at once (default 5)")
+    p.add_argument("--forks", type=int, default=None, help="hosts checked at once (default 5)")
     p.add_argument("--out", type=Path, metavar="DIR", help="run directory (default reports/<run-id>)")
-    p.add_argument("--lang", default="en", help="report languages, e.g. en,zh,ru")
-    p.add_argument("--format", default="json,junit,html", help="reports to write (json,junit,html,pdf)")
+    p.add_argument("--lang", default=None, help="report languages, e.g. en,zh,ru (default en)")
+    p.add_argument("--format", default=None, help="reports to write (json,junit,html,pdf; default json,junit,html)")
     add_report_inputs(p)
     p.add_argument(
         "--resume",
@@ -63,8 +78,10 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from harness.config_file import load_config
+    from harness.console_summary import reasons, report_lines, verdict_line
     from harness.errors import EXIT_INTERRUPTED
-    from harness.inventory import load_inventory
+    from harness.inventory import load_inventory, source_name
     from harness.outcomes import EXIT_FOR_VERDICT, Verdict
     from harness.progress import RunProgress, summary_table
     from harness.provision.steps import ProvisionSettings
@@ -72,7 +89,10 @@ def run(args: argparse.Namespace) -> int:
     from harness.rundir import REPORTS_DIR, load_run_meta, new_run_id, prepare
     from harness.runner import RunRequest, certify, host_slugs
 
-    if args.forks < 1:
+    # the command line wins over xcert.toml / [tool.xcert], which wins over xcert's own defaults
+    config = load_config()
+    forks = args.forks if args.forks is not None else (config.get("forks") or 5)
+    if forks < 1:
         raise UsageError("--forks must be at least 1")
     if args.soak_seconds is not None:
         if not 1 <= args.soak_seconds <= 86400:
@@ -80,10 +100,12 @@ def run(args: argparse.Namespace) -> int:
         import os
 
         os.environ["XCERT_SOAK_SECONDS"] = f"{args.soak_seconds:g}"  # the host workers inherit it
-    langs = parse_langs(args.lang)
-    formats = parse_formats(args.format)
-    inventories = list(args.inventory)
-    limit, profile = args.limit, args.profile or "quick"
+    langs = parse_langs(args.lang or ",".join(config.get("languages") or ["en"]))
+    formats = parse_formats(args.format or ",".join(config.get("formats") or ["json", "junit", "html"]))
+    for key in ("waivers", "lab_config"):
+        if getattr(args, key, None) is None and config.get(key):
+            setattr(args, key, Path(config.get(key)))
+    inventories, limit, profile = [*args.inventory, *args.target], args.limit, args.profile
     if args.resume:
         if args.out and args.out != args.resume:
             raise UsageError("--out and --resume name different run directories")
@@ -91,17 +113,24 @@ def run(args: argparse.Namespace) -> int:
         # by default, resume what the run asked: its inventories, limit and profile
         inventories = inventories or list(previous.get("inventories") or [])
         limit = limit or previous.get("limit")
-        profile = args.profile or previous.get("profile", "quick")
+        profile = profile or previous.get("profile")
+    inventories = inventories or list(config.get("inventories") or [])
+    limit = limit or config.get("limit")
+    profile = profile or config.get("profile") or "quick"
+    if profile not in PROFILES:
+        raise UsageError(f"{config.path}: profile: {profile!r} is not one of {', '.join(PROFILES)}")
     hosts = load_inventory(
-        [Path(i) for i in inventories] or None,
+        inventories or None,
         limit,
         vault_password_file=args.vault_password_file,
         accept_new_host_keys=args.accept_new_host_keys,
+        data_only=args.inventory_data_only,
     )
     if getattr(args, "lab_config", None):
         from harness.reporting.labconfig import refuse_snapshots
 
         refuse_snapshots(args.lab_config, [(h.name, h.connection, h.address) for h in hosts])
+    inventories = [source_name(i) for i in inventories]
     out = args.resume or args.out or REPORTS_DIR / new_run_id()
     prepare(out)  # an unwritable --out is an error before anything runs
     install_report_inputs(args, out)
@@ -109,13 +138,13 @@ def run(args: argparse.Namespace) -> int:
         hosts=hosts,
         profile=profile,
         out=out,
-        forks=args.forks,
+        forks=forks,
         langs=tuple(langs),
-        inventories=tuple(str(Path(i).resolve()) for i in inventories),
+        inventories=tuple(inventories),
         limit=limit,
         provision=ProvisionSettings(
             enabled=not args.no_provision,
-            inventories=tuple(str(Path(i).resolve()) for i in inventories),
+            inventories=tuple(inventories),
             vault_password_file=str(args.vault_password_file) if args.vault_password_file else None,
         ),
     )
@@ -123,11 +152,15 @@ def run(args: argparse.Namespace) -> int:
     slugs = list(zip([h.name for h in hosts], host_slugs(hosts), strict=True))
     with RunProgress(out, slugs, console) as progress:
         interrupted = certify(request, on_tick=progress.tick, resume=args.resume is not None)
-    results, _ = render_run(out, langs, formats)
+    results, written = render_run(out, langs, formats)
     console.print(summary_table(results))
+    for line in reasons(results):
+        console.print(line, soft_wrap=True)  # one line per check, whatever the width: grep-able
     if interrupted:
         console.print(f"interrupted: what was decided is kept; continue with: xcert certify --resume {out}")
-    console.print(f"verdict: [bold]{results['verdict']}[/]")
+    for line in report_lines(out, written):
+        console.print(line, soft_wrap=True)
+    console.print(verdict_line(results), soft_wrap=True)
     print(out)
     if interrupted:
         return EXIT_INTERRUPTED

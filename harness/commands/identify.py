@@ -26,6 +26,11 @@ def register(sub: Any) -> None:
         help="Ansible inventory (repeatable; default: this machine)",
     )
     p.add_argument("--limit", metavar="HOST", help="Ansible host pattern (with -i)")
+    p.add_argument(
+        "--inventory-data-only",
+        action="store_true",
+        help="refuse inventory scripts, plugins, templates and ProxyCommand (the inventory is data)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=run)
 
@@ -75,7 +80,7 @@ def gather(args: argparse.Namespace) -> list[dict[str, Any]]:
     from harness.transport.base import HostUnreachable
 
     records = []
-    for spec in load_inventory([Path(i) for i in args.inventory] or None, args.limit):
+    for spec in load_inventory(list(args.inventory) or None, args.limit, data_only=args.inventory_data_only):
         try:
             facts = _live_facts(spec)
         except HostUnreachable as exc:

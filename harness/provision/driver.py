@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.inventory import DEFAULT_INVENTORY, HostSpec
+from harness.inventory import HostSpec
 
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
 ACTIONS = ("prepare", "cleanup")
@@ -96,23 +96,24 @@ def run_playbook(
     vault_password_file: str | None = None,
     timeout_s: int = PLAYBOOK_TIMEOUT_S,
 ) -> ProvisionOutcome:
-    """Run ``playbooks/<action>.yml`` on ``spec`` (limited to it) from the run's own inventories."""
+    """Run ``playbooks/<action>.yml`` on ``spec`` through ansible-runner, with the values the checks use.
+
+    ansible-runner does not read ``inventories`` again: it gets a one-host inventory written from
+    ``spec`` (harness.provision.resolved), so provisioning reaches the host the checks reach, as
+    the same user, with the same key and SSH arguments. Its passwords go through ansible-runner's
+    prompt answers, never to disk. ``inventories`` and ``vault_password_file`` are kept for callers;
+    the resolved inventory holds no vault values, so neither is needed.
+    """
     import ansible_runner
 
+    from harness.provision import resolved
+
+    del inventories, vault_password_file  # resolved once, in harness.inventory
     if action not in ACTIONS:
         raise ValueError(f"unknown provisioning action {action!r}")
     private_dir.mkdir(parents=True, exist_ok=True)
-    sources = [str(Path(i).resolve()) for i in inventories] or [str(DEFAULT_INVENTORY)]
-    cmdline: list[str] = []
-    if vault_password_file:
-        cmdline += ["--vault-password-file", str(Path(vault_password_file).resolve())]
-    ssh_extra: list[str] = []
-    if spec.known_hosts:
-        ssh_extra.append(f"-o UserKnownHostsFile={shlex.quote(spec.known_hosts)}")
-    if spec.accept_new_host_keys:
-        ssh_extra.append("-o StrictHostKeyChecking=accept-new")
-    if ssh_extra:
-        cmdline += ["--ssh-extra-args", " ".join(ssh_extra)]
+    inventory = resolved.write(spec, private_dir / "inventory" / "hosts.yml")
+    cmdline, passwords = resolved.passwords(spec)
     env = {
         # ansible-runner needs ansible-playbook on PATH, else rc 127 and no output (LAB-NOTES)
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
@@ -120,6 +121,8 @@ def run_playbook(
         "ANSIBLE_RETRY_FILES_ENABLED": "False",
         "ANSIBLE_LOCALHOST_WARNING": "False",
         "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
+        # ansible.cfg's ssh_args as resolved where xcert ran (ansible-runner works in another directory)
+        "ANSIBLE_SSH_ARGS": resolved.ssh_args(spec, spec.ssh_args),
     }
     tasks: list[dict[str, Any]] = []
 
@@ -134,8 +137,11 @@ def run_playbook(
         private_data_dir=str(private_dir),
         ident=action,
         playbook=str(PLAYBOOKS / f"{action}.yml"),
-        inventory=sources,
+        inventory=str(inventory),
         limit=spec.name,
+        passwords=passwords or None,
+        # else ansible-runner writes envvars, passwords and cmdline to env/ in clear: kept in memory instead
+        suppress_env_files=True,
         cmdline=shlex.join(cmdline) if cmdline else None,
         envvars=env,
         quiet=True,

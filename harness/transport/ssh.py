@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shlex
 import socket
 import time
@@ -96,9 +97,14 @@ class SshTransport(Transport):
         jump = getattr(spec, "jump", None) or config.get("proxyjump")
         known = getattr(spec, "known_hosts", None)
         self.known_hosts = Path(known or Path.home() / ".ssh" / "known_hosts").expanduser()
-        sock: Any = (
-            self._via_jump(str(jump), key_files) if jump else _open_socket(self.address, self.port, self.timeout_s)
-        )
+        proxy = getattr(spec, "proxy_command", None) or config.get("proxycommand")
+        sock: Any
+        if proxy and str(proxy).lower() != "none":
+            sock = self._via_proxy_command(str(proxy))
+        elif jump:
+            sock = self._via_jump(str(jump), key_files)
+        else:
+            sock = _open_socket(self.address, self.port, self.timeout_s)
         self.client = self._client()
         try:
             self._connect(self.client, self.address, self.port, self.user, key_files, sock, spec.password)
@@ -173,6 +179,15 @@ class SshTransport(Transport):
             raise HostUnreachable(TIMEOUT, f"{address}:{port}: SSH handshake timed out") from exc
         except OSError as exc:
             raise HostUnreachable(NETWORK, f"{address}:{port}: {exc}") from exc
+
+    def _via_proxy_command(self, command: str) -> Any:
+        """The socket is a command's stdin/stdout (``ProxyCommand``, as OpenSSH and Ansible's paramiko run it)."""
+        tokens = {"%h": self.address, "%p": str(self.port), "%r": self.user, "%%": "%"}
+        line = re.sub(r"%[hpr%]", lambda m: tokens[m.group(0)], command)
+        try:
+            return paramiko.ProxyCommand(line)
+        except (paramiko.SSHException, OSError) as exc:
+            raise HostUnreachable(NETWORK, f"ProxyCommand {line!r}: {exc}") from exc
 
     def _via_jump(self, jump: str, key_files: list[str]) -> Any:
         """Open a channel to the target through a jump host (``[user@]host[:port]``)."""

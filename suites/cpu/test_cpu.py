@@ -9,6 +9,7 @@ from harness.identify import declared_matches
 
 @check(
     "XC-CPU-001",
+    waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="cpu",
     severity="mandatory",
     title=N_("CPU architecture and vendor identified"),
@@ -36,6 +37,7 @@ def test_cpu_identified(identity, xc):
 
 @check(
     "XC-CPU-002",
+    waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="cpu",
     severity="mandatory",
     title=N_("Declared CPU matches detected CPU"),
@@ -80,6 +82,7 @@ def test_page_size(summary, xc):
 
 @check(
     "XC-CPU-010",
+    waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="cpu",
     severity="advisory",
     title=N_("CPU model decided with confidence"),

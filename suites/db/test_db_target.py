@@ -36,6 +36,7 @@ def test_db_reachable(db_target, db_connect, xc):
 
 @check(
     "XC-DB-002",
+    waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="db",
     severity="mandatory",
     title=N_("Database product identified from the server's answers"),
@@ -84,6 +85,7 @@ def test_db_identified(db_target, db_identity, declared, xc):
 
 @check(
     "XC-DB-003",
+    waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="db",
     severity="mandatory",
     title=N_("Database build matches the host's CPU architecture"),

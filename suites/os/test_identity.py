@@ -8,6 +8,7 @@ from harness.identify import declared_matches
 
 @check(
     "XC-OS-010",
+    waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="os",
     severity="mandatory",
     title=N_("Host identity is consistent"),
@@ -34,6 +35,7 @@ def test_identity_consistent(identity, xc):
 
 @check(
     "XC-OS-011",
+    waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="os",
     severity="mandatory",
     title=N_("Declared operating system matches detected"),

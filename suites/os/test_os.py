@@ -10,6 +10,7 @@ from harness.probes.os_release import parse_os_release
 
 @check(
     "XC-OS-001",
+    waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="os",
     severity="mandatory",
     title=N_("Operating system identified from os-release"),
@@ -30,6 +31,7 @@ def test_os_identified(facts, identity, xc):
 
 @check(
     "XC-OS-002",
+    waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="os",
     severity="mandatory",
     title=N_("Operating system is a catalogued Xinchuang platform"),

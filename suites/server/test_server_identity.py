@@ -8,6 +8,7 @@ from harness.identify import declared_matches
 
 @check(
     "XC-SRV-010",
+    waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="server",
     severity="advisory",
     title=N_("Server vendor and model identified"),
@@ -28,6 +29,7 @@ def test_server_identified(identity, xc):
 
 @check(
     "XC-SRV-011",
+    waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="server",
     severity="mandatory",
     title=N_("Declared server matches detected"),
@@ -47,6 +49,7 @@ def test_server_matches_declared(identity, declared, xc):
 # The middleware layer's identity check lives here beside the server's: both read the same fact pass.
 @check(
     "XC-MW-001",
+    waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="middleware",
     severity="mandatory",
     title=N_("Declared middleware matches detected"),

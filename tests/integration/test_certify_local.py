@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import pytest
 
 from harness.results import validate
 from tests.conftest import ROOT, SHARED, xcert
+from tests.integration.processes import kill_run
 
 pytestmark = pytest.mark.integration
 
@@ -181,9 +181,12 @@ def test_kill_9_halfway_keeps_every_decided_check(tmp_path: Path) -> None:
                 if decided_at_kill >= 5:
                     break
             time.sleep(0.05)
-        os.killpg(proc.pid, signal.SIGKILL)  # the whole run, worker included, as a crash would
+        kill_run(proc.pid)  # the whole run, its workers included, as a crash (or the OOM killer) would
     finally:
         proc.wait(timeout=30)
+    size = journal.stat().st_size
+    time.sleep(1.0)  # nothing of the run is left to write: the journal stays as the kill left it
+    assert journal.stat().st_size == size
     assert decided_at_kill >= 5
     assert not (out / "results.json").exists()
     recorded = [

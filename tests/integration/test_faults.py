@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, xcert
+from tests.integration.processes import kill_run
 
 pytestmark = pytest.mark.integration
 
@@ -93,7 +94,7 @@ def test_signal_at_a_random_point_then_resume_decides_each_check_once(tmp_path: 
         time.sleep(0.02)
     time.sleep(random.uniform(0.0, 1.5))
     if sig == signal.SIGKILL:
-        os.killpg(proc.pid, signal.SIGKILL)  # a crash: nothing gets to clean up
+        kill_run(proc.pid)  # a crash: nothing gets to clean up, the workers die with the run
     else:
         proc.send_signal(sig)  # as Ctrl-C or a service manager would
     rc = proc.wait(timeout=60)
@@ -183,7 +184,7 @@ HOSTILE = [
 def test_hostile_inventory_values_reach_no_shell(tmp_path: Path, template: str) -> None:
     marker = tmp_path / "owned"
     value = template.format(marker=marker)
-    fields = ["xc_cpu", "xc_os", "xc_db", "xc_server", "xc_middleware", "ansible_user", "ansible_become_password"]
+    fields = ["ansible_user", "ansible_become_password", "xc_workdir", "xc_lab_arch"]
     host_vars = {"ansible_connection": "local", **{f: value for f in fields}}
     inventory = tmp_path / "inv.json"
     # JSON is YAML: every character of the value survives the inventory parser
@@ -192,7 +193,14 @@ def test_hostile_inventory_values_reach_no_shell(tmp_path: Path, template: str) 
     proc = xcert("certify", "-i", str(inventory), "--out", str(out))
     assert proc.returncode in (1, 2), proc.stderr
     assert not marker.exists()
-    assert _results(out)["hosts"][0]["stack"]["declared"]["cpu"] == value
+    # a declared component must be one the catalog knows: a hostile one is bad input, before anything runs
+    declared_keys = ("xc_cpu", "xc_os", "xc_db", "xc_server", "xc_middleware")
+    for declared in (declared_keys[HOSTILE.index(template) % len(declared_keys)],):  # each key in some case
+        inventory.write_text(json.dumps({"all": {"hosts": {"localhost": {"ansible_connection": "local",
+                                                                         declared: value}}}}), encoding="utf-8")  # fmt: skip
+        bad = xcert("certify", "-i", str(inventory), "--out", str(tmp_path / f"run-{declared}"))
+        assert bad.returncode == 3 and bad.stderr.count("\n") == 1 and "is not in the catalog" in bad.stderr
+        assert not marker.exists()
 
 
 def test_planted_secrets_are_in_no_file_of_the_run(tmp_path: Path) -> None:

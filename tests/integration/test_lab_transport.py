@@ -143,3 +143,62 @@ def test_become_with_a_sudo_password(spec: HostSpec, sudo_needs_a_password: str)
     with SshTransport(spec) as t:  # no password: sudo -n fails at once instead of waiting for one
         r = t.run("id -u", timeout_s=10)
         assert r.rc != 0 and not r.timed_out
+
+
+def _lab_inventory_with(lab: Lab, tmp_path: Path, host: str, **hostvars: object) -> Path:
+    import yaml
+
+    assert lab.inventory is not None
+    data = yaml.safe_load(lab.inventory.read_text(encoding="utf-8"))
+    data["all"]["children"]["xcert_lab"]["hosts"][host].update(hostvars)
+    path = tmp_path / "inv.yml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_proxy_command_in_ssh_common_args_goes_through_paramiko(lab: Lab, tmp_path: Path) -> None:
+    """The way public inventories reach a private host: OpenSSH's ``-W`` through a bastion (lab1)."""
+    import paramiko
+
+    from harness.lab.lab import client_key, known_hosts_path
+
+    os.environ["XCERT_LAB_DIR"] = str(lab.dir)
+    try:
+        key, known = client_key(), known_hosts_path()
+    finally:
+        os.environ.pop("XCERT_LAB_DIR", None)
+    bastion = f"xclab@{lab.host('lab1')['address']}"
+    proxy = f"ssh -i {key} -o UserKnownHostsFile={known} -o StrictHostKeyChecking=yes -W %h:%p -q {bastion}"
+    args = f'-o UserKnownHostsFile={known} -o StrictHostKeyChecking=yes -o ProxyCommand="{proxy}"'
+    inv = _lab_inventory_with(lab, tmp_path, "lab2", ansible_ssh_common_args=args)
+    (spec,) = load_inventory([inv], "lab2")
+    assert spec.proxy_command == proxy and spec.known_hosts == str(known)
+    with SshTransport(spec) as t:
+        assert isinstance(t.transport.sock, paramiko.ProxyCommand)  # not a direct socket
+        assert t.run("hostname").stdout == b"lab2\n"
+    # provisioning (ansible-runner, OpenSSH) goes the same way, from the resolved inventory
+    from harness.provision.driver import run_playbook
+
+    outcome = run_playbook("prepare", spec, [str(inv)], tmp_path / "provision")
+    assert outcome.ok, (outcome.failed_task, outcome.message)
+    assert any(t["host"] == "lab2" for t in outcome.tasks)
+
+
+def test_provisioning_answers_the_sudo_prompt_and_keeps_the_password_off_disk(
+    lab: Lab, spec: HostSpec, sudo_needs_a_password: str, tmp_path: Path
+) -> None:
+    from harness.provision.driver import run_playbook
+
+    assert lab.inventory is not None
+    inv = _lab_inventory_with(lab, tmp_path, "lab1", ansible_become_password=sudo_needs_a_password)
+    (with_password,) = load_inventory([inv], "lab1")
+    assert with_password.become_password == sudo_needs_a_password
+    private = tmp_path / "provision"
+    outcome = run_playbook("prepare", with_password, [str(inv)], private)
+    assert outcome.ok, (outcome.failed_task, outcome.message)
+    secret = sudo_needs_a_password.encode()
+    leaks = [p for p in private.rglob("*") if p.is_file() and secret in p.read_bytes()]
+    assert leaks == []
+    # without the password Ansible's sudo cannot become root: the prompt answer is what made it work
+    without = dataclasses.replace(with_password, become_password=None)
+    assert not run_playbook("prepare", without, [str(inv)], tmp_path / "provision-2").ok

@@ -53,11 +53,13 @@ def test_ssh_arguments_give_known_hosts_jump_and_timeout(tmp_path: Path) -> None
     inv = _write(
         tmp_path / "inv.yml",
         "all:\n  hosts:\n    h1:\n      ansible_host: 10.0.0.1\n"
-        "      ansible_ssh_common_args: '-o UserKnownHostsFile=kh -o ConnectTimeout=3 -J jump@10.0.0.9:2200'\n",
+        "      ansible_ssh_common_args: '-o UserKnownHostsFile=kh -o ConnectTimeout=3 -J jump@10.0.0.9:2200'\n"
+        "      ansible_ssh_timeout: 4\n",
     )
     (spec,) = load_inventory([inv])
     assert spec.known_hosts == str(tmp_path / "kh")  # relative to the inventory
-    assert spec.jump == "jump@10.0.0.9:2200" and spec.connect_timeout == 3.0
+    # Ansible's own -o ConnectTimeout (ansible_ssh_timeout) comes before the inventory's: ssh keeps the first
+    assert spec.jump == "jump@10.0.0.9:2200" and spec.connect_timeout == 4.0
     assert "password" not in spec.public()
 
 

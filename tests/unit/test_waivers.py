@@ -11,7 +11,7 @@ from harness.waivers import apply_waivers, parse_waivers
 
 GOOD = """\
 waivers:
-  - check: XC-OS-002
+  - check: XC-OS-008
     hosts: "db-*"
     justification: "Own converter shipped"
     expiry: 2027-06-30
@@ -25,10 +25,10 @@ waivers:
 
 def _checks() -> list[dict[str, Any]]:
     return [
-        {"id": "XC-OS-002", "outcome": "fail"},
+        {"id": "XC-OS-008", "outcome": "fail"},
         {"id": "XC-OS-005", "outcome": "fail"},
         {"id": "XC-OS-006", "outcome": "fail"},
-        {"id": "XC-OS-002", "outcome": "pass", "subject": "other"},
+        {"id": "XC-OS-008", "outcome": "pass", "subject": "other"},
     ]
 
 
@@ -38,7 +38,7 @@ def test_a_live_waiver_turns_a_failure_into_waived_for_matching_hosts_only() -> 
     apply_waivers("db-1", checks, waivers, today=date(2026, 1, 10))
     assert [c["outcome"] for c in checks] == ["waived", "waived", "fail", "pass"]
     assert checks[0]["waiver"] == {
-        "id": "XC-OS-002",
+        "id": "XC-OS-008",
         "host_pattern": "db-*",
         "justification": "Own converter shipped",
         "expiry": "2027-06-30",
@@ -67,11 +67,11 @@ def test_an_expired_waiver_stops_applying_and_stays_on_the_check() -> None:
     ("text", "where"),
     [
         (
-            "waivers:\n  - check: XC-OS-002\n    justification: x\n    expiry: 2027-13-01\n    approver: a\n",
+            "waivers:\n  - check: XC-OS-008\n    justification: x\n    expiry: 2027-13-01\n    approver: a\n",
             "w.yml:4: waivers[0].expiry",
         ),
-        ("waivers:\n  - check: XC-OS-002\n    justification: x\n    approver: a\n", "w.yml:2: waivers[0].expiry"),
-        ("waivers:\n  - check: XC-OS-002\n    colour: red\n", "w.yml:3: waivers[0].colour"),
+        ("waivers:\n  - check: XC-OS-008\n    justification: x\n    approver: a\n", "w.yml:2: waivers[0].expiry"),
+        ("waivers:\n  - check: XC-OS-008\n    colour: red\n", "w.yml:3: waivers[0].colour"),
         (
             "waivers:\n  - check: OS-2\n    justification: x\n    expiry: 2027-01-01\n    approver: a\n",
             "w.yml:2: waivers[0].check",
