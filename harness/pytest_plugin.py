@@ -24,6 +24,7 @@ from harness.identify import Component, identify
 from harness.inventory import HostSpec
 from harness.journal import Journal
 from harness.outcomes import Outcome
+from harness.redact import SecretFilter
 from harness.session import HostSession
 from harness.testinfra_backend import testinfra_host
 from harness.transport.base import CommandTimeout, HostUnreachable
@@ -100,7 +101,7 @@ def _load_run(config: pytest.Config) -> HostRun | None:
         spec=spec,
         slug=slug,
         profile=config.getoption("--xcert-profile"),
-        journal=Journal(journal_path),
+        journal=Journal(journal_path, SecretFilter(spec.secrets)),
         session=HostSession(run_dir, spec, slug),
         decided_before=decided,
     )

@@ -11,10 +11,12 @@ reports/<run-id>/
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,14 +31,78 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
-def write_json_atomic(path: Path, payload: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh, ensure_ascii=False, indent=1, sort_keys=False)
-        fh.write("\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+#: control characters are refused in any path a run writes or reads (they forge lines in logs and digests)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_path_text(text: str, what: str = "path") -> str:
+    """``text`` itself, or RunDirError when it holds a control character."""
+    if _CONTROL.search(text):
+        raise RunDirError(f"{what} {text!r}: control characters are not allowed in a path")
+    return text
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether ``path`` (links followed) resolves under ``root`` (links followed)."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def resolve_under(root: Path, rel: str, folder: str = "") -> Path:
+    """``root/rel`` when ``rel`` is a plain relative path that stays under ``root/folder`` (no link leaves it)."""
+    check_path_text(rel, "reference")
+    parts = Path(rel).parts
+    if not rel or Path(rel).is_absolute() or ".." in parts:
+        raise RunDirError(f"{rel!r}: not a path inside the run directory")
+    base = root / folder if folder else root
+    path = root / rel
+    if not inside(base, path):
+        raise RunDirError(f"{rel!r}: resolves outside {base}")
+    return path
+
+
+def write_bytes_atomic(path: Path, data: bytes, root: Path | None = None) -> None:
+    """Write ``path`` through a temporary file renamed into place; a symbolic link there is refused.
+
+    With ``root``, the destination's folder must also resolve under ``root`` (no link in between leads
+    out of the run directory). The temporary file is created exclusively and never follows a link.
+    """
+    check_path_text(str(path))
+    if path.is_symlink():
+        raise RunDirError(f"{path}: is a symbolic link; refusing to write through it")
+    if root is not None and not inside(root, path.parent):
+        raise RunDirError(f"{path}: resolves outside the run directory {root}")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def write_text_atomic(path: Path, text: str, root: Path | None = None) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"), root)
+
+
+def copy_atomic(src: Path, dest: Path, root: Path | None = None) -> None:
+    """Copy a file the run wrote (never through a link) to ``dest``, atomically."""
+    if src.is_symlink():
+        raise RunDirError(f"{src}: is a symbolic link; refusing to copy it")
+    write_bytes_atomic(dest, src.read_bytes(), root)
+
+
+def write_json_atomic(path: Path, payload: Any, root: Path | None = None) -> None:
+    text = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    write_text_atomic(path, text, root)
 
 
 def prepare(out: Path) -> Path:
@@ -87,8 +153,15 @@ def load_run_meta(run_dir: Path) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RunDirError(f"{run_dir}: not an xcert run directory (no run.json)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise RunDirError(f"{path}: unreadable ({exc})") from None
+    except OSError as exc:
+        raise RunDirError(f"{path}: cannot read ({exc.strerror})") from None
+    if not isinstance(data, dict):
+        raise RunDirError(f"{path}: not a run description (a JSON object)")
+    hosts = data.get("hosts", [])
+    if not isinstance(hosts, list) or not all(isinstance(h, dict) for h in hosts):
+        raise RunDirError(f"{path}: hosts: not a list of objects")
     return data
 
 

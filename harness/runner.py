@@ -7,8 +7,10 @@ keeps whatever was decided whatever happens to any one host or to this process.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -27,7 +29,7 @@ from harness.inventory import HostSpec
 from harness.paths import catalog_dir, suites_dir
 from harness.provision.steps import ProvisionSettings, provision_host, wanted
 from harness.redact import SecretFilter
-from harness.rundir import RunLock, load_run_meta, prepare, suite_digest, write_json_atomic
+from harness.rundir import RunLock, inside, load_run_meta, prepare, suite_digest, write_json_atomic
 
 PROFILES = ("quick", "full", "disruptive")
 #: a worker (one host) may take this long before it is stopped; its decided checks are kept
@@ -156,7 +158,11 @@ def run_host(
             interrupts.workers.pop(host_slug, None)
     log = logs / f"{host_slug}.log"
     try:
-        with open(log, "ab") as fh:
+        if logs.is_symlink() or not inside(run_dir, logs):
+            raise OSError(errno.ELOOP, "the logs folder leads outside the run directory", str(logs))
+        # never through a link planted at the log's name
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "ab") as fh:
             fh.write(SecretFilter(spec.secrets).data(out))
     except OSError as exc:
         interrupts.write_errors.append(f"{log}: {exc.strerror}")
@@ -194,8 +200,14 @@ def check_resumable(meta: dict[str, Any], request: RunRequest) -> None:
         raise RunDirError(
             f"{run}: cannot resume: the run used profile {meta.get('profile')!r}, not {request.profile!r}"
         )
-    if meta["tool"]["suite_digest"] != suite_digest(suites_dir(), catalog_dir()):
+    tool = meta.get("tool")
+    if not isinstance(tool, dict) or tool.get("suite_digest") != suite_digest(suites_dir(), catalog_dir()):
         raise RunDirError(f"{run}: cannot resume: the checks (suite digest) changed since the run started")
+    # the slugs name files the run writes: recomputed, never taken from run.json
+    hosts = meta.get("hosts")
+    recorded = [h.get("slug") if isinstance(h, dict) else None for h in hosts] if isinstance(hosts, list) else None
+    if recorded != host_slugs(request.hosts):
+        raise RunDirError(f"{run / 'run.json'}: hosts: the host slugs do not match the inventory's; cannot resume")
 
 
 def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resume: bool = False) -> bool:
@@ -214,7 +226,7 @@ def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resu
             write_json_atomic(run_dir / "run.json", meta)
         else:
             meta = write_run_meta(request, run_dir.name)
-        slugs = [h["slug"] for h in meta["hosts"]]
+        slugs = host_slugs(request.hosts)
         done = threading.Event()
 
         def ticker() -> None:

@@ -49,6 +49,7 @@ def provision_host(
             settings.inventories,
             run_dir / "provision" / host_slug,
             settings.vault_password_file,
+            secrets=secrets,
         )
     except Exception as exc:  # ansible-runner itself failed: a provisioning error, never a failed check
         outcome = ProvisionOutcome(action, ok=False, status="error", rc=None, message=f"{type(exc).__name__}: {exc}")
@@ -71,7 +72,7 @@ def provision_host(
         record["message_key"] = N_("Provisioning ({action}) could not run: {message}") if not outcome.ok else ""
     record["message_args"] = {"action": action, "task": outcome.failed_task or "", "message": record["message"]}
     record["time"] = utc_now_iso()
-    journal = Journal(run_dir / "journal" / f"{host_slug}.jsonl")
+    journal = Journal(run_dir / "journal" / f"{host_slug}.jsonl", secrets)
     with contextlib.closing(journal):
         journal.append(record)
     return outcome

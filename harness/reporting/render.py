@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-import shutil
+import os
+import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from harness.errors import RunDirWriteError, UsageError
+from harness.errors import RunDirError, RunDirWriteError, UsageError
 from harness.i18n import available_languages
 from harness.results import write_results
+from harness.rundir import check_path_text, copy_atomic, inside
 
 FORMATS = ("json", "junit", "html", "pdf")
 #: format -> "module:function"; imported only when asked for (WeasyPrint is heavy)
@@ -61,6 +64,8 @@ def render_run(
 
 
 def _render(run_dir: Path, langs: Sequence[str], formats: Sequence[str]) -> tuple[dict[str, Any], list[Path]]:
+    # the reports of an earlier rendering go first: none may be left beside a newer results.json
+    remove_reports(run_dir)
     results = write_results(run_dir)
     written = [run_dir / "results.json"]
     written += render_reports(results, run_dir, langs, formats)
@@ -82,14 +87,43 @@ def render_reports(
 
     written: list[Path] = []
     if "junit" in formats:
-        written.append(write_junit(results, run_dir / "junit.xml"))
+        written.append(_into_place(run_dir / "junit.xml", run_dir, lambda tmp: write_junit(results, tmp)))
     for fmt in ("html", "pdf"):
         if fmt not in formats:
             continue
         write = _renderer(fmt)
         for lang in langs:
-            written.append(write(results, lang, run_dir / f"report.{lang}.{fmt}", run_dir, seal=seal))
+            dest = run_dir / f"report.{lang}.{fmt}"
+            written.append(_into_place(dest, run_dir, lambda tmp: write(results, lang, tmp, run_dir, seal=seal)))  # noqa: B023
         # the first language is also the plain report.<fmt>
-        shutil.copyfile(run_dir / f"report.{langs[0]}.{fmt}", run_dir / f"report.{fmt}")
+        copy_atomic(run_dir / f"report.{langs[0]}.{fmt}", run_dir / f"report.{fmt}", run_dir)
         written.append(run_dir / f"report.{fmt}")
     return written
+
+
+def remove_reports(run_dir: Path) -> None:
+    """Remove every rendered report (reports, JUnit) of a run: they are rendered again from new results."""
+    from harness.signing.manifest import is_report
+
+    for path in run_dir.iterdir() if run_dir.is_dir() else ():
+        if is_report(path.name) and (path.is_symlink() or path.is_file()):
+            path.unlink()
+
+
+def _into_place(dest: Path, run_dir: Path, write: Callable[[Path], object]) -> Path:
+    """Render into a fresh temporary file beside ``dest``, then rename it into place (never through a link)."""
+    check_path_text(str(dest))
+    if dest.is_symlink():
+        raise RunDirError(f"{dest}: is a symbolic link; refusing to write through it")
+    if not inside(run_dir, dest.parent):
+        raise RunDirError(f"{dest}: resolves outside the run directory {run_dir}")
+    tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        write(tmp)
+        if tmp.is_symlink():
+            raise RunDirError(f"{tmp}: is a symbolic link")
+        os.replace(tmp, dest)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return dest
