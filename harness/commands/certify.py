@@ -51,6 +51,12 @@ def register(sub: Any) -> None:
         metavar="FILE",
         help="Ansible Vault password file for the inventories (default: $ANSIBLE_VAULT_PASSWORD_FILE)",
     )
+    p.add_argument(
+        "--sign-key",
+        type=Path,
+        metavar="KEY",
+        help="Ed25519 key (xcert keygen) that signs the head of every host journal's hash chain at the run's end",
+    )
     p.set_defaults(func=run)
 
 
@@ -68,6 +74,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.forks < 1:
         raise UsageError("--forks must be at least 1")
+    sign_key = None
+    if args.sign_key:
+        from harness.signing.keys import load_private
+
+        sign_key = load_private(args.sign_key)  # a bad key is an error before anything runs
     langs = parse_langs(args.lang)
     formats = parse_formats(args.format)
     inventories = list(args.inventory)
@@ -105,8 +116,17 @@ def run(args: argparse.Namespace) -> int:
     )
     console = Console(stderr=True)
     slugs = list(zip([h.name for h in hosts], host_slugs(hosts), strict=True))
+    if args.resume:
+        from harness.signing.chain import CHAIN, CHAIN_SIG
+
+        for name in (CHAIN, CHAIN_SIG):  # the journals grow: heads signed before no longer hold
+            (out / name).unlink(missing_ok=True)
     with RunProgress(out, slugs, console) as progress:
         interrupted = certify(request, on_tick=progress.tick, resume=args.resume is not None)
+    if sign_key is not None:
+        from harness.signing.chain import sign_heads
+
+        sign_heads(out, sign_key, str(load_run_meta(out).get("run_id") or out.name))
     results, _ = render_run(out, langs, formats)
     console.print(summary_table(results))
     if interrupted:

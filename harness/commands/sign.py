@@ -54,15 +54,14 @@ def run_bundle(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from harness.signing.bundle import verify_bundle
+    from harness.signing.bundle import verify_file
     from harness.signing.keys import load_public
 
     public = load_public(args.pubkey)
     try:
-        data = args.bundle.read_bytes()
+        result = verify_file(args.bundle, public)  # streamed: memory stays flat whatever the size
     except OSError as exc:
         raise UsageError(f"{args.bundle}: cannot read the bundle ({exc.strerror})") from None
-    result = verify_bundle(data, public)
     if not result.ok:
         for problem in result.problems:
             print(f"{args.bundle}: {problem}", file=sys.stderr)

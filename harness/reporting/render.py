@@ -13,7 +13,8 @@ from typing import Any
 from harness.errors import RunDirError, RunDirWriteError, UsageError
 from harness.i18n import available_languages
 from harness.results import write_results
-from harness.rundir import check_path_text, copy_atomic, inside
+from harness.rundir import check_path_text, copy_atomic, inside, write_json_atomic
+from harness.signing.chain import run_integrity
 
 FORMATS = ("json", "junit", "html", "pdf")
 #: format -> "module:function"; imported only when asked for (WeasyPrint is heavy)
@@ -67,6 +68,11 @@ def _render(run_dir: Path, langs: Sequence[str], formats: Sequence[str]) -> tupl
     # the reports of an earlier rendering go first: none may be left beside a newer results.json
     remove_reports(run_dir)
     results = write_results(run_dir)
+    integrity = run_integrity(run_dir)
+    if not integrity.ok or integrity.signed_by:
+        # a journal whose chain (or signed heads) does not verify: the results say so
+        results["integrity"] = integrity.as_dict()
+        write_json_atomic(run_dir / "results.json", results, run_dir)
     written = [run_dir / "results.json"]
     written += render_reports(results, run_dir, langs, formats)
     return results, written

@@ -16,19 +16,22 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
+import os
 import shutil
+import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from harness.errors import InputError, Location, UsageError
-from harness.signing.archive import ArchiveError, first_difference, read_archive, write_archive
+from harness.signing.archive import ArchiveError, first_difference, hash_stream, write_archive, write_archive_to
 from harness.signing.keys import fingerprint
 from harness.signing.manifest import evidence_digest, hash_files, is_report, run_files
 
@@ -36,6 +39,8 @@ FORMAT = "xcert-bundle/1"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 PREFIX = "run/"
+#: manifest.json and manifest.sig larger than this are not read
+MAX_MANIFEST = 64 * 1024 * 1024
 
 
 def _report_editions(rels: list[str]) -> tuple[list[str], list[str]]:
@@ -58,11 +63,17 @@ def stage_run(run_dir: Path, stage: Path, key: Ed25519PrivateKey, redact: bool) 
     """Copy (or redact) a run into ``stage`` and re-render its reports with the seal; returns the seal."""
     from harness.reporting.render import render_reports
     from harness.results import load_results
+    from harness.signing.chain import run_integrity
     from harness.signing.redact import redact_run
 
     if not (run_dir / "results.json").is_file():
         raise UsageError(f"{run_dir}: no results.json (run `xcert report {run_dir}` first)")
-    rels = run_files(run_dir)
+    rels = run_files(run_dir)  # a link or a special file anywhere in the run: refused
+    integrity = run_integrity(run_dir)
+    if not integrity.ok:
+        raise InputError(
+            Location(str(run_dir)), f"refusing to sign a run that does not verify: {integrity.problems[0]}"
+        )
     evidence = [rel for rel in rels if not is_report(rel)]
     if redact:
         redact_run(run_dir, evidence, stage)
@@ -135,19 +146,95 @@ class Verification:
 
 def verify_bundle(data: bytes, public: Ed25519PublicKey) -> Verification:
     """Every way ``data`` differs from what the key signed, as readable lines (none: it verifies)."""
+    return verify_stream(io.BytesIO(data), public)
+
+
+def verify_file(path: Path, public: Ed25519PublicKey) -> Verification:
+    """``verify_bundle`` of a file, read in chunks: memory stays flat whatever the bundle's size."""
+    with open(path, "rb") as fh:
+        return verify_stream(fh, public)
+
+
+def _read_members(fh: IO[bytes], result: Verification) -> tuple[dict[str, bytes], dict[str, tuple[str, int, int]]]:
+    """manifest.json and manifest.sig (read whole, bounded) and every member's (sha256, size, offset)."""
+    small: dict[str, bytes] = {}
+    seen: dict[str, tuple[str, int, int]] = {}
+    with tarfile.open(fileobj=fh, mode="r:", encoding="utf-8") as tar:
+        for info in tar:
+            if not info.isreg():
+                raise ArchiveError(f"{info.name}: not a regular file")
+            src = tar.extractfile(info)
+            if src is None:
+                raise ArchiveError(f"{info.name}: unreadable")
+            if info.name in (MANIFEST, SIGNATURE):
+                if info.size > MAX_MANIFEST:
+                    raise ArchiveError(f"{info.name}: larger than {MAX_MANIFEST} bytes")
+                content = src.read()
+                small[info.name] = content
+                digest, size = hashlib.sha256(content).hexdigest(), len(content)
+            else:
+                digest, size = hash_stream(src)
+            if size != info.size:
+                raise ArchiveError(f"{info.name}: truncated")
+            if info.name in seen:
+                result.problems.append(f"duplicate: {info.name}")
+            seen[info.name] = (digest, size, info.offset_data)
+    return small, seen
+
+
+class _Section(io.RawIOBase):
+    """``size`` bytes of ``fh`` from ``offset``, read by explicit seeks (the file is shared)."""
+
+    def __init__(self, fh: IO[bytes], offset: int, size: int) -> None:
+        super().__init__()
+        self.fh, self.pos, self.end = fh, offset, offset + size
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.end - self.pos if n is None or n < 0 else min(n, self.end - self.pos)
+        self.fh.seek(self.pos)
+        data = self.fh.read(n)
+        self.pos += len(data)
+        return data
+
+
+class _Compare(io.RawIOBase):
+    """A sink comparing what is written to it with ``fh`` byte for byte; keeps the first difference."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        super().__init__()
+        self.fh, self.pos = fh, 0
+        self.first: int | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.pos
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        if self.first is None:
+            self.fh.seek(self.pos)
+            other = self.fh.read(len(chunk))
+            if other != chunk:
+                self.first = self.pos + first_difference(chunk, other)
+        self.pos += len(chunk)
+        return len(chunk)
+
+
+def verify_stream(fh: IO[bytes], public: Ed25519PublicKey) -> Verification:
+    """``verify_bundle`` of an open, seekable bundle file."""
     result = Verification()
     try:
-        members = read_archive(data)
-    except ArchiveError as exc:
+        small, seen = _read_members(fh, result)
+    except (ArchiveError, tarfile.TarError, EOFError, UnicodeDecodeError, OSError) as exc:
         result.problems.append(f"not a readable bundle: {exc}")
         return result
-    by_name: dict[str, bytes] = {}
-    for name, content in members:
-        if name in by_name:
-            result.problems.append(f"duplicate: {name}")
-        by_name[name] = content
-    manifest_bytes = by_name.get(MANIFEST)
-    signature = by_name.get(SIGNATURE)
+    manifest_bytes = small.get(MANIFEST)
+    signature = small.get(SIGNATURE)
     if manifest_bytes is None or signature is None:
         result.problems.append(f"not an xcert bundle: {MANIFEST} or {SIGNATURE} is missing")
         return result
@@ -163,29 +250,39 @@ def verify_bundle(data: bytes, public: Ed25519PublicKey) -> Verification:
     try:
         manifest = json.loads(manifest_bytes)
         entries = {str(f["path"]): (str(f["sha256"]), int(f["size"])) for f in manifest["files"]}
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         result.problems.append(f"{MANIFEST}: unreadable ({exc})")
+        return result
+    if not isinstance(manifest, dict):
+        result.problems.append(f"{MANIFEST}: unreadable (not an object)")
         return result
     result.manifest = manifest
     result.files = len(entries)
     for name, (digest, size) in entries.items():
-        if name not in by_name:
+        if name not in seen:
             result.problems.append(f"removed: {name}")
-        elif hashlib.sha256(by_name[name]).hexdigest() != digest or len(by_name[name]) != size:
+        elif seen[name][0] != digest or seen[name][1] != size:
             result.problems.append(f"changed: {name} (SHA-256 differs from the manifest)")
-    for name in by_name:
+    for name in seen:
         if name not in entries and name not in (MANIFEST, SIGNATURE):
             result.problems.append(f"added: {name}")
     hashes = {name[len(PREFIX) :]: digest for name, (digest, _) in entries.items() if name.startswith(PREFIX)}
     if manifest.get("evidence_digest") != evidence_digest(hashes):
         result.problems.append("evidence digest: the manifest's digest does not match its file list")
     if not result.problems:
-        ordered = [(MANIFEST, manifest_bytes), (SIGNATURE, signature)] + [(n, by_name[n]) for n in entries]
-        canonical = write_archive(ordered)
-        if canonical != data:
-            offset = first_difference(canonical, data)
+        ordered: list[tuple[str, int, IO[bytes]]] = [
+            (MANIFEST, len(manifest_bytes), io.BytesIO(manifest_bytes)),
+            (SIGNATURE, len(signature), io.BytesIO(signature)),
+        ]
+        ordered += [(n, seen[n][1], _Section(fh, seen[n][2], seen[n][1])) for n in entries]  # type: ignore[misc]
+        sink = _Compare(fh)
+        write_archive_to(sink, ordered)  # type: ignore[arg-type]
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        offset = sink.first if sink.first is not None else (None if sink.pos == size else min(sink.pos, size))
+        if offset is not None:
             result.problems.append(
                 f"archive: bytes outside the files differ from the signed layout at offset {offset}"
-                f" (size {len(data)}, expected {len(canonical)})"
+                f" (size {size}, expected {sink.pos})"
             )
     return result

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from harness.journal import Journal
+
 HOST = "kylin-db-07.example.cn"
 ADDRESS = "10.213.0.17"
 MAC = "52:54:00:ab:cd:ef"
@@ -36,9 +38,9 @@ def make_run(root: Path) -> Path:
         "stderr": "",
     }
     (run / "evidence" / HOST / "00001-facts.json").write_text(json.dumps(facts), encoding="utf-8")
-    (run / "journal" / f"{HOST}.jsonl").write_text(
-        json.dumps({"type": "check", "id": "XC-OS-001", "message": f"ran as {USER}@{HOST}"}) + "\n", encoding="utf-8"
-    )
+    journal = Journal(run / "journal" / f"{HOST}.jsonl")  # a hash chain, as a run writes it
+    journal.append({"type": "check", "id": "XC-OS-001", "message": f"ran as {USER}@{HOST}"})
+    journal.close()
     (run / "logs" / f"{HOST}.log").write_text(f"connecting to {USER}@{ADDRESS}:22 ({HOST})\n", encoding="utf-8")
     results = {
         "schema": "xcert-results/1",
