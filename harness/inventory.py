@@ -307,9 +307,18 @@ def load_inventory(
     hosts = inventory.get_hosts(pattern)
     if limit and not hosts:
         raise InputError(Location(str(paths[0]), key="--limit"), f"no host matches {limit!r}")
+    from ansible.errors import AnsibleError
+
     specs = []
     for host in hosts:
-        hostvars = variables.get_vars(host=host, include_hostvars=False)
+        try:
+            hostvars = variables.get_vars(host=host, include_hostvars=False)
+        except AnsibleError as exc:  # a group_vars/host_vars file that is not a mapping, say
+            path, line, message = _origin_of(exc)
+            if path is None and "'" in message:
+                path = message.split("'")[1] if message.startswith("Could not process") else None
+            where = Location(path or str(paths[0]), line, host.name)
+            raise InputError(where, message.splitlines()[0] if message else "unreadable host variables") from None
         source = str(hostvars.get("inventory_file") or paths[0])
         spec = _host_spec(host.name, hostvars, source)
         if accept_new_host_keys:

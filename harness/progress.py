@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -29,7 +30,7 @@ class RunProgress:
             transient=False,
         )
         self.tasks = {
-            slug: self.progress.add_task("", total=None, host=name[:20], current="connecting")
+            slug: self.progress.add_task("", total=None, host=escape(name[:20]), current="connecting")
             for name, slug in host_slugs
         }
 
@@ -49,7 +50,8 @@ class RunProgress:
             for rec in read_journal(self.run_dir / "journal" / f"{slug}.jsonl"):
                 kind = rec.get("type")
                 if kind == "plan":
-                    total = len(rec.get("checks", []))
+                    checks = rec.get("checks")
+                    total = len(checks) if isinstance(checks, list) else None
                 elif kind == "check":
                     done += 1
                     current = f"{rec.get('layer', '')} {rec.get('id', '')} {rec.get('outcome', '')}"
@@ -57,11 +59,12 @@ class RunProgress:
                     current = f"unreachable: {rec.get('reason', '')}"
                 elif kind == "host_end":
                     current = current if "unreachable" in current else "done"
-            self.progress.update(self.tasks[slug], total=total, completed=done, current=current)
+            # journal text is host data: shown as it is, never read as rich markup
+            self.progress.update(self.tasks[slug], total=total, completed=done, current=escape(current))
 
 
 def summary_table(results: dict[str, Any]) -> Table:
-    table = Table(title=f"xcert {results['run_id']} ({results['profile']})")
+    table = Table(title=escape(f"xcert {results['run_id']} ({results['profile']})"))
     for col in ("host", "verdict", "pass", "fail", "error", "n/a", "skipped", "waived", "note"):
         table.add_column(col)
     for host in results["hosts"]:
@@ -75,5 +78,7 @@ def summary_table(results: dict[str, Any]) -> Table:
         elif host["undecided"]:
             note = f"{len(host['undecided'])} undecided"
         style = {"CERTIFIED": "green", "NOT_CERTIFIED": "red", "INCOMPLETE": "yellow"}[host["verdict"]]
-        table.add_row(host["name"], f"[{style}]{host['verdict']}[/]", *(str(counts[k]) for k in counts), note)
+        table.add_row(
+            escape(host["name"]), f"[{style}]{host['verdict']}[/]", *(str(counts[k]) for k in counts), escape(note)
+        )
     return table
