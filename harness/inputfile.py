@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from harness.errors import InputError, Location
@@ -19,7 +18,12 @@ def read_text(path: Path, what: str) -> str:
 
 
 def keep_copy(path: Path, target: Path) -> Path:
-    """Copy an already checked input file into the run directory (unless it is that very file)."""
-    if path.resolve() != target.resolve():
-        shutil.copyfile(path, target)
+    """Copy an already checked input file into the run directory (unless it is that very file).
+
+    The copy is renamed into place; a link planted at the target is refused, never written through.
+    """
+    from harness.rundir import write_bytes_atomic
+
+    if target.is_symlink() or path.resolve() != target.resolve():
+        write_bytes_atomic(target, path.read_bytes(), target.parent)
     return target

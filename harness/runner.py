@@ -30,6 +30,7 @@ from harness.paths import catalog_dir, suites_dir
 from harness.provision.steps import ProvisionSettings, provision_host, wanted
 from harness.redact import SecretFilter
 from harness.rundir import RunLock, inside, load_run_meta, prepare, suite_digest, write_json_atomic
+from harness.runinput import check_run
 
 PROFILES = ("quick", "full", "disruptive")
 #: a worker (one host) may take this long before it is stopped; its decided checks are kept
@@ -220,6 +221,7 @@ def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resu
     with RunLock(run_dir), interrupts.installed():
         if resume:
             meta = load_run_meta(run_dir)
+            check_run(run_dir, meta)  # the journals the workers read back are data like any other
             check_resumable(meta, request)
             meta.pop("finished", None)
             meta["resumed"] = [*meta.get("resumed", []), utc_now_iso()]

@@ -25,8 +25,10 @@ def run(args: argparse.Namespace) -> int:
     from harness.outcomes import EXIT_FOR_VERDICT, Verdict
     from harness.reporting.render import parse_formats, parse_langs, render_run
     from harness.rundir import load_run_meta
+    from harness.runinput import check_run_meta
 
     meta = load_run_meta(args.run_dir)
+    check_run_meta(meta, args.run_dir / "run.json")  # langs and the rest are data: checked before use
     install_report_inputs(args, args.run_dir)
     langs = parse_langs(args.lang or ",".join(meta.get("langs") or ["en"]))
     results, written = render_run(args.run_dir, langs, parse_formats(args.format))

@@ -13,7 +13,8 @@ from typing import Any
 from harness.errors import RunDirError, RunDirWriteError, UsageError
 from harness.i18n import available_languages
 from harness.results import write_results
-from harness.rundir import check_path_text, copy_atomic, inside, write_json_atomic
+from harness.rundir import check_path_text, copy_atomic, inside, load_run_meta, write_json_atomic
+from harness.runinput import check_run
 from harness.signing.chain import run_integrity
 
 FORMATS = ("json", "junit", "html", "pdf")
@@ -66,6 +67,8 @@ def render_run(
 
 def _render(run_dir: Path, langs: Sequence[str], formats: Sequence[str]) -> tuple[dict[str, Any], list[Path]]:
     # the reports of an earlier rendering go first: none may be left beside a newer results.json
+    # a run read back is data: run.json and every journal record are checked before use
+    check_run(run_dir, load_run_meta(run_dir))
     remove_reports(run_dir)
     results = write_results(run_dir)
     integrity = run_integrity(run_dir)
