@@ -130,7 +130,11 @@ RECORDS: dict[str, dict[str, tuple[Check, bool]]] = {
     },
 }
 #: any record may carry these
-COMMON: dict[str, tuple[Check, bool]] = {"type": (_text, True), "time": (_opt_text, False)}
+COMMON: dict[str, tuple[Check, bool]] = {
+    "type": (_text, True),
+    "time": (_opt_text, False),
+    "started": (_opt_text, False),
+}
 
 RUN_META: dict[str, tuple[Check, bool]] = {
     "run_id": (_text, True),

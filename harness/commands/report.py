@@ -39,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
         # the journal was changed after it was written: these results cannot be trusted
         for problem in integrity.get("problems", [])[:5]:
             print(f"xcert: {problem}", file=sys.stderr)
-        print(f"xcert: {args.run_dir}: the run does not verify (its journals were changed); not a valid result",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"xcert: {args.run_dir}: the run does not verify (its journals were changed); not a valid result",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     return EXIT_FOR_VERDICT[Verdict(results["verdict"])]

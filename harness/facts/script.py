@@ -34,7 +34,7 @@ def build_script(token: str | None = None) -> tuple[str, str]:
         lines.append(f'printf "\\n{b} cmd %s\\n" {shlex.quote(name)}')
         # the output is cut at FILE_CAP; the command's own exit status comes back on fd 3 (no pipefail in sh)
         lines.append(
-            f"R=$( {{ {{ $T sh -c {shlex.quote(command)} 2>/dev/null </dev/null; printf %s \"$?\" >&3; }}"
+            f'R=$( {{ {{ $T sh -c {shlex.quote(command)} 2>/dev/null </dev/null; printf %s "$?" >&3; }}'
             f" | head -c {FILE_CAP} >&4; }} 3>&1 )"
         )
         lines.append(f'printf "\\n{b} rc %s %s\\n" {shlex.quote(name)} "$R"')

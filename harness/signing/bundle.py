@@ -68,7 +68,15 @@ def stage_run(run_dir: Path, stage: Path, key: Ed25519PrivateKey, redact: bool) 
 
     if not (run_dir / "results.json").is_file():
         raise UsageError(f"{run_dir}: no results.json (run `xcert report {run_dir}` first)")
+    from harness.results import validate
+
     rels = run_files(run_dir)  # a link or a special file anywhere in the run: refused
+    try:
+        problems = validate(load_results(run_dir))
+    except (ValueError, RecursionError) as exc:
+        problems = [str(exc)]
+    if problems:
+        raise InputError(Location(str(run_dir / "results.json")), f"not valid results ({problems[0]})")
     integrity = run_integrity(run_dir)
     if not integrity.ok:
         raise InputError(

@@ -118,10 +118,20 @@ def _closed_port() -> int:
 def _vault(value: str, password_file: Path) -> str:
     """``value`` as Ansible Vault encrypts it (the inventory's ``!vault |`` text)."""
     proc = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible-vault"), "encrypt_string", "--vault-password-file",
-         str(password_file), "--encrypt-vault-id", "default", value],
-        capture_output=True, text=True, check=True, timeout=60,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).parent / "ansible-vault"),
+            "encrypt_string",
+            "--vault-password-file",
+            str(password_file),
+            "--encrypt-vault-id",
+            "default",
+            value,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return proc.stdout.split("!vault |", 1)[1]
 
 
@@ -166,17 +176,33 @@ def test_a_planted_password_appears_nowhere(
     lab_vars = lab_inv["all"]["children"]["xcert_lab"]["hosts"]["lab1"]
     lab_vars["ansible_become_password"] = "VAULTED-VALUE"
     lab_vars["xc_db_targets"] = [
-        {"name": "pg", "family": "postgresql", "host": "127.0.0.1", "port": _closed_port(), "user": "xc",
-         "password_env": "XC_PLANTED_DB_PASSWORD"}
-    ]  # fmt: skip
+        {
+            "name": "pg",
+            "family": "postgresql",
+            "host": "127.0.0.1",
+            "port": _closed_port(),
+            "user": "xc",
+            "password_env": "XC_PLANTED_DB_PASSWORD",
+        }
+    ]
     text = yaml.safe_dump(
-        {"all": {"children": {
-            "xcert_lab": {"hosts": {"lab1": lab_vars}},
-            "here": {"hosts": {"me": {"ansible_connection": "local",
-                                      "ansible_password": planted["inventory ansible_password"]}}},
-        }}},
+        {
+            "all": {
+                "children": {
+                    "xcert_lab": {"hosts": {"lab1": lab_vars}},
+                    "here": {
+                        "hosts": {
+                            "me": {
+                                "ansible_connection": "local",
+                                "ansible_password": planted["inventory ansible_password"],
+                            }
+                        }
+                    },
+                }
+            }
+        },
         sort_keys=False,
-    )  # fmt: skip
+    )
     vaulted = _vault(planted["vault ansible_become_password"], vault_file)
     block = "".join("\n" + " " * 14 + line.strip() for line in vaulted.strip().splitlines())
     assert text.count("VAULTED-VALUE") == 1
@@ -189,8 +215,19 @@ def test_a_planted_password_appears_nowhere(
 
     run = tmp_path / "run"
     env = {**lab.env, "XC_PLANTED_DB_PASSWORD": planted["db password_env"]}
-    proc = xcert("certify", "-i", str(inventory), "--vault-password-file", str(vault_file), "--out", str(run),
-                 "--format", "json,junit,html", env=env, timeout=900)  # fmt: skip
+    proc = xcert(
+        "certify",
+        "-i",
+        str(inventory),
+        "--vault-password-file",
+        str(vault_file),
+        "--out",
+        str(run),
+        "--format",
+        "json,junit,html",
+        env=env,
+        timeout=900,
+    )
     assert proc.returncode in (0, 1, 2), proc.stderr
     res = json.loads((run / "results.json").read_text(encoding="utf-8"))
     assert {h["name"] for h in res["hosts"]} == {"lab1", "me"}
