@@ -107,6 +107,7 @@ def write_json_atomic(path: Path, payload: Any, root: Path | None = None) -> Non
 
 def prepare(out: Path) -> Path:
     """Create (or check) a run directory that can be written; a clear error otherwise."""
+    check_path_text(str(out), "run directory")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

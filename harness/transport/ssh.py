@@ -95,6 +95,7 @@ class SshTransport(Transport):
         self.user = spec.user or config.get("user") or os.environ.get("USER", "root")
         self.become = bool(spec.become)
         self.become_password: str | None = getattr(spec, "become_password", None)
+        self._killing = False
         self.timeout_s = float(getattr(spec, "connect_timeout", None) or connect_timeout_s)
         self._jump: paramiko.SSHClient | None = None
         key_files = [spec.key_file] if spec.key_file else list(config.get("identityfile", []))
@@ -303,6 +304,16 @@ class SshTransport(Transport):
         # sshd made the command's shell a session leader; sudo (no pty) keeps the session but may
         # start its own process group, so the session is what holds everything the command started
         kill = f"pkill -KILL -s {pid} 2>/dev/null || kill -KILL -- -{pid} 2>/dev/null; true"
+        if self.become and self.become_password:
+            if self._killing:
+                return
+            self._killing = True  # through run(): sudo's prompt answered as for any command
+            try:
+                with contextlib.suppress(HostUnreachable, paramiko.SSHException, OSError):
+                    self.run(kill, timeout_s=self.timeout_s)
+            finally:
+                self._killing = False
+            return
         if self.become:
             kill = f"sudo -n /bin/sh -c {shlex.quote(kill)}"
         with contextlib.suppress(HostUnreachable, paramiko.SSHException, OSError):

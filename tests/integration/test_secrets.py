@@ -106,6 +106,25 @@ def test_a_wrong_password_fails_at_once_and_is_not_run(spec: HostSpec, sudo_with
         assert b"never" not in r.stdout and b"WRONG-PASSWORD-RAN" not in r.stdout
 
 
+def test_a_timeout_behind_a_sudo_password_still_kills(spec: HostSpec, sudo_with_password: str) -> None:
+    with SshTransport(dataclasses.replace(spec, become=True, become_password=sudo_with_password)) as t:
+        r = t.run("sleep 317 & sleep 317", timeout_s=1.0)
+        assert r.timed_out
+        assert t.run("pgrep -f 'sleep 31[7]' || echo none").stdout == b"none\n"
+
+
+def test_the_ssh_output_cap_stops_reading_and_kills(spec: HostSpec) -> None:
+    from harness.transport.local import OUTPUT_CAP
+
+    # before: everything was read (a 512 MiB os-release took 575 MiB in the worker), then cut
+    with SshTransport(spec) as t:
+        t0 = time.monotonic()
+        r = t.run("yes xcert-cap-test")
+        assert r.truncated and r.rc == -9 and len(r.stdout) == OUTPUT_CAP
+        assert time.monotonic() - t0 < 30
+        assert t.run("pgrep -f 'yes xcert-cap-tes[t]' || echo none").stdout == b"none\n"
+
+
 # ---------------------------------------------------------------------------------------------- routes
 
 
