@@ -33,9 +33,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from harness.errors import InputError, Location, UsageError
 from harness.signing.archive import ArchiveError, first_difference, hash_stream, write_archive, write_archive_to
 from harness.signing.keys import fingerprint
-from harness.signing.manifest import evidence_digest, hash_files, is_report, run_files
+from harness.signing.manifest import evidence_digest, hash_files, is_report, legacy_evidence_digest, run_files
 
-FORMAT = "xcert-bundle/1"
+#: /2: the evidence digest is over JSON-encoded [path, sha256] pairs (/1 joined lines, which names could forge)
+FORMAT = "xcert-bundle/2"
+LEGACY_FORMAT = "xcert-bundle/1"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 PREFIX = "run/"
@@ -275,7 +277,8 @@ def verify_stream(fh: IO[bytes], public: Ed25519PublicKey) -> Verification:
         if name not in entries and name not in (MANIFEST, SIGNATURE):
             result.problems.append(f"added: {name}")
     hashes = {name[len(PREFIX) :]: digest for name, (digest, _) in entries.items() if name.startswith(PREFIX)}
-    if manifest.get("evidence_digest") != evidence_digest(hashes):
+    digest = legacy_evidence_digest(hashes) if manifest.get("format") == LEGACY_FORMAT else evidence_digest(hashes)
+    if manifest.get("evidence_digest") != digest:
         result.problems.append("evidence digest: the manifest's digest does not match its file list")
     if not result.problems:
         ordered: list[tuple[str, int, IO[bytes]]] = [

@@ -79,6 +79,12 @@ def evidence_digest(hashes: Mapping[str, str]) -> str:
     return "sha256:" + hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
+def legacy_evidence_digest(hashes: Mapping[str, str]) -> str:
+    """The digest of ``xcert-bundle/1`` manifests (newline-joined lines), kept only to verify old bundles."""
+    lines = "".join(f"{hashes[rel]}  {rel}\n" for rel in sorted(hashes) if not is_report(rel))
+    return "sha256:" + hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
 def hash_files(run_dir: Path, rels: Iterable[str]) -> dict[str, str]:
     return {rel: sha256_file(run_dir / rel) for rel in rels}
 
