@@ -6,11 +6,17 @@ from pathlib import Path
 
 from harness.errors import InputError, Location
 
+#: a waiver file or lab config larger than this is refused
+INPUT_CAP = 4 * 1024 * 1024
+
 
 def read_text(path: Path, what: str) -> str:
     """The file's UTF-8 text, or an InputError naming the file: ``cannot read the {what} (...)``."""
+    from harness.rundir import read_bounded
+
     try:
-        return path.read_text(encoding="utf-8")
+        # an input file is data: a regular file of sensible size (never a FIFO, a device, a link's target)
+        return read_bounded(path.resolve(), INPUT_CAP).decode("utf-8")
     except OSError as exc:
         raise InputError(Location(str(path)), f"cannot read the {what} ({exc.strerror})") from None
     except UnicodeDecodeError:

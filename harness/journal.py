@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,24 +76,37 @@ class Journal:
 
 
 def _lines(path: Path) -> Iterator[tuple[bytes, dict[str, Any] | None]]:
-    """Each line of a journal and its record (None: not a readable record)."""
+    """Each line of a journal and its record (None: not a readable record).
+
+    Only a regular file is read (never through a link, never a FIFO or a device), at most MAX_JOURNAL
+    bytes, each line at most MAX_LINE bytes: a hostile journal cannot hang or exhaust the reader.
+    """
     try:
-        with open(path, "rb") as fh:
-            if os.fstat(fh.fileno()).st_size > MAX_JOURNAL:
-                return
-            for raw in fh:
-                line = raw.rstrip(b"\n")
-                if len(line) > MAX_LINE:
-                    yield line[:64], None
-                    continue
-                try:
-                    record = json.loads(line)
-                except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-                    yield line, None
-                    continue
-                yield line, record if isinstance(record, dict) else None
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return
+    except OSError:  # a link, or unreadable
+        return
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_JOURNAL:
+            return
+        while True:
+            raw = fh.readline(MAX_LINE + 1)
+            if not raw:
+                return
+            if len(raw) > MAX_LINE:
+                while raw and not raw.endswith(b"\n"):  # skip the rest of an overlong line
+                    raw = fh.readline(MAX_LINE + 1)
+                yield b"<overlong>", None
+                continue
+            line = raw.rstrip(b"\n")
+            try:
+                record = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+                yield line, None
+                continue
+            yield line, record if isinstance(record, dict) else None
 
 
 def read_journal(path: Path) -> Iterator[dict[str, Any]]:

@@ -12,18 +12,22 @@ reports/<run-id>/
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import re
 import secrets
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from harness.errors import RunDirError
 
+#: run.json larger than this is not read (a real one is a few KiB)
+RUN_META_CAP = 16 * 1024 * 1024
 REPORTS_DIR = Path(__file__).resolve().parent.parent / "reports"
 
 
@@ -62,6 +66,21 @@ def resolve_under(root: Path, rel: str, folder: str = "") -> Path:
     if not inside(base, path):
         raise RunDirError(f"{rel!r}: resolves outside {base}")
     return path
+
+
+def read_bounded(path: Path, cap: int) -> bytes:
+    """A regular file's bytes, at most ``cap`` of them (more: OSError EFBIG); never a link, FIFO or device.
+
+    Files of a run directory are data: a link to /dev/zero or a FIFO must not hang or exhaust the reader.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        data = fh.read(cap + 1)
+    if len(data) > cap:
+        raise OSError(errno.EFBIG, f"larger than {cap} bytes", str(path))
+    return data
 
 
 def write_bytes_atomic(path: Path, data: bytes, root: Path | None = None) -> None:
@@ -151,7 +170,7 @@ class RunLock:
 def load_run_meta(run_dir: Path) -> dict[str, Any]:
     path = run_dir / "run.json"
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(read_bounded(path, RUN_META_CAP).decode("utf-8"))
     except FileNotFoundError:
         raise RunDirError(f"{run_dir}: not an xcert run directory (no run.json)") from None
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:

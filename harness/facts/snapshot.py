@@ -169,6 +169,8 @@ def read_snapshot(path: Path) -> Facts:
         return facts
     if not path.exists():
         raise InputError(Location(str(path)), "snapshot not found")
+    if not path.is_file():
+        raise InputError(Location(str(path)), "not a snapshot: neither a directory nor a regular file")
     try:
         laid_out = _read_archive(path, facts)
     except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from harness.errors import RunDirError
 from harness.i18n import check_message, translate
 from harness.reporting.context import build_context
-from harness.rundir import resolve_under
+from harness.rundir import read_bounded, resolve_under
 
 
 def environment() -> jinja2.Environment:
@@ -59,8 +59,7 @@ def _evidence_excerpt(run_dir: Path | None, ref: str, limit: int = 4000) -> dict
     try:
         # a reference is data from the journal: only a file under evidence/ is read, and only so much of it
         path = resolve_under(run_dir, str(ref), "evidence")
-        with open(path, "rb") as fh:
-            data = json.loads(fh.read(EVIDENCE_READ_CAP))
+        data = json.loads(read_bounded(path, EVIDENCE_READ_CAP))
     except (OSError, ValueError, RunDirError, RecursionError):
         return {"ref": ref}
     if not isinstance(data, dict) or data.get("kind") != "command":

@@ -261,3 +261,45 @@ def test_atomic_write_refuses_a_link_and_leaves_no_temporary(tmp_path: Path) -> 
     assert victim.read_text(encoding="utf-8") == "precious"
     write_text_atomic(tmp_path / "new", "fresh")
     assert sorted(os.listdir(tmp_path)) == ["new", "out", "victim"]
+
+
+@pytest.mark.parametrize("where", ["journal", "run.json", "evidence", "lab.toml"])
+def test_a_fifo_or_device_in_a_run_neither_hangs_nor_floods(tmp_path: Path, where: str) -> None:
+    import time
+
+    run = make_run(tmp_path, evidence=[f"evidence/{HOST}/00001-cmd.json"])
+    (run / "evidence" / HOST).mkdir(parents=True)
+    target = {
+        "journal": run / "journal" / f"{HOST}.jsonl",
+        "run.json": run / "run.json",
+        "evidence": run / "evidence" / HOST / "00001-cmd.json",
+        "lab.toml": run / "lab.toml",
+    }[where]
+    target.unlink(missing_ok=True)
+    if where == "journal":
+        target.symlink_to("/dev/zero")  # endless, without a newline
+    else:
+        os.mkfifo(target)  # no writer: an open() for reading would wait forever
+    t0 = time.monotonic()
+    rc = _report(run)
+    assert time.monotonic() - t0 < 30
+    assert rc in (1, 2, 3)
+
+
+def test_verify_never_sends_control_characters_to_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name in ("manifest.json", "manifest.sig", "run/\x1b]0;owned\x07evil"):
+            info = tarfile.TarInfo(name)
+            info.size = 2
+            tar.addfile(info, io.BytesIO(b"{}"))
+    (tmp_path / "b.tar").write_bytes(buf.getvalue())
+    _, pub = generate(tmp_path / "key")
+    assert main(["verify", str(tmp_path / "b.tar"), "--pubkey", str(pub)]) in (1, 3)
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.err + captured.out
