@@ -17,8 +17,8 @@ MASK = "********"
 
 
 def _forms(secret: str) -> list[str]:
-    """The secret as written raw and as JSON strings hold it (escaped, with and without ASCII escapes)."""
-    forms = [secret, json.dumps(secret, ensure_ascii=False)[1:-1], json.dumps(secret)[1:-1]]
+    """The secret raw, as JSON strings hold it (with and without ASCII escapes) and as Python's repr shows it."""
+    forms = [secret, json.dumps(secret, ensure_ascii=False)[1:-1], json.dumps(secret)[1:-1], repr(secret)[1:-1]]
     return list(dict.fromkeys(forms))
 
 
