@@ -69,6 +69,11 @@ def _render(run_dir: Path, langs: Sequence[str], formats: Sequence[str]) -> tupl
     # the reports of an earlier rendering go first: none may be left beside a newer results.json
     # a run read back is data: run.json and every journal record are checked before use
     check_run(run_dir, load_run_meta(run_dir))
+    # the whole set of reports is replaced: the earlier ones go first (none may be left beside newer
+    # results, even if this rendering is killed part-way), and each edition that was there is rendered again
+    had_langs, had_formats = report_editions(run_dir)
+    langs = [*langs, *(lang for lang in had_langs if lang not in langs)]
+    formats = [*formats, *(fmt for fmt in had_formats if fmt not in formats)]
     remove_reports(run_dir)
     results = write_results(run_dir)
     integrity = run_integrity(run_dir)
@@ -108,6 +113,26 @@ def render_reports(
         copy_atomic(run_dir / f"report.{langs[0]}.{fmt}", run_dir / f"report.{fmt}", run_dir)
         written.append(run_dir / f"report.{fmt}")
     return written
+
+
+def report_editions(run_dir: Path) -> tuple[list[str], list[str]]:
+    """Languages and formats of the reports a run directory holds (``report.<lang>.<fmt>``, junit.xml)."""
+    from harness.signing.manifest import is_report
+
+    langs: list[str] = []
+    formats: list[str] = []
+    names = sorted(p.name for p in run_dir.iterdir()) if run_dir.is_dir() else []
+    known = set(available_languages())
+    for name in names:
+        parts = name.split(".")
+        if is_report(name) and len(parts) == 3 and parts[0] == "report" and parts[2] in RENDERERS:
+            if all(single in known for single in parts[1].split("+")) and parts[1] not in langs:
+                langs.append(parts[1])
+            if parts[2] not in formats:
+                formats.append(parts[2])
+    if "junit.xml" in names:
+        formats.append("junit")
+    return langs, formats
 
 
 def remove_reports(run_dir: Path) -> None:

@@ -215,11 +215,31 @@ def test_an_evidence_reference_inside_evidence_is_shown(tmp_path: Path) -> None:
 def test_a_re_render_leaves_no_stale_report(tmp_path: Path) -> None:
     run = make_run(tmp_path)
     assert _report(run) == 1
-    assert (run / "report.en.html").is_file()
-    # an older edition in another language, and a re-render asking for JSON only
-    (run / "report.zh.pdf").write_bytes(b"%PDF- an old, complete-looking report: NOT_CERTIFIED")
+    # an older edition in another language (complete-looking, the opposite verdict), and a re-render
+    # asking for JSON only: every report there is rendered again from the new results, none is left stale
+    (run / "report.zh.html").write_text("STALE: CERTIFIED", encoding="utf-8")
     assert main(["report", str(run), "--format", "json"]) == 1
-    assert sorted(p.name for p in run.iterdir() if p.is_file()) == ["results.json", "run.json"]
+    for name in ("report.en.html", "report.zh.html", "report.html", "junit.xml"):
+        assert "STALE" not in (run / name).read_text(encoding="utf-8")
+        assert (run / name).stat().st_mtime >= (run / "results.json").stat().st_mtime - 1
+
+
+def test_a_killed_re_render_leaves_no_report_of_the_old_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import harness.reporting.render as render_module
+
+    run = make_run(tmp_path)
+    assert _report(run) == 1
+    assert (run / "report.en.html").is_file()
+
+    def killed(*_: object, **__: object) -> list[Path]:
+        raise KeyboardInterrupt  # the rendering dies after results.json, before any report
+
+    monkeypatch.setattr(render_module, "render_reports", killed)
+    assert main(["report", str(run)]) == 130
+    assert (run / "results.json").is_file()
+    assert not [p.name for p in run.iterdir() if p.name.startswith("report") or p.name == "junit.xml"]
 
 
 def test_resume_recomputes_host_slugs(tmp_path: Path) -> None:
