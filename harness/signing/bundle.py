@@ -15,6 +15,7 @@ those members: nothing outside the files (headers, padding, trailing bytes) can 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import json
@@ -31,9 +32,16 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from harness.errors import InputError, Location, UsageError
-from harness.signing.archive import ArchiveError, first_difference, hash_stream, write_archive, write_archive_to
+from harness.signing.archive import ArchiveError, first_difference, hash_stream, write_archive_to
 from harness.signing.keys import fingerprint
-from harness.signing.manifest import evidence_digest, hash_files, is_report, legacy_evidence_digest, run_files
+from harness.signing.manifest import (
+    evidence_digest,
+    hash_files,
+    is_report,
+    legacy_evidence_digest,
+    run_files,
+    sha256_file,
+)
 
 #: /2: the evidence digest is over JSON-encoded [path, sha256] pairs (/1 joined lines, which names could forge)
 FORMAT = "xcert-bundle/2"
@@ -43,6 +51,8 @@ SIGNATURE = "manifest.sig"
 PREFIX = "run/"
 #: manifest.json and manifest.sig larger than this are not read
 MAX_MANIFEST = 64 * 1024 * 1024
+#: members a bundle may hold (a run has a few thousand files)
+MAX_MEMBERS = 1_000_000
 
 
 def _report_editions(rels: list[str]) -> tuple[list[str], list[str]]:
@@ -107,39 +117,50 @@ def stage_run(run_dir: Path, stage: Path, key: Ed25519PrivateKey, redact: bool) 
 
 
 def make_bundle(run_dir: Path, key: Ed25519PrivateKey, out: Path, redact: bool = False) -> dict[str, Any]:
-    """Write the signed bundle of ``run_dir`` to ``out``; returns its manifest."""
+    """Write the signed bundle of ``run_dir`` to ``out``; returns its manifest.
+
+    Files are hashed and archived as streams (memory stays flat whatever the run's size); the archive is
+    written beside ``out`` and renamed into place, so ``out`` is either the whole bundle or untouched.
+    """
     with tempfile.TemporaryDirectory(prefix="xcert-bundle-") as tmp:
         stage = Path(tmp)
         seal = stage_run(run_dir, stage, key, redact)
         rels = run_files(stage)
-        contents = {rel: (stage / rel).read_bytes() for rel in rels}
-    results = json.loads(contents["results.json"])
-    manifest = {
-        "format": FORMAT,
-        "run_id": results.get("run_id"),
-        "tool": results.get("tool", {}),
-        "verdict": results.get("verdict"),
-        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "redacted": redact,
-        "key_fingerprint": seal["key_fingerprint"],
-        "evidence_digest": seal["evidence_digest"],
-        "files": [
-            {"path": PREFIX + rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-            for rel, data in contents.items()
-        ],
-    }
-    manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    signature = base64.b64encode(key.sign(manifest_bytes)) + b"\n"
-    members = [(MANIFEST, manifest_bytes), (SIGNATURE, signature)]
-    members += [(PREFIX + rel, data) for rel, data in contents.items()]
-    try:
-        data = write_archive(members)
-    except ArchiveError as exc:
-        raise InputError(Location(str(run_dir)), f"cannot be bundled: {exc}") from None
-    try:
-        out.write_bytes(data)
-    except OSError as exc:
-        raise UsageError(f"{out}: cannot write the bundle ({exc.strerror})") from None
+        results = json.loads((stage / "results.json").read_text(encoding="utf-8"))
+        manifest = {
+            "format": FORMAT,
+            "run_id": results.get("run_id"),
+            "tool": results.get("tool", {}),
+            "verdict": results.get("verdict"),
+            "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "redacted": redact,
+            "key_fingerprint": seal["key_fingerprint"],
+            "evidence_digest": seal["evidence_digest"],
+            "files": [
+                {"path": PREFIX + rel, "sha256": sha256_file(stage / rel), "size": (stage / rel).stat().st_size}
+                for rel in rels
+            ],
+        }
+        manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        signature = base64.b64encode(key.sign(manifest_bytes)) + b"\n"
+        partial = out.with_name(f".{out.name}.partial")
+        try:
+            with contextlib.ExitStack() as stack:
+                sink = stack.enter_context(open(partial, "wb"))
+                members: list[tuple[str, int, IO[bytes]]] = [
+                    (MANIFEST, len(manifest_bytes), io.BytesIO(manifest_bytes)),
+                    (SIGNATURE, len(signature), io.BytesIO(signature)),
+                ]
+                for entry, rel in zip(manifest["files"], rels, strict=True):
+                    members.append((entry["path"], entry["size"], stack.enter_context(open(stage / rel, "rb"))))
+                write_archive_to(sink, members)
+            os.replace(partial, out)
+        except ArchiveError as exc:
+            partial.unlink(missing_ok=True)
+            raise InputError(Location(str(run_dir)), f"cannot be bundled: {exc}") from None
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise UsageError(f"{out}: cannot write the bundle ({exc.strerror})") from None
     return manifest
 
 
@@ -188,6 +209,8 @@ def _read_members(fh: IO[bytes], result: Verification) -> tuple[dict[str, bytes]
                 raise ArchiveError(f"{info.name}: truncated")
             if info.name in seen:
                 result.problems.append(f"duplicate: {info.name}")
+            if len(seen) >= MAX_MEMBERS:
+                raise ArchiveError(f"more than {MAX_MEMBERS} members")
             seen[info.name] = (digest, size, info.offset_data)
     return small, seen
 

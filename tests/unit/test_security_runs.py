@@ -323,3 +323,20 @@ def test_verify_never_sends_control_characters_to_the_terminal(
     assert main(["verify", str(tmp_path / "b.tar"), "--pubkey", str(pub)]) in (1, 3)
     captured = capsys.readouterr()
     assert "\x1b" not in captured.err + captured.out
+
+
+def test_keygen_never_writes_through_a_planted_link(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    (tmp_path / "k.pub").symlink_to(victim)  # dangling: it would create the victim
+    assert main(["keygen", "--out", str(tmp_path / "k")]) == 3
+    assert not victim.exists() and not (tmp_path / "k").exists()
+
+
+def test_a_bundle_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    assert _report(run) == 1
+    key, pub = generate(tmp_path / "key")
+    out = tmp_path / "b.tar"
+    assert main(["bundle", str(run), "--key", str(key), "--out", str(out)]) == 0
+    assert main(["verify", str(out), "--pubkey", str(pub)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.tar", "key", "key.pub", "run"]
