@@ -63,7 +63,7 @@ def resolve_under(root: Path, rel: str, folder: str = "") -> Path:
         raise RunDirError(f"{rel!r}: not a path inside the run directory")
     base = root / folder if folder else root
     path = root / rel
-    if not inside(base, path):
+    if not inside(base, path) or not inside(root, base) or base.is_symlink():
         raise RunDirError(f"{rel!r}: resolves outside {base}")
     return path
 

@@ -205,8 +205,15 @@ def check_journal(path: Path) -> None:
         _against(record, spec, lambda key, n=number, k=kind: Location(str(path), n, f"{k}.{key}"))  # type: ignore[misc]
 
 
+#: the run's own copies of its inputs, and its folders: never links (a run's files are its own)
+OWN_FILES = ("run.json", "lab.toml", "waivers.yml", "journal", "evidence", "logs")
+
+
 def check_run(run_dir: Path, meta: Mapping[str, Any]) -> None:
     """run.json and the journal of each of its hosts."""
+    for name in OWN_FILES:
+        if (run_dir / name).is_symlink():
+            raise InputError(Location(str(run_dir / name)), "a symbolic link; a run directory holds its own files")
     check_run_meta(meta, run_dir / "run.json")
     for host in meta["hosts"]:
         check_journal(run_dir / "journal" / f"{host['slug']}.jsonl")

@@ -186,7 +186,8 @@ def test_a_planted_password_appears_nowhere(
         "db password_env": f'db"pw\\{token}-c',
     }
     vault_file = tmp_path / "vault-pass"
-    vault_file.write_text("vault-file-" + token + "\n", encoding="utf-8")
+    planted["vault password"] = f"vault-file-{token}"
+    vault_file.write_text(planted["vault password"] + "\n", encoding="utf-8")
     # the become password also shows in the host's own data: its os-release
     os_release = f"NAME='Kylin Linux'\nID=kylin\nVERSION_ID=V10\nPRETTY_NAME='Kylin {planted['vault ansible_become_password']}'\n"
     _root(spec, f"rm -f /etc/os-release && printf %s {shlex.quote(os_release)} > /etc/os-release")

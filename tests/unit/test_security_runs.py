@@ -340,3 +340,31 @@ def test_a_bundle_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     assert main(["bundle", str(run), "--key", str(key), "--out", str(out)]) == 0
     assert main(["verify", str(out), "--pubkey", str(pub)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.tar", "key", "key.pub", "run"]
+
+
+@pytest.mark.parametrize("name", ["lab.toml", "waivers.yml", "evidence"])
+def test_a_run_input_planted_as_a_link_is_refused(tmp_path: Path, name: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.json").write_text(json.dumps({"kind": "command", "stdout": "OUTSIDE-MARKER"}))
+    run = make_run(tmp_path, evidence=["evidence/secret.json"])
+    (run / name).symlink_to(outside if name == "evidence" else outside / "secret.json")
+    assert _report(run) == 3
+    assert not (run / "report.en.html").exists()
+
+
+def test_ansible_runners_environment_never_enters_a_bundle(tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    assert _report(run) == 1
+    art = run / "provision" / HOST / "artifacts" / "prepare"
+    (art / "job_events").mkdir(parents=True)
+    (art / "command").write_text(json.dumps({"env": {"DB_PW": "ENV-MARKER"}}), encoding="utf-8")  # an older run's
+    (art / "job_events" / "1.json").write_text("{}", encoding="utf-8")
+    (run / "provision" / HOST / "env").mkdir()
+    (run / "provision" / HOST / "env" / "envvars").write_text("DB_PW: ENV-MARKER\n", encoding="utf-8")
+    key, _ = generate(tmp_path / "key")
+    for extra in ([], ["--redact"]):
+        out = tmp_path / f"b{len(extra)}.tar"
+        assert main(["bundle", str(run), "--key", str(key), "--out", str(out), *extra]) == 0
+        data = out.read_bytes()
+        assert b"ENV-MARKER" not in data and b"job_events/1.json" in data
