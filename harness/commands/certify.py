@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from harness.errors import EXIT_INTERRUPTED
+    from harness.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED
     from harness.inventory import load_inventory
     from harness.outcomes import EXIT_FOR_VERDICT, Verdict
     from harness.progress import RunProgress, summary_table
@@ -133,6 +134,12 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"interrupted: what was decided is kept; continue with: xcert certify --resume {out}")
     console.print(f"verdict: [bold]{results['verdict']}[/]")
     print(out)
+    integrity = results.get("integrity") or {}
+    if integrity.get("ok") is False:  # a resumed run whose journals were changed meanwhile
+        for problem in integrity.get("problems", [])[:5]:
+            print(f"xcert: {problem}", file=sys.stderr)
+        print(f"xcert: {out}: the run does not verify (its journals were changed); not a valid result", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FOR_VERDICT[Verdict(results["verdict"])]

@@ -368,3 +368,15 @@ def test_ansible_runners_environment_never_enters_a_bundle(tmp_path: Path) -> No
         assert main(["bundle", str(run), "--key", str(key), "--out", str(out), *extra]) == 0
         data = out.read_bytes()
         assert b"ENV-MARKER" not in data and b"job_events/1.json" in data
+
+
+def test_a_resumed_run_whose_journal_was_changed_is_not_a_result(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert main(["certify", "--out", str(out), "--format", "json"]) == 1  # this machine: not Xinchuang
+    path = out / "journal" / "localhost.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if b'"outcome": "fail"' in line)
+    lines[at] = lines[at].replace(b'"outcome": "fail"', b'"outcome": "pass"')
+    path.write_bytes(b"".join(lines))
+    assert main(["certify", "--resume", str(out), "--format", "json"]) == 3
+    assert _results(out)["integrity"]["ok"] is False
