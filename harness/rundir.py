@@ -133,10 +133,15 @@ def prepare(out: Path) -> Path:
         raise RunDirError(f"{out}: cannot create the run directory ({exc.strerror})") from None
     if not out.is_dir():
         raise RunDirError(f"{out}: not a directory")
-    probe = out / ".xcert-write-test"
+    probe = out / f".xcert-write-test-{secrets.token_hex(4)}"
     try:
-        probe.write_bytes(b"x" * 4096)
-        probe.unlink()
+        # created exclusively, never through a link planted at its name
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            os.write(fd, b"x" * 4096)
+        finally:
+            os.close(fd)
+            probe.unlink()
     except OSError as exc:
         raise RunDirError(f"{out}: the run directory is not writable ({exc.strerror})") from None
     return out
@@ -150,7 +155,11 @@ class RunLock:
         self._fh: Any = None
 
     def __enter__(self) -> RunLock:
-        self._fh = open(self.path, "a+")
+        try:  # never through a link planted at the lock's name (it is truncated below)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        except OSError as exc:
+            raise RunDirError(f"{self.path}: cannot lock the run directory ({exc.strerror})") from None
+        self._fh = os.fdopen(fd, "r+")
         try:
             fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -380,3 +380,14 @@ def test_a_resumed_run_whose_journal_was_changed_is_not_a_result(tmp_path: Path)
     path.write_bytes(b"".join(lines))
     assert main(["certify", "--resume", str(out), "--format", "json"]) == 3
     assert _results(out)["integrity"]["ok"] is False
+
+
+@pytest.mark.parametrize("name", [".lock", "run.json"])
+def test_certify_never_writes_through_a_link_in_its_run_directory(tmp_path: Path, name: str) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("precious", encoding="utf-8")
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / name).symlink_to(victim)  # before: the lock truncated the victim
+    assert main(["certify", "--out", str(out), "--format", "json"]) in (1, 3)
+    assert victim.read_text(encoding="utf-8") == "precious"
