@@ -16,11 +16,13 @@ from typing import Any
 
 from harness.checks import N_
 from harness.clock import utc_now_iso
+from harness.errors import RunDirError
 from harness.evidence import EvidenceStore
 from harness.inventory import HostSpec
 from harness.journal import Journal
 from harness.provision.driver import ProvisionOutcome, run_playbook
 from harness.redact import SecretFilter
+from harness.rundir import inside
 
 #: connections that are provisioned (the machine running xcert and snapshots are never changed)
 PROVISIONED = ("ssh",)
@@ -42,12 +44,15 @@ def provision_host(
 ) -> ProvisionOutcome:
     """Run the ``action`` playbook on one host and journal it with its evidence."""
     secrets = SecretFilter(spec.secrets)
+    private = run_dir / "provision" / host_slug
     try:
+        if (run_dir / "provision").is_symlink() or private.is_symlink() or not inside(run_dir, private):
+            raise RunDirError(f"{private}: leads outside the run directory; not written")
         outcome = run_playbook(
             action,
             spec,
             settings.inventories,
-            run_dir / "provision" / host_slug,
+            private,
             settings.vault_password_file,
             secrets=secrets,
         )

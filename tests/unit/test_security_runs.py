@@ -391,3 +391,17 @@ def test_certify_never_writes_through_a_link_in_its_run_directory(tmp_path: Path
     (out / name).symlink_to(victim)  # before: the lock truncated the victim
     assert main(["certify", "--out", str(out), "--format", "json"]) in (1, 3)
     assert victim.read_text(encoding="utf-8") == "precious"
+
+
+def test_evidence_is_never_written_through_a_linked_folder(tmp_path: Path) -> None:
+    from harness.evidence import EvidenceStore
+    from harness.redact import SecretFilter
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "evidence").symlink_to(outside)
+    with pytest.raises(RunDirError):
+        EvidenceStore(run, HOST, SecretFilter())
+    assert not any(outside.iterdir())
