@@ -30,9 +30,11 @@ class EvidenceStore:
         if host_slug != slug(host_slug, limit=64):
             raise RunDirError(f"{host_slug!r}: not a host slug")
         self.folder = run_dir / "evidence" / host_slug
-        self.folder.mkdir(parents=True, exist_ok=True)
         links = (run_dir / "evidence").is_symlink() or self.folder.is_symlink()
         if links or not inside(run_dir, self.folder):
+            raise RunDirError(f"{self.folder}: resolves outside the run directory's evidence/")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if not inside(run_dir, self.folder):
             raise RunDirError(f"{self.folder}: resolves outside the run directory's evidence/")
         self.secrets = secrets
         existing = [int(p.name[:5]) for p in self.folder.glob("[0-9][0-9][0-9][0-9][0-9]-*") if p.name[:5].isdigit()]
