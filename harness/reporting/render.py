@@ -66,7 +66,6 @@ def render_run(
 
 
 def _render(run_dir: Path, langs: Sequence[str], formats: Sequence[str]) -> tuple[dict[str, Any], list[Path]]:
-    # the reports of an earlier rendering go first: none may be left beside a newer results.json
     # a run read back is data: run.json and every journal record are checked before use
     check_run(run_dir, load_run_meta(run_dir))
     # the whole set of reports is replaced: the earlier ones go first (none may be left beside newer
