@@ -42,7 +42,8 @@ class EvidenceStore:
 
     def _path(self, name: str, suffix: str) -> Path:
         self._seq += 1
-        return self.folder / f"{self._seq:05d}-{slug(name)}{suffix}"
+        # a file name is written too: a secret in a command's first word is masked there as well
+        return self.folder / f"{self._seq:05d}-{slug(self.secrets.text(name))}{suffix}"
 
     def _ref(self, path: Path) -> str:
         return path.relative_to(self.run_dir).as_posix()
