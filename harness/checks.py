@@ -10,6 +10,8 @@ Plain Python, no pytest import: suites import this, the plugin reads it.
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -160,7 +162,22 @@ class NotApplicable(Exception):
         super().__init__(render(key, self.params))
 
 
+_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 def render(key: str, params: Mapping[str, Any]) -> str:
+    """``key`` with its ``{name}`` (or ``{name!r}``) fields filled in; anything else is left as it is.
+
+    Keys and parameters may come from a journal someone edited: no attribute or item access, no
+    format spec (``{x:99999999}`` would allocate that much), so a message costs what its text does.
+    """
+    try:
+        fields = list(string.Formatter().parse(key))
+    except ValueError:
+        return key
+    for _, name, spec, conversion in fields:
+        if name is not None and (not _FIELD.match(name) or spec or conversion not in (None, "r", "s")):
+            return key
     try:
         return key.format(**params)
     except (KeyError, IndexError, ValueError):

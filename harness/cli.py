@@ -11,7 +11,7 @@ from typing import Any
 
 from harness import __version__
 from harness.commands import COMMANDS
-from harness.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, XcertError
+from harness.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, XcertError
 
 EXIT_CODES_HELP = """exit codes:
   0    certified, or the command succeeded
@@ -76,3 +76,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("xcert: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except RecursionError:
+        if args.debug:
+            raise
+        # only input nested beyond reason gets here (a JSON or YAML bomb): bad input, not a bug
+        print("xcert: input nested too deeply to be read", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # the one catch-all: anything unexpected is an internal error
+        if args.debug:
+            raise
+        detail = " ".join(str(exc).split())[:300]
+        print(
+            f"xcert: internal error ({type(exc).__name__}: {detail}); this is a bug in xcert, "
+            "please report it (run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

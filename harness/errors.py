@@ -8,6 +8,8 @@ EXIT_CERTIFIED = 0
 EXIT_NOT_CERTIFIED = 1
 EXIT_INCOMPLETE = 2
 EXIT_BAD_INPUT = 3
+#: xcert itself failed (a bug): distinct from every verdict and from bad input; --debug shows the traceback
+EXIT_INTERNAL = 4
 EXIT_INTERRUPTED = 130
 
 

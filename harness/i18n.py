@@ -58,9 +58,20 @@ def translate(lang: str, key: str, params: Mapping[str, Any] | None = None) -> s
     return render(gettext(lang, key), params or {})
 
 
+@functools.cache
+def known_ids() -> frozenset[str]:
+    """Every message id the catalogs translate: the only keys a recorded message is rendered from."""
+    ids: set[str] = set()
+    for lang in available_languages():
+        if lang != SOURCE_LANG:
+            ids.update(catalog(lang))
+    return frozenset(ids)
+
+
 def check_message(lang: str, check: Mapping[str, Any]) -> str:
-    """A check's message in ``lang``: from its key when it has one, else as recorded."""
+    """A check's message in ``lang``: from its key when the catalog knows it, else as recorded."""
     key = check.get("message_key") or ""
-    if key:
-        return translate(lang, key, check.get("message_args") or {})
+    args = check.get("message_args") or {}
+    if isinstance(key, str) and key in known_ids() and isinstance(args, Mapping):
+        return translate(lang, key, args)
     return str(check.get("message", ""))

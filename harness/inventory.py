@@ -474,9 +474,18 @@ def _load_hosts(
     if limit and not hosts:
         known = [h.name for h in inventory.get_hosts("all")] + list(inventory.groups)
         raise InputError(Location(first, key="--limit"), f"no host matches {limit!r}{did_you_mean(limit, known)}")
+    from ansible.errors import AnsibleError
+
     specs = []
     for host in hosts:
-        raw = variables.get_vars(host=host, include_hostvars=False)
+        try:
+            raw = variables.get_vars(host=host, include_hostvars=False)
+        except AnsibleError as exc:  # a group_vars/host_vars file that is not a mapping, say
+            path, line, message = _origin_of(exc)
+            if path is None and "'" in message:
+                path = message.split("'")[1] if message.startswith("Could not process") else None
+            where = Location(path or first, line, host.name)
+            raise InputError(where, message.splitlines()[0] if message else "unreadable host variables") from None
         source = str(raw.get("inventory_file") or first)
         source = urls.get(source, source)
         resolved = None if raw.get("xc_snapshot") else resolve_host(inventory, variables, loader, host, source)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -30,7 +31,7 @@ class RunProgress:
             transient=False,
         )
         self.tasks = {
-            slug: self.progress.add_task("", total=None, host=name[:20], current="connecting")
+            slug: self.progress.add_task("", total=None, host=escape(name[:20]), current="connecting")
             for name, slug in host_slugs
         }
 
@@ -57,11 +58,12 @@ class RunProgress:
                     current = f"unreachable: {rec.reason}"
                 elif isinstance(rec, HostEndRecord):
                     current = current if "unreachable" in current else "done"
-            self.progress.update(self.tasks[slug], total=total, completed=done, current=current)
+            # journal text is host data: shown as it is, never read as rich markup
+            self.progress.update(self.tasks[slug], total=total, completed=done, current=escape(current))
 
 
 def summary_table(results: dict[str, Any]) -> Table:
-    table = Table(title=f"xcert {results['run_id']} ({results['profile']})", collapse_padding=True)
+    table = Table(title=escape(f"xcert {results['run_id']} ({results['profile']})"), collapse_padding=True)
     # a verdict is never cut (INCOMPL…) however narrow the console: the host and note columns fold instead
     longest = max((len(str(h["name"])) for h in results["hosts"]), default=4)
     table.add_column("host", overflow="fold", min_width=min(max(longest, 4), 16))
@@ -80,5 +82,7 @@ def summary_table(results: dict[str, Any]) -> Table:
         elif host["undecided"]:
             note = f"{len(host['undecided'])} undecided"
         style = {"CERTIFIED": "green", "NOT_CERTIFIED": "red", "INCOMPLETE": "yellow"}[host["verdict"]]
-        table.add_row(host["name"], f"[{style}]{host['verdict']}[/]", *(str(counts[k]) for k in counts), note)
+        table.add_row(
+            escape(host["name"]), f"[{style}]{host['verdict']}[/]", *(str(counts[k]) for k in counts), escape(note)
+        )
     return table

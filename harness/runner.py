@@ -7,6 +7,7 @@ keeps whatever was decided whatever happens to any one host or to this process.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -28,7 +29,8 @@ from harness.inventory import HostSpec
 from harness.paths import catalog_dir, suites_dir
 from harness.provision.steps import ProvisionSettings, provision_host, wanted
 from harness.redact import SecretFilter
-from harness.rundir import RunLock, load_run_meta, prepare, suite_digest, write_json_atomic
+from harness.rundir import RunLock, inside, load_run_meta, prepare, suite_digest, write_json_atomic
+from harness.runinput import check_run
 
 PROFILES = ("quick", "full", "disruptive")
 #: a worker (one host) may take this long before it is stopped; its decided checks are kept
@@ -171,7 +173,11 @@ def run_host(
             interrupts.workers.pop(host_slug, None)
     log = logs / f"{host_slug}.log"
     try:
-        with open(log, "ab") as fh:
+        if logs.is_symlink() or not inside(run_dir, logs):
+            raise OSError(errno.ELOOP, "the logs folder leads outside the run directory", str(logs))
+        # never through a link planted at the log's name
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "ab") as fh:
             fh.write(SecretFilter(spec.secrets).data(out))
     except OSError as exc:
         interrupts.write_errors.append(f"{log}: {exc.strerror}")
@@ -219,8 +225,19 @@ def check_resumable(meta: dict[str, Any], request: RunRequest) -> None:
         raise RunDirError(
             f"{run}: cannot resume: the run used profile {meta.get('profile')!r}, not {request.profile!r}"
         )
-    if meta["tool"]["suite_digest"] != suite_digest(suites_dir(), catalog_dir()):
+    tool = meta.get("tool")
+    if not isinstance(tool, dict) or tool.get("suite_digest") != suite_digest(suites_dir(), catalog_dir()):
         raise RunDirError(f"{run}: cannot resume: the checks (suite digest) changed since the run started")
+    # the slugs name files the run writes: recomputed, never taken from run.json
+    hosts = meta.get("hosts")
+    # the cross-host pseudo-host (harness.bundles.integration) is not an inventory host
+    recorded = (
+        [h.get("slug") if isinstance(h, dict) else None for h in hosts if not (isinstance(h, dict) and h.get("connection") == "integration")]
+        if isinstance(hosts, list)
+        else None
+    )
+    if recorded != host_slugs(request.hosts):
+        raise RunDirError(f"{run / 'run.json'}: hosts: the host slugs do not match the inventory's; cannot resume")
 
 
 def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resume: bool = False) -> bool:
@@ -233,14 +250,14 @@ def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resu
     with RunLock(run_dir), interrupts.installed():
         if resume:
             meta = load_run_meta(run_dir)
+            check_run(run_dir, meta)  # the journals the workers read back are data like any other
             check_resumable(meta, request)
             meta.pop("finished", None)
             meta["resumed"] = [*meta.get("resumed", []), utc_now_iso()]
             write_json_atomic(run_dir / "run.json", meta)
         else:
             meta = write_run_meta(request, run_dir.name)
-        # the cross-host pseudo-host (harness.bundles.integration) has no worker of its own
-        slugs = [h["slug"] for h in meta["hosts"] if h.get("connection") != "integration"]
+        slugs = host_slugs(request.hosts)
         done = threading.Event()
 
         def ticker() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,12 @@ def register(sub: Any) -> None:
         metavar="FILE",
         help="Ansible Vault password file for the inventories (default: $ANSIBLE_VAULT_PASSWORD_FILE)",
     )
+    p.add_argument(
+        "--sign-key",
+        type=Path,
+        metavar="KEY",
+        help="Ed25519 key (xcert keygen) that signs the head of every host journal's hash chain at the run's end",
+    )
     p.set_defaults(func=run)
 
 
@@ -80,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
 
     from harness.config_file import load_config
     from harness.console_summary import reasons, report_lines, verdict_line
-    from harness.errors import EXIT_INTERRUPTED
+    from harness.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED
     from harness.inventory import load_inventory, source_name
     from harness.outcomes import EXIT_FOR_VERDICT, Verdict
     from harness.progress import RunProgress, summary_table
@@ -94,6 +101,11 @@ def run(args: argparse.Namespace) -> int:
     forks = args.forks if args.forks is not None else (config.get("forks") or 5)
     if forks < 1:
         raise UsageError("--forks must be at least 1")
+    sign_key = None
+    if args.sign_key:
+        from harness.signing.keys import load_private
+
+        sign_key = load_private(args.sign_key)  # a bad key is an error before anything runs
     if args.soak_seconds is not None:
         if not 1 <= args.soak_seconds <= 86400:
             raise UsageError("--soak-seconds must be between 1 and 86400")
@@ -150,8 +162,17 @@ def run(args: argparse.Namespace) -> int:
     )
     console = Console(stderr=True)
     slugs = list(zip([h.name for h in hosts], host_slugs(hosts), strict=True))
+    if args.resume:
+        from harness.signing.chain import CHAIN, CHAIN_SIG
+
+        for name in (CHAIN, CHAIN_SIG):  # the journals grow: heads signed before no longer hold
+            (out / name).unlink(missing_ok=True)
     with RunProgress(out, slugs, console) as progress:
         interrupted = certify(request, on_tick=progress.tick, resume=args.resume is not None)
+    if sign_key is not None:
+        from harness.signing.chain import sign_heads
+
+        sign_heads(out, sign_key, str(load_run_meta(out).get("run_id") or out.name))
     results, written = render_run(out, langs, formats)
     console.print(summary_table(results))
     for line in reasons(results):
@@ -162,6 +183,12 @@ def run(args: argparse.Namespace) -> int:
         console.print(line, soft_wrap=True)
     console.print(verdict_line(results), soft_wrap=True)
     print(out)
+    integrity = results.get("integrity") or {}
+    if integrity.get("ok") is False:  # a resumed run whose journals were changed meanwhile
+        for problem in integrity.get("problems", [])[:5]:
+            print(f"xcert: {problem}", file=sys.stderr)
+        print(f"xcert: {out}: the run does not verify (its journals were changed); not a valid result", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FOR_VERDICT[Verdict(results["verdict"])]

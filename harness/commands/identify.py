@@ -91,7 +91,10 @@ def gather(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def _cell(value: Any) -> str:
-    return "-" if value in (None, "") else str(value)
+    from rich.markup import escape
+
+    # host data (an os-release, a DMI string) is shown as it is, never read as rich markup
+    return "-" if value in (None, "") else escape(str(value))
 
 
 def print_table(records: list[dict[str, Any]]) -> None:
@@ -101,9 +104,9 @@ def print_table(records: list[dict[str, Any]]) -> None:
     console = Console()
     for rec in records:
         if "unreachable" in rec:
-            console.print(f"[bold]{rec['host']}[/]: unreachable ({rec['unreachable']['reason']})")
+            console.print(f"[bold]{_cell(rec['host'])}[/]: unreachable ({_cell(rec['unreachable']['reason'])})")
             continue
-        table = Table(title=rec["host"], title_justify="left")
+        table = Table(title=_cell(rec["host"]), title_justify="left")
         for col in ("layer", "identified as", "model / version", "arch", "xinchuang", "catalog id", "confidence"):
             table.add_column(col, overflow="fold")
         for layer in LAYER_ORDER:
@@ -112,7 +115,7 @@ def print_table(records: list[dict[str, Any]]) -> None:
             model = " / ".join(v for v in (c["model"], c["version"]) if v)
             name = c["product"] + (f" ({c['vendor']})" if c["vendor"] else "") if c["product"] else None
             table.add_row(
-                layer, _cell(name), _cell(model), _cell(c["arch"]), xin, _cell(c["catalog_id"]), c["confidence"]
+                layer, _cell(name), _cell(model), _cell(c["arch"]), xin, _cell(c["catalog_id"]), _cell(c["confidence"])
             )
         console.print(table)
         for layer in LAYER_ORDER:
@@ -123,9 +126,11 @@ def print_table(records: list[dict[str, Any]]) -> None:
                 console.print(f"      {line}", highlight=False, markup=False)
         console.print("consistent: " + ("yes" if rec["consistent"] else "[bold red]NO[/]"))
         for issue in rec["issues"]:
-            console.print(f"  issue: {issue}")
+            console.print(f"  issue: {issue}", highlight=False, markup=False)
         for m in rec["mismatches"]:
-            console.print(f"  declared {m['layer']} {m['declared']} but detected {m['detected']}")
+            console.print(
+                f"  declared {m['layer']} {m['declared']} but detected {m['detected']}", highlight=False, markup=False
+            )
 
 
 def run(args: argparse.Namespace) -> int:

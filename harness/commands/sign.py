@@ -60,26 +60,32 @@ def run_bundle(args: argparse.Namespace) -> int:
     return 0
 
 
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def run_verify(args: argparse.Namespace) -> int:
-    from harness.signing.bundle import verify_bundle
+    from harness.signing.bundle import verify_file
     from harness.signing.keys import load_public
 
     public = load_public(args.pubkey)
     try:
-        data = args.bundle.read_bytes()
+        result = verify_file(args.bundle, public)  # streamed: memory stays flat whatever the size
     except OSError as exc:
         raise UsageError(f"{args.bundle}: cannot read the bundle ({exc.strerror})") from None
-    result = verify_bundle(data, public)
     if not result.ok:
         for problem in result.problems:
-            print(f"{args.bundle}: {problem}", file=sys.stderr)
+            # member names come from the bundle: control characters are shown escaped, never sent to the terminal
+            print(f"{args.bundle}: {_printable(problem)}", file=sys.stderr)
         print(f"NOT VERIFIED: {len(result.problems)} difference(s)", file=sys.stderr)
         return EXIT_NOT_CERTIFIED
-    m = result.manifest
+    m = {k: _printable(str(v)) if isinstance(v, str) else v for k, v in result.manifest.items()}
     print(f"verified: {result.files} files, every byte as signed")
     print(f"run: {m.get('run_id')}  verdict: {m.get('verdict')}  redacted: {m.get('redacted')}")
-    tool = m.get("tool", {})
-    print(f"tool: {tool.get('name')} {tool.get('version')}  suite digest: {tool.get('suite_digest')}")
+    raw_tool = result.manifest.get("tool")
+    tool: dict[str, Any] = raw_tool if isinstance(raw_tool, dict) else {}
+    name, version, digest = (_printable(str(tool.get(k))) for k in ("name", "version", "suite_digest"))
+    print(f"tool: {name} {version}  suite digest: {digest}")
     print(f"evidence digest: {m.get('evidence_digest')}")
     print(f"key fingerprint: {m.get('key_fingerprint')}")
     return 0

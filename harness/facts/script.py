@@ -12,6 +12,9 @@ import shlex
 from harness.facts.manifest import COMMANDS, FILES, PER_COMMAND_TIMEOUT_S
 from harness.facts.snapshot import Facts
 
+#: bytes of any one file or command output the fact script passes on
+FILE_CAP = 2 * 1024 * 1024
+
 
 def build_script(token: str | None = None) -> tuple[str, str]:
     """Return ``(token, script)``; the script is POSIX sh and reads nothing from the caller."""
@@ -19,16 +22,22 @@ def build_script(token: str | None = None) -> tuple[str, str]:
     b = f"@@XCERT-{token}"
     lines = [
         "LC_ALL=C; export LC_ALL",
+        "exec 4>&1",
         "PATH=$PATH:/usr/sbin:/sbin; export PATH",
         f"T=''; command -v timeout >/dev/null 2>&1 && T='timeout {PER_COMMAND_TIMEOUT_S}'",
         f"for f in {' '.join(shlex.quote(f) for f in FILES)}; do",
-        f'  if [ -r "$f" ]; then printf "\\n{b} file %s\\n" "$f"; cat "$f" 2>/dev/null; fi',
+        # every file is read up to FILE_CAP bytes: a hostile target's huge (or endless) file cannot flood us
+        f'  if [ -r "$f" ]; then printf "\\n{b} file %s\\n" "$f"; head -c {FILE_CAP} "$f" 2>/dev/null; fi',
         "done",
     ]
     for name, command in COMMANDS.items():
         lines.append(f'printf "\\n{b} cmd %s\\n" {shlex.quote(name)}')
-        lines.append(f"$T sh -c {shlex.quote(command)} 2>/dev/null")
-        lines.append(f'printf "\\n{b} rc %s %s\\n" {shlex.quote(name)} "$?"')
+        # the output is cut at FILE_CAP; the command's own exit status comes back on fd 3 (no pipefail in sh)
+        lines.append(
+            f'R=$( {{ {{ $T sh -c {shlex.quote(command)} 2>/dev/null </dev/null; printf %s "$?" >&3; }}'
+            f" | head -c {FILE_CAP} >&4; }} 3>&1 )"
+        )
+        lines.append(f'printf "\\n{b} rc %s %s\\n" {shlex.quote(name)} "$R"')
     lines.append(f'printf "\\n{b} end\\n"')
     return token, "\n".join(lines) + "\n"
 

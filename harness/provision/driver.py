@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.inventory import HostSpec
+from harness.redact import SecretFilter
 
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
 ACTIONS = ("prepare", "cleanup")
@@ -27,6 +28,39 @@ _STATUS = {
     "runner_on_unreachable": "unreachable",
     "runner_on_skipped": "skipped",
 }
+#: what ansible-playbook gets of the controller's environment; everything else (a database password
+#: given through ``password_env``, tokens, ...) stays out of the process and out of its artifacts
+KEPT_ENVIRONMENT = ("HOME", "SSH_AUTH_SOCK", "USER", "LOGNAME", "TMPDIR")
+#: artifacts that hold the command line and environment: removed after the run, never bundled
+ENVIRONMENT_ARTIFACTS = ("command", "env.list", "job_env")
+
+
+def minimal_environment(runner_env: dict[str, str], ours: dict[str, str]) -> dict[str, str]:
+    """The environment ansible-runner prepared, less what it copied from ours that Ansible does not need."""
+    kept: dict[str, str] = {}
+    for key, value in runner_env.items():
+        added = key not in os.environ or os.environ[key] != value  # set by ansible-runner itself
+        if key in ours or key in KEPT_ENVIRONMENT or added:
+            kept[key] = value
+    return kept
+
+
+def scrub_artifacts(private_dir: Path, secrets: SecretFilter) -> None:
+    """Remove the artifacts that hold the environment and mask every secret in the others."""
+    import shutil
+
+    shutil.rmtree(private_dir / "env", ignore_errors=True)
+    for path in sorted(private_dir.rglob("*")):
+        if path.is_symlink():
+            path.unlink()
+        elif path.is_file():
+            if path.name in ENVIRONMENT_ARTIFACTS:
+                path.unlink()
+            elif secrets:
+                data = path.read_bytes()
+                masked = secrets.data(data)
+                if masked != data:
+                    path.write_bytes(masked)
 
 
 @dataclass
@@ -95,6 +129,7 @@ def run_playbook(
     private_dir: Path,
     vault_password_file: str | None = None,
     timeout_s: int = PLAYBOOK_TIMEOUT_S,
+    secrets: SecretFilter | None = None,
 ) -> ProvisionOutcome:
     """Run ``playbooks/<action>.yml`` on ``spec`` through ansible-runner, with the values the checks use.
 
@@ -104,7 +139,7 @@ def run_playbook(
     prompt answers, never to disk. ``inventories`` and ``vault_password_file`` are kept for callers;
     the resolved inventory holds no vault values, so neither is needed.
     """
-    import ansible_runner
+    from ansible_runner.interface import init_runner
 
     from harness.provision import resolved
 
@@ -117,6 +152,9 @@ def run_playbook(
     env = {
         # ansible-runner needs ansible-playbook on PATH, else rc 127 and no output (LAB-NOTES)
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+        # ansible-core needs a UTF-8 locale
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
         "ANSIBLE_NOCOLOR": "True",
         "ANSIBLE_RETRY_FILES_ENABLED": "False",
         "ANSIBLE_LOCALHOST_WARNING": "False",
@@ -133,7 +171,7 @@ def run_playbook(
         return True
 
     t0 = time.monotonic()
-    result = ansible_runner.run(
+    runner = init_runner(
         private_data_dir=str(private_dir),
         ident=action,
         playbook=str(PLAYBOOKS / f"{action}.yml"),
@@ -149,6 +187,12 @@ def run_playbook(
         event_handler=on_event,
         rotate_artifacts=0,
     )
+    runner.config.env = minimal_environment(runner.config.env, env)
+    try:
+        runner.run()
+    finally:
+        scrub_artifacts(private_dir, secrets or SecretFilter())
+    result = runner
     duration = time.monotonic() - t0
     failed = next((t for t in tasks if t["status"] in ("failed", "unreachable")), None)
     unreachable = any(t["status"] == "unreachable" for t in tasks)

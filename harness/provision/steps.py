@@ -16,12 +16,14 @@ from typing import Any
 
 from harness.checks import N_
 from harness.clock import utc_now_iso
+from harness.errors import RunDirError
 from harness.evidence import EvidenceStore
 from harness.inventory import HostSpec
 from harness.journal import Journal
 from harness.provision.driver import ProvisionOutcome, run_playbook
 from harness.records import ProvisionRecord
 from harness.redact import SecretFilter
+from harness.rundir import inside
 
 #: connections that are provisioned (the machine running xcert and snapshots are never changed)
 PROVISIONED = ("ssh",)
@@ -43,13 +45,17 @@ def provision_host(
 ) -> ProvisionOutcome:
     """Run the ``action`` playbook on one host and journal it with its evidence."""
     secrets = SecretFilter(spec.secrets)
+    private = run_dir / "provision" / host_slug
     try:
+        if (run_dir / "provision").is_symlink() or private.is_symlink() or not inside(run_dir, private):
+            raise RunDirError(f"{private}: leads outside the run directory; not written")
         outcome = run_playbook(
             action,
             spec,
             settings.inventories,
-            run_dir / "provision" / host_slug,
+            private,
             settings.vault_password_file,
+            secrets=secrets,
         )
     except Exception as exc:  # ansible-runner itself failed: a provisioning error, never a failed check
         outcome = ProvisionOutcome(action, ok=False, status="error", rc=None, message=f"{type(exc).__name__}: {exc}")
@@ -72,7 +78,7 @@ def provision_host(
         record["message_key"] = N_("Provisioning ({action}) could not run: {message}") if not outcome.ok else ""
     record["message_args"] = {"action": action, "task": outcome.failed_task or "", "message": record["message"]}
     record["time"] = utc_now_iso()
-    journal = Journal(run_dir / "journal" / f"{host_slug}.jsonl")
+    journal = Journal(run_dir / "journal" / f"{host_slug}.jsonl", secrets)
     with contextlib.closing(journal):
         journal.append(ProvisionRecord.parse(record).to_json())  # the typed record's shape (harness.records)
     return outcome

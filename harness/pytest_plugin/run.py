@@ -19,6 +19,7 @@ from harness.inventory import HostSpec
 from harness.journal import Journal
 from harness.outcomes import Outcome
 from harness.records import CheckRecord, FactsRecord, HostEndRecord, UnreachableRecord
+from harness.redact import SecretFilter
 from harness.session import HostSession
 from harness.transport.base import HostUnreachable
 
@@ -182,7 +183,7 @@ def load_run(config: pytest.Config) -> HostRun | None:
         spec=spec,
         slug=slug,
         profile=config.getoption("--xcert-profile"),
-        journal=Journal(journal_path),
+        journal=Journal(journal_path, SecretFilter(spec.secrets)),
         session=HostSession(run_dir, spec, slug),
         decided_before=decided,
     )

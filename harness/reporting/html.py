@@ -15,8 +15,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from harness.errors import RunDirError
 from harness.i18n import check_message, translate
 from harness.reporting.context import build_context
+from harness.rundir import read_bounded, resolve_under
 
 
 def environment() -> jinja2.Environment:
@@ -46,22 +48,28 @@ def css_string(text: str) -> Markup:
     return Markup('"' + "".join(c if c.isalnum() or c in " .,:;-_/()" else f"\\{ord(c):x} " for c in text) + '"')
 
 
+#: an evidence file larger than this is not shown in a report
+EVIDENCE_READ_CAP = 16 * 1024 * 1024
+
+
 def _evidence_excerpt(run_dir: Path | None, ref: str, limit: int = 4000) -> dict[str, Any]:
     """The command, rc and output of one evidence file, for showing under a failure."""
     if run_dir is None:
         return {"ref": ref}
     try:
-        data = json.loads((run_dir / ref).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        # a reference is data from the journal: only a file under evidence/ is read, and only so much of it
+        path = resolve_under(run_dir, str(ref), "evidence")
+        data = json.loads(read_bounded(path, EVIDENCE_READ_CAP))
+    except (OSError, ValueError, RunDirError, RecursionError):
         return {"ref": ref}
-    if data.get("kind") != "command":
+    if not isinstance(data, dict) or data.get("kind") != "command":
         return {"ref": ref}
     return {
         "ref": ref,
-        "command": data.get("command", "")[:500],
+        "command": str(data.get("command", ""))[:500],
         "rc": data.get("rc"),
-        "stdout": (data.get("stdout") or "")[:limit],
-        "stderr": (data.get("stderr") or "")[:limit],
+        "stdout": str(data.get("stdout") or "")[:limit],
+        "stderr": str(data.get("stderr") or "")[:limit],
     }
 
 

@@ -30,6 +30,9 @@ from harness.errors import InputError, Location
 from harness.inputfile import keep_copy, read_text
 
 RUN_FILE = "lab.toml"
+#: a report's validity is shown as a date: beyond this many months a date is no longer meaningful (or computable)
+MAX_MONTHS = 1200
+MAX_TEXT = 500
 _SCHEMA: dict[str, dict[str, tuple[type, bool]]] = {
     "lab": {"name": (str, True), "address": (str, True), "location": (str, True), "accreditation": (str, False)},
     "report": {
@@ -66,12 +69,14 @@ def parse_lab_config(text: str, path: Path) -> dict[str, Any]:
             if key not in fields:
                 raise InputError(where, "unknown key")
             kind = fields[key][0]
-            if kind is int and (not isinstance(item, int) or isinstance(item, bool) or item < 1):
-                raise InputError(where, "must be a whole number of months, at least 1")
+            if kind is int and (not isinstance(item, int) or isinstance(item, bool) or not 1 <= item <= MAX_MONTHS):
+                raise InputError(where, f"must be a whole number of months, from 1 to {MAX_MONTHS}")
             if kind is bool and not isinstance(item, bool):
                 raise InputError(where, "must be true or false")
             if kind is str and (not isinstance(item, str) or not item.strip()):
                 raise InputError(where, "must be a non-empty text")
+            if kind is str and (len(item) > MAX_TEXT or any(ord(c) < 32 and c not in "\t\n" for c in item)):
+                raise InputError(where, f"must be a text of at most {MAX_TEXT} characters, no control characters")
         for key, (_, required) in fields.items():
             if required and key not in value:
                 raise InputError(Location(str(path), _line_of(text, section), f"{section}.{key}"), "missing")

@@ -9,9 +9,11 @@ between versions, the canonical form must not.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import tarfile
 from collections.abc import Iterable
+from typing import IO, Any
 
 
 class ArchiveError(Exception):
@@ -20,20 +22,55 @@ class ArchiveError(Exception):
 
 def write_archive(members: Iterable[tuple[str, bytes]]) -> bytes:
     buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT, encoding="utf-8") as tar:
-        for name, data in members:
+    write_archive_to(buf, ((name, len(data), io.BytesIO(data)) for name, data in members))
+    return buf.getvalue()
+
+
+def write_archive_to(sink: IO[bytes], members: Iterable[tuple[str, int, IO[bytes]]]) -> None:
+    """The canonical archive of ``(name, size, file)`` members, streamed to ``sink`` (files copied in chunks)."""
+    with tarfile.open(fileobj=sink, mode="w", format=tarfile.USTAR_FORMAT, encoding="utf-8") as tar:
+        for name, size, fh in members:
             info = tarfile.TarInfo(name)
-            info.size = len(data)
+            info.size = size
             info.mtime = 0
             info.mode = 0o644
             info.uid = info.gid = 0
             info.uname = info.gname = ""
             info.type = tarfile.REGTYPE
             try:
-                tar.addfile(info, io.BytesIO(data))
+                tar.addfile(info, fh)
             except ValueError as exc:  # a name too long for ustar
                 raise ArchiveError(f"{name}: {exc}") from None
-    return buf.getvalue()
+
+
+class HashSink(io.RawIOBase):
+    """A write-only file that keeps only the SHA-256 and the length of what was written to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.size
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data)
+        self.sha.update(view)
+        self.size += view.nbytes
+        return view.nbytes
+
+
+def hash_stream(fh: IO[bytes], chunk: int = 1 << 20) -> tuple[str, int]:
+    """SHA-256 (hex) and length of what ``fh`` holds from where it stands, read in chunks."""
+    sha, size = hashlib.sha256(), 0
+    for block in iter(lambda: fh.read(chunk), b""):
+        sha.update(block)
+        size += len(block)
+    return sha.hexdigest(), size
 
 
 def read_archive(data: bytes) -> list[tuple[str, bytes]]:

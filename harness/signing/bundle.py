@@ -15,27 +15,44 @@ those members: nothing outside the files (headers, padding, trailing bytes) can 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import io
 import json
+import os
 import shutil
+import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from harness.errors import InputError, Location, UsageError
-from harness.signing.archive import ArchiveError, first_difference, read_archive, write_archive
+from harness.signing.archive import ArchiveError, first_difference, hash_stream, write_archive_to
 from harness.signing.keys import fingerprint
-from harness.signing.manifest import evidence_digest, hash_files, is_report, run_files
+from harness.signing.manifest import (
+    evidence_digest,
+    hash_files,
+    is_report,
+    legacy_evidence_digest,
+    run_files,
+    sha256_file,
+)
 
-FORMAT = "xcert-bundle/1"
+#: /2: the evidence digest is over JSON-encoded [path, sha256] pairs (/1 joined lines, which names could forge)
+FORMAT = "xcert-bundle/2"
+LEGACY_FORMAT = "xcert-bundle/1"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 PREFIX = "run/"
+#: manifest.json and manifest.sig larger than this are not read
+MAX_MANIFEST = 64 * 1024 * 1024
+#: members a bundle may hold (a run has a few thousand files)
+MAX_MEMBERS = 1_000_000
 
 
 def _report_editions(rels: list[str]) -> tuple[list[str], list[str]]:
@@ -58,11 +75,25 @@ def stage_run(run_dir: Path, stage: Path, key: Ed25519PrivateKey, redact: bool) 
     """Copy (or redact) a run into ``stage`` and re-render its reports with the seal; returns the seal."""
     from harness.reporting.render import render_reports
     from harness.results import load_results
+    from harness.signing.chain import run_integrity
     from harness.signing.redact import redact_run
 
     if not (run_dir / "results.json").is_file():
         raise UsageError(f"{run_dir}: no results.json (run `xcert report {run_dir}` first)")
-    rels = run_files(run_dir)
+    from harness.results import validate
+
+    rels = run_files(run_dir)  # a link or a special file anywhere in the run: refused
+    try:
+        problems = validate(load_results(run_dir))
+    except (ValueError, RecursionError) as exc:
+        problems = [str(exc)]
+    if problems:
+        raise InputError(Location(str(run_dir / "results.json")), f"not valid results ({problems[0]})")
+    integrity = run_integrity(run_dir)
+    if not integrity.ok:
+        raise InputError(
+            Location(str(run_dir)), f"refusing to sign a run that does not verify: {integrity.problems[0]}"
+        )
     evidence = [rel for rel in rels if not is_report(rel)]
     if redact:
         redact_run(run_dir, evidence, stage)
@@ -86,39 +117,50 @@ def stage_run(run_dir: Path, stage: Path, key: Ed25519PrivateKey, redact: bool) 
 
 
 def make_bundle(run_dir: Path, key: Ed25519PrivateKey, out: Path, redact: bool = False) -> dict[str, Any]:
-    """Write the signed bundle of ``run_dir`` to ``out``; returns its manifest."""
+    """Write the signed bundle of ``run_dir`` to ``out``; returns its manifest.
+
+    Files are hashed and archived as streams (memory stays flat whatever the run's size); the archive is
+    written beside ``out`` and renamed into place, so ``out`` is either the whole bundle or untouched.
+    """
     with tempfile.TemporaryDirectory(prefix="xcert-bundle-") as tmp:
         stage = Path(tmp)
         seal = stage_run(run_dir, stage, key, redact)
         rels = run_files(stage)
-        contents = {rel: (stage / rel).read_bytes() for rel in rels}
-    results = json.loads(contents["results.json"])
-    manifest = {
-        "format": FORMAT,
-        "run_id": results.get("run_id"),
-        "tool": results.get("tool", {}),
-        "verdict": results.get("verdict"),
-        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "redacted": redact,
-        "key_fingerprint": seal["key_fingerprint"],
-        "evidence_digest": seal["evidence_digest"],
-        "files": [
-            {"path": PREFIX + rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-            for rel, data in contents.items()
-        ],
-    }
-    manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    signature = base64.b64encode(key.sign(manifest_bytes)) + b"\n"
-    members = [(MANIFEST, manifest_bytes), (SIGNATURE, signature)]
-    members += [(PREFIX + rel, data) for rel, data in contents.items()]
-    try:
-        data = write_archive(members)
-    except ArchiveError as exc:
-        raise InputError(Location(str(run_dir)), f"cannot be bundled: {exc}") from None
-    try:
-        out.write_bytes(data)
-    except OSError as exc:
-        raise UsageError(f"{out}: cannot write the bundle ({exc.strerror})") from None
+        results = json.loads((stage / "results.json").read_text(encoding="utf-8"))
+        manifest = {
+            "format": FORMAT,
+            "run_id": results.get("run_id"),
+            "tool": results.get("tool", {}),
+            "verdict": results.get("verdict"),
+            "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "redacted": redact,
+            "key_fingerprint": seal["key_fingerprint"],
+            "evidence_digest": seal["evidence_digest"],
+            "files": [
+                {"path": PREFIX + rel, "sha256": sha256_file(stage / rel), "size": (stage / rel).stat().st_size}
+                for rel in rels
+            ],
+        }
+        manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        signature = base64.b64encode(key.sign(manifest_bytes)) + b"\n"
+        partial = out.with_name(f".{out.name}.partial")
+        try:
+            with contextlib.ExitStack() as stack:
+                sink = stack.enter_context(open(partial, "wb"))
+                members: list[tuple[str, int, IO[bytes]]] = [
+                    (MANIFEST, len(manifest_bytes), io.BytesIO(manifest_bytes)),
+                    (SIGNATURE, len(signature), io.BytesIO(signature)),
+                ]
+                for entry, rel in zip(manifest["files"], rels, strict=True):
+                    members.append((entry["path"], entry["size"], stack.enter_context(open(stage / rel, "rb"))))
+                write_archive_to(sink, members)
+            os.replace(partial, out)
+        except ArchiveError as exc:
+            partial.unlink(missing_ok=True)
+            raise InputError(Location(str(run_dir)), f"cannot be bundled: {exc}") from None
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise UsageError(f"{out}: cannot write the bundle ({exc.strerror})") from None
     return manifest
 
 
@@ -135,19 +177,97 @@ class Verification:
 
 def verify_bundle(data: bytes, public: Ed25519PublicKey) -> Verification:
     """Every way ``data`` differs from what the key signed, as readable lines (none: it verifies)."""
+    return verify_stream(io.BytesIO(data), public)
+
+
+def verify_file(path: Path, public: Ed25519PublicKey) -> Verification:
+    """``verify_bundle`` of a file, read in chunks: memory stays flat whatever the bundle's size."""
+    with open(path, "rb") as fh:
+        return verify_stream(fh, public)
+
+
+def _read_members(fh: IO[bytes], result: Verification) -> tuple[dict[str, bytes], dict[str, tuple[str, int, int]]]:
+    """manifest.json and manifest.sig (read whole, bounded) and every member's (sha256, size, offset)."""
+    small: dict[str, bytes] = {}
+    seen: dict[str, tuple[str, int, int]] = {}
+    with tarfile.open(fileobj=fh, mode="r:", encoding="utf-8") as tar:
+        for info in tar:
+            if not info.isreg():
+                raise ArchiveError(f"{info.name}: not a regular file")
+            src = tar.extractfile(info)
+            if src is None:
+                raise ArchiveError(f"{info.name}: unreadable")
+            if info.name in (MANIFEST, SIGNATURE):
+                if info.size > MAX_MANIFEST:
+                    raise ArchiveError(f"{info.name}: larger than {MAX_MANIFEST} bytes")
+                content = src.read()
+                small[info.name] = content
+                digest, size = hashlib.sha256(content).hexdigest(), len(content)
+            else:
+                digest, size = hash_stream(src)
+            if size != info.size:
+                raise ArchiveError(f"{info.name}: truncated")
+            if info.name in seen:
+                result.problems.append(f"duplicate: {info.name}")
+            if len(seen) >= MAX_MEMBERS:
+                raise ArchiveError(f"more than {MAX_MEMBERS} members")
+            seen[info.name] = (digest, size, info.offset_data)
+    return small, seen
+
+
+class _Section(io.RawIOBase):
+    """``size`` bytes of ``fh`` from ``offset``, read by explicit seeks (the file is shared)."""
+
+    def __init__(self, fh: IO[bytes], offset: int, size: int) -> None:
+        super().__init__()
+        self.fh, self.pos, self.end = fh, offset, offset + size
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.end - self.pos if n is None or n < 0 else min(n, self.end - self.pos)
+        self.fh.seek(self.pos)
+        data = self.fh.read(n)
+        self.pos += len(data)
+        return data
+
+
+class _Compare(io.RawIOBase):
+    """A sink comparing what is written to it with ``fh`` byte for byte; keeps the first difference."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        super().__init__()
+        self.fh, self.pos = fh, 0
+        self.first: int | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.pos
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        if self.first is None:
+            self.fh.seek(self.pos)
+            other = self.fh.read(len(chunk))
+            if other != chunk:
+                self.first = self.pos + first_difference(chunk, other)
+        self.pos += len(chunk)
+        return len(chunk)
+
+
+def verify_stream(fh: IO[bytes], public: Ed25519PublicKey) -> Verification:
+    """``verify_bundle`` of an open, seekable bundle file."""
     result = Verification()
     try:
-        members = read_archive(data)
-    except ArchiveError as exc:
+        small, seen = _read_members(fh, result)
+    except (ArchiveError, tarfile.TarError, EOFError, UnicodeDecodeError, OSError) as exc:
         result.problems.append(f"not a readable bundle: {exc}")
         return result
-    by_name: dict[str, bytes] = {}
-    for name, content in members:
-        if name in by_name:
-            result.problems.append(f"duplicate: {name}")
-        by_name[name] = content
-    manifest_bytes = by_name.get(MANIFEST)
-    signature = by_name.get(SIGNATURE)
+    manifest_bytes = small.get(MANIFEST)
+    signature = small.get(SIGNATURE)
     if manifest_bytes is None or signature is None:
         result.problems.append(f"not an xcert bundle: {MANIFEST} or {SIGNATURE} is missing")
         return result
@@ -163,29 +283,40 @@ def verify_bundle(data: bytes, public: Ed25519PublicKey) -> Verification:
     try:
         manifest = json.loads(manifest_bytes)
         entries = {str(f["path"]): (str(f["sha256"]), int(f["size"])) for f in manifest["files"]}
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         result.problems.append(f"{MANIFEST}: unreadable ({exc})")
+        return result
+    if not isinstance(manifest, dict):
+        result.problems.append(f"{MANIFEST}: unreadable (not an object)")
         return result
     result.manifest = manifest
     result.files = len(entries)
     for name, (digest, size) in entries.items():
-        if name not in by_name:
+        if name not in seen:
             result.problems.append(f"removed: {name}")
-        elif hashlib.sha256(by_name[name]).hexdigest() != digest or len(by_name[name]) != size:
+        elif seen[name][0] != digest or seen[name][1] != size:
             result.problems.append(f"changed: {name} (SHA-256 differs from the manifest)")
-    for name in by_name:
+    for name in seen:
         if name not in entries and name not in (MANIFEST, SIGNATURE):
             result.problems.append(f"added: {name}")
     hashes = {name[len(PREFIX) :]: digest for name, (digest, _) in entries.items() if name.startswith(PREFIX)}
-    if manifest.get("evidence_digest") != evidence_digest(hashes):
+    digest = legacy_evidence_digest(hashes) if manifest.get("format") == LEGACY_FORMAT else evidence_digest(hashes)
+    if manifest.get("evidence_digest") != digest:
         result.problems.append("evidence digest: the manifest's digest does not match its file list")
     if not result.problems:
-        ordered = [(MANIFEST, manifest_bytes), (SIGNATURE, signature)] + [(n, by_name[n]) for n in entries]
-        canonical = write_archive(ordered)
-        if canonical != data:
-            offset = first_difference(canonical, data)
+        ordered: list[tuple[str, int, IO[bytes]]] = [
+            (MANIFEST, len(manifest_bytes), io.BytesIO(manifest_bytes)),
+            (SIGNATURE, len(signature), io.BytesIO(signature)),
+        ]
+        ordered += [(n, seen[n][1], _Section(fh, seen[n][2], seen[n][1])) for n in entries]  # type: ignore[misc]
+        sink = _Compare(fh)
+        write_archive_to(sink, ordered)  # type: ignore[arg-type]
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        offset = sink.first if sink.first is not None else (None if sink.pos == size else min(sink.pos, size))
+        if offset is not None:
             result.problems.append(
                 f"archive: bytes outside the files differ from the signed layout at offset {offset}"
-                f" (size {len(data)}, expected {len(canonical)})"
+                f" (size {size}, expected {sink.pos})"
             )
     return result

@@ -26,7 +26,7 @@ def generate(out: Path) -> tuple[Path, Path]:
     """Write a new private key to ``out`` (mode 0600) and its public key to ``out.pub``; never overwrite."""
     pub_path = public_path(out)
     for path in (out, pub_path):
-        if path.exists():
+        if path.exists() or path.is_symlink():
             raise UsageError(f"{path}: exists; refusing to overwrite a key")
     key = Ed25519PrivateKey.generate()
     private_pem = key.private_bytes(
@@ -36,10 +36,13 @@ def generate(out: Path) -> tuple[Path, Path]:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     try:
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(private_pem)
-        pub_path.write_bytes(public_pem)
+        # never through a link planted at the public key's name
+        fd = os.open(pub_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(public_pem)
     except OSError as exc:
         raise UsageError(f"{exc.filename}: cannot write the key ({exc.strerror})") from None
     return out, pub_path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import selectors
 import signal
 import subprocess
 import time
@@ -34,28 +35,98 @@ class LocalTransport(Transport):
             start_new_session=True,
             env=env,
         )
-        timed_out = False
         try:
-            out, err = proc.communicate(input=stdin, timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            out, err = proc.communicate()
+            out, err, timed_out, capped = _collect(proc, stdin, t0 + timeout_s)
         except BaseException:
             # a check timeout or an abort: what the command started must not outlive it
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
+            _kill_group(proc)
             proc.wait()
             raise
-        truncated = len(out) > OUTPUT_CAP or len(err) > OUTPUT_CAP
         return CommandResult(
             command=command,
-            rc=proc.returncode if not timed_out else -9,
-            stdout=out[:OUTPUT_CAP],
-            stderr=err[:OUTPUT_CAP],
+            rc=-9 if (timed_out or capped) else proc.returncode,
+            stdout=bytes(out[:OUTPUT_CAP]),
+            stderr=bytes(err[:OUTPUT_CAP]),
             duration_s=time.monotonic() - t0,
             started=started,
             timed_out=timed_out,
-            truncated=truncated,
+            truncated=capped,
         )
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _collect(
+    proc: subprocess.Popen[bytes], stdin: bytes | None, deadline: float
+) -> tuple[bytearray, bytearray, bool, bool]:
+    """Feed stdin, read stdout and stderr as they come; past the deadline or OUTPUT_CAP, kill the group.
+
+    Reading stops at the cap: a command printing without end costs OUTPUT_CAP bytes, not its output.
+    """
+    assert proc.stdout is not None and proc.stderr is not None
+    buffers = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}  # stdout first
+    pending = memoryview(stdin or b"")
+    timed_out = capped = False
+    with selectors.DefaultSelector() as sel:
+        for fd in buffers:
+            os.set_blocking(fd, False)
+            sel.register(fd, selectors.EVENT_READ)
+        if proc.stdin is not None:
+            if pending:
+                os.set_blocking(proc.stdin.fileno(), False)
+                sel.register(proc.stdin.fileno(), selectors.EVENT_WRITE)
+            else:
+                proc.stdin.close()
+        open_reads = len(buffers)
+        while open_reads:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                timed_out = True
+                break
+            for key, _ in sel.select(min(remaining, 1.0)):
+                fd = int(key.fd)
+                if fd in buffers:
+                    try:
+                        chunk = os.read(fd, 65536)
+                    except BlockingIOError:
+                        continue
+                    if not chunk:
+                        sel.unregister(fd)
+                        open_reads -= 1
+                        continue
+                    buffers[fd] += chunk
+                    if len(buffers[fd]) > OUTPUT_CAP:
+                        capped = True
+                else:
+                    assert proc.stdin is not None
+                    try:
+                        sent = os.write(fd, pending[:65536])
+                    except BlockingIOError:
+                        continue
+                    except BrokenPipeError:
+                        sent = len(pending)
+                    pending = pending[sent:]
+                    if not pending:
+                        sel.unregister(fd)
+                        proc.stdin.close()
+            if capped:
+                break
+    if timed_out or capped:
+        _kill_group(proc)
+    if proc.stdin is not None and not proc.stdin.closed:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+    proc.stdout.close()
+    proc.stderr.close()
+    try:
+        proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        # the output ended but the command lives on past its deadline: it is stopped
+        timed_out = True
+        _kill_group(proc)
+        proc.wait()
+    out, err = buffers.values()
+    return out, err, timed_out, capped

@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import shlex
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,9 @@ CONNECT_TIMEOUT_S = 10.0
 KEEPALIVE_S = 5
 #: the wrapper prints the remote shell's pid (its process group) on stderr's first line
 _PID_MARK = b"@@XCERT-PID "
+#: sudo's prompt (``sudo -p``) and the command's announcement once sudo let it run, each + a random token
+_PROMPT = "[xcert become "
+_SUCCESS = "XCERT-BECOME-OK-"
 
 
 class _TrustOnFirstUse(paramiko.MissingHostKeyPolicy):
@@ -91,6 +96,7 @@ class SshTransport(Transport):
         self.user = spec.user or config.get("user") or os.environ.get("USER", "root")
         self.become = bool(spec.become)
         self.become_password: str | None = getattr(spec, "become_password", None)
+        self._killing = False
         self.timeout_s = float(getattr(spec, "connect_timeout", None) or connect_timeout_s)
         self._jump: paramiko.SSHClient | None = None
         key_files = [spec.key_file] if spec.key_file else list(config.get("identityfile", []))
@@ -206,12 +212,21 @@ class SshTransport(Transport):
 
     # ------------------------------------------------------------------ running
 
-    def wrap(self, command: str) -> str:
-        """The command line sent to the host: pid first (for the timeout kill), become via sudo."""
+    def wrap(self, command: str, become_token: str = "") -> str:
+        """The command line sent to the host: pid first (for the timeout kill), become via sudo.
+
+        With a become password, sudo prompts with ``become_token`` (its own unique prompt, ``-p``) and
+        the command announces itself with the same token on stdout once sudo let it run: the password
+        is written only after the prompt, and the command's own input only after the announcement.
+        """
         inner = f"exec /bin/sh -c {shlex.quote(command)}"
-        if self.become:
-            sudo = "sudo -S -p '' " if self.become_password else "sudo -n "
-            inner = f"exec {sudo}-H -- /bin/sh -c {shlex.quote(command)}"
+        if self.become and self.become_password:
+            token = become_token or secrets.token_hex(16)
+            announce = f"printf '%s\\n' {shlex.quote(_SUCCESS + token)}; exec /bin/sh -c {shlex.quote(command)}"
+            prompt = shlex.quote(_PROMPT + token + "] ")
+            inner = f"exec sudo -S -p {prompt} -H -- /bin/sh -c {shlex.quote(announce)}"
+        elif self.become:
+            inner = f"exec sudo -n -H -- /bin/sh -c {shlex.quote(command)}"
         return f"printf '%s%s\\n' {shlex.quote(_PID_MARK.decode())} \"$$\" >&2; LC_ALL=C; export LC_ALL; {inner}"
 
     def _session(self) -> paramiko.Channel:
@@ -226,19 +241,21 @@ class SshTransport(Transport):
         started = utc_now_iso()
         t0 = time.monotonic()
         chan = self._session()
-        out, err = bytearray(), bytearray()
+        io = _ChannelIO(chan)
         timed_out = interrupted = False
+        token = secrets.token_hex(16) if self.become and self.become_password else ""
         try:
-            chan.exec_command(self.wrap(command))
-            feed = b""
-            if self.become and self.become_password:
-                feed += self.become_password.encode() + b"\n"
-            feed += stdin or b""
-            if feed:
-                chan.sendall(feed)
-            chan.shutdown_write()
-            timed_out = self._pump(chan, out, err, t0 + timeout_s, command)
-            rc = -9 if timed_out else chan.recv_exit_status()
+            chan.exec_command(self.wrap(command, token))
+            deadline = t0 + timeout_s
+            if token:
+                timed_out = not self._become(io, token, deadline, command)
+            if not timed_out and not io.capped:
+                if not io.input_closed and not chan.exit_status_ready():
+                    if stdin:
+                        chan.sendall(stdin)
+                    chan.shutdown_write()
+                timed_out = not io.pump(deadline, self._alive(command))
+            rc = -9 if (timed_out or io.capped) else chan.recv_exit_status()
         except (OSError, EOFError, paramiko.SSHException) as exc:
             raise HostUnreachable(LOST, f"{self.address}:{self.port}: {exc or type(exc).__name__}") from exc
         except BaseException:
@@ -246,48 +263,25 @@ class SshTransport(Transport):
             interrupted = True
             raise
         finally:
-            pid = _split_pid(err) if not interrupted else self._await_pid(chan, err)
+            pid = _split_pid(io.err) if not interrupted else self._await_pid(chan, io.err)
             chan.close()
             if interrupted and pid:
                 self._kill(pid)
-        if timed_out and pid:
-            self._kill(pid)
-        stderr = bytes(err)
+        if (timed_out or io.capped) and pid:
+            self._kill(pid)  # past the timeout, or past the output cap: the command is stopped
+        stderr = bytes(io.err)
         if stderr.startswith(_PID_MARK):
             stderr = stderr.partition(b"\n")[2]
         return CommandResult(
             command=command,
             rc=rc,
-            stdout=bytes(out[:OUTPUT_CAP]),
+            stdout=bytes(io.out[:OUTPUT_CAP]),
             stderr=stderr[:OUTPUT_CAP],
             duration_s=time.monotonic() - t0,
             started=started,
             timed_out=timed_out,
-            truncated=len(out) > OUTPUT_CAP or len(stderr) > OUTPUT_CAP,
+            truncated=io.capped or len(io.out) > OUTPUT_CAP or len(stderr) > OUTPUT_CAP,
         )
-
-    def _pump(self, chan: paramiko.Channel, out: bytearray, err: bytearray, deadline: float, command: str) -> bool:
-        """Read the command's output until it exits (False) or the deadline passes (True: timed out)."""
-        pause = 0.0005
-        while True:
-            got = False
-            while chan.recv_ready():
-                out += chan.recv(65536)
-                got = True
-            while chan.recv_stderr_ready():
-                err += chan.recv_stderr(65536)
-                got = True
-            if chan.exit_status_ready() and not chan.recv_ready() and not chan.recv_stderr_ready():
-                return False
-            if not self.transport.is_active():
-                raise HostUnreachable(LOST, f"{self.address}:{self.port}: connection lost during {command!r}")
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return True
-            # the exit status arrives without waking a select() on the channel, so wait on it,
-            # briefly at first (a short command costs one round trip) and longer while it runs
-            pause = 0.0005 if got else min(pause * 2, 0.05)
-            chan.status_event.wait(min(remaining, pause))
 
     def _await_pid(self, chan: paramiko.Channel, err: bytearray, wait_s: float = 2.0) -> int | None:
         """The remote shell's pid, reading stderr for it if it has not arrived yet (a command cut short)."""
@@ -300,11 +294,58 @@ class SshTransport(Transport):
                     chan.status_event.wait(0.01)
         return _split_pid(err)
 
+    def _alive(self, command: str) -> Callable[[], None]:
+        def check() -> None:
+            if not self.transport.is_active():
+                raise HostUnreachable(LOST, f"{self.address}:{self.port}: connection lost during {command!r}")
+
+        return check
+
+    def _become(self, io: _ChannelIO, token: str, deadline: float, command: str) -> bool:
+        """Answer sudo's own prompt (if it comes) until the command announces itself; False on timeout.
+
+        Nothing is written before sudo asks: with NOPASSWD or a cached ticket the password is never sent.
+        A second prompt (a wrong password) gets end of input, so sudo gives up instead of waiting.
+        """
+        prompt = (_PROMPT + token + "] ").encode()
+        success = (_SUCCESS + token + "\n").encode()
+        answered = False
+        alive = self._alive(command)
+
+        def settled() -> bool:
+            nonlocal answered
+            if io.out.startswith(success):
+                del io.out[: len(success)]
+                return True
+            at = io.err.find(prompt)
+            if at >= 0:
+                del io.err[at : at + len(prompt)]
+                if answered:
+                    io.chan.shutdown_write()  # a wrong password: no second try
+                    io.input_closed = True
+                    return True
+                assert self.become_password is not None
+                io.chan.sendall(self.become_password.encode() + b"\n")
+                answered = True
+            return len(io.out) >= len(success) and not success.startswith(bytes(io.out[: len(success)]))
+
+        return io.pump(deadline, alive, until=settled)
+
     def _kill(self, pid: int) -> None:
         """Kill the timed-out command's process group on the host (sshd made its shell a group leader)."""
         # sshd made the command's shell a session leader; sudo (no pty) keeps the session but may
         # start its own process group, so the session is what holds everything the command started
         kill = f"pkill -KILL -s {pid} 2>/dev/null || kill -KILL -- -{pid} 2>/dev/null; true"
+        if self.become and self.become_password:
+            if self._killing:
+                return
+            self._killing = True  # through run(): sudo's prompt answered as for any command
+            try:
+                with contextlib.suppress(HostUnreachable, paramiko.SSHException, OSError):
+                    self.run(kill, timeout_s=self.timeout_s)
+            finally:
+                self._killing = False
+            return
         if self.become:
             kill = f"sudo -n /bin/sh -c {shlex.quote(kill)}"
         with contextlib.suppress(HostUnreachable, paramiko.SSHException, OSError):
@@ -318,6 +359,44 @@ class SshTransport(Transport):
         self.client.close()
         if self._jump is not None:
             self._jump.close()
+
+
+class _ChannelIO:
+    """A channel's output as it arrives, capped: past ``OUTPUT_CAP`` reading stops (and the caller kills)."""
+
+    def __init__(self, chan: paramiko.Channel) -> None:
+        self.chan = chan
+        self.out = bytearray()
+        self.err = bytearray()
+        self.capped = False
+        self.input_closed = False
+
+    def pump(self, deadline: float, alive: Callable[[], None], until: Callable[[], bool] | None = None) -> bool:
+        """Read until the command ends (or ``until()`` holds, or the cap is reached); False on timeout."""
+        chan = self.chan
+        pause = 0.0005
+        while True:
+            got = False
+            while chan.recv_ready() and not self.capped:
+                self.out += chan.recv(65536)
+                got = True
+                self.capped = len(self.out) > OUTPUT_CAP
+            while chan.recv_stderr_ready() and not self.capped:
+                self.err += chan.recv_stderr(65536)
+                got = True
+                self.capped = len(self.err) > OUTPUT_CAP + 4096
+            if self.capped or (until is not None and got and until()):
+                return True
+            if chan.exit_status_ready() and not chan.recv_ready() and not chan.recv_stderr_ready():
+                return True
+            alive()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            # the exit status arrives without waking a select() on the channel, so wait on it,
+            # briefly at first (a short command costs one round trip) and longer while it runs
+            pause = 0.0005 if got else min(pause * 2, 0.05)
+            chan.status_event.wait(min(remaining, pause))
 
 
 def _split_pid(err: bytearray) -> int | None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from harness.journal import Journal
+from harness.results import build_results
+
 HOST = "kylin-db-07.example.cn"
 ADDRESS = "10.213.0.17"
 MAC = "52:54:00:ab:cd:ef"
@@ -21,7 +24,14 @@ def make_run(root: Path) -> Path:
     (run / "journal").mkdir()
     (run / "logs").mkdir()
     host = {"name": HOST, "slug": HOST, "address": ADDRESS, "user": USER, "lab": True, "declared": {}}
-    meta = {"run_id": "t1", "tool": {"name": "xcert", "version": "0.1.0", "suite_digest": "sha256:00"}, "hosts": [host]}
+    meta = {
+        "run_id": "t1",
+        "started": "2026-01-01T00:00:00Z",
+        "finished": "2026-01-01T00:01:00Z",
+        "profile": "quick",
+        "tool": {"name": "xcert", "version": "0.1.0", "suite_digest": "sha256:" + "0" * 64},
+        "hosts": [host],
+    }
     (run / "run.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     facts = {
         "kind": "command",
@@ -36,23 +46,33 @@ def make_run(root: Path) -> Path:
         "stderr": "",
     }
     (run / "evidence" / HOST / "00001-facts.json").write_text(json.dumps(facts), encoding="utf-8")
-    (run / "journal" / f"{HOST}.jsonl").write_text(
-        json.dumps({"type": "check", "id": "XC-OS-001", "message": f"ran as {USER}@{HOST}"}) + "\n", encoding="utf-8"
+    journal = Journal(run / "journal" / f"{HOST}.jsonl")  # a hash chain, as a run writes it
+    journal.append({"type": "plan", "checks": [{"id": "XC-OS-001", "layer": "os", "severity": "mandatory"}]})
+    journal.append({"type": "facts", "identity": {}, "summary": {"hostname": HOST}, "evidence": []})
+    journal.append(
+        {
+            "type": "check",
+            "id": "XC-OS-001",
+            "layer": "os",
+            "severity": "mandatory",
+            "outcome": "pass",
+            "message": f"ran as {USER}@{HOST}",
+            "evidence": [f"evidence/{HOST}/00001-facts.json"],
+        }
     )
+    journal.append({"type": "host_end"})
+    journal.close()
     (run / "logs" / f"{HOST}.log").write_text(f"connecting to {USER}@{ADDRESS}:22 ({HOST})\n", encoding="utf-8")
-    results = {
-        "schema": "xcert-results/1",
-        "run_id": "t1",
-        "tool": meta["tool"],
-        "verdict": "CERTIFIED",
-        "hosts": [
-            {
-                **host,
-                "facts": {"hostname": HOST, "interfaces": [{"name": "eth0", "mac": MAC, "addresses": [ADDRESS, V6]}]},
-                "checks": [{"id": "XC-OS-001", "evidence": [f"evidence/{HOST}/00001-facts.json"]}],
-            }
-        ],
+    # results.json as the real builder writes it (a bundle checks it against the schema), with the
+    # host's facts where real runs hold them
+    results = build_results(run)
+    results["hosts"][0]["facts"] = {
+        "hostname": HOST,
+        "interfaces": [{"name": "eth0", "mac": MAC, "addresses": [ADDRESS, V6]}],
     }
+    results["hosts"][0]["checks"] = [
+        {**c, "evidence": [f"evidence/{HOST}/00001-facts.json"]} for c in results["hosts"][0]["checks"]
+    ]
     (run / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     (run / ".lock").write_text("1", encoding="utf-8")
     return run

@@ -39,7 +39,7 @@ def test_a_bundle_verifies_and_carries_every_file_but_hidden_ones(signed: tuple[
     names = {f["path"] for f in result.manifest["files"]}
     assert "run/results.json" in names and "run/run.json" in names
     assert not any(".lock" in n for n in names)
-    assert result.manifest["tool"]["suite_digest"] == "sha256:00"
+    assert result.manifest["tool"]["suite_digest"] == "sha256:" + "0" * 64
     assert result.manifest["evidence_digest"] == run_evidence_digest(run)[0]
 
 
