@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,10 @@ from typing import Any
 from harness.errors import RunDirError
 
 REPORTS_DIR = Path(__file__).resolve().parent.parent / "reports"
+
+
+#: what new_run_id() makes: a UTC time stamp and six hex digits
+RUN_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}")
 
 
 def new_run_id() -> str:

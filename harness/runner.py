@@ -27,7 +27,7 @@ from harness.inventory import HostSpec
 from harness.paths import catalog_dir, suites_dir
 from harness.provision.steps import ProvisionSettings, provision_host, wanted
 from harness.redact import SecretFilter
-from harness.rundir import RunLock, load_run_meta, prepare, suite_digest, write_json_atomic
+from harness.rundir import RUN_ID, RunLock, load_run_meta, new_run_id, prepare, suite_digest, write_json_atomic
 
 PROFILES = ("quick", "full", "disruptive")
 #: a worker (one host) may take this long before it is stopped; its decided checks are kept
@@ -213,7 +213,8 @@ def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resu
             meta["resumed"] = [*meta.get("resumed", []), utc_now_iso()]
             write_json_atomic(run_dir / "run.json", meta)
         else:
-            meta = write_run_meta(request, run_dir.name)
+            # the run id names the run on every page of its report: a folder named by --out is not one
+            meta = write_run_meta(request, run_dir.name if RUN_ID.fullmatch(run_dir.name) else new_run_id())
         slugs = [h["slug"] for h in meta["hosts"]]
         done = threading.Event()
 
