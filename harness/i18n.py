@@ -54,8 +54,19 @@ def gettext(lang: str, msgid: str) -> str:
 
 
 def translate(lang: str, key: str, params: Mapping[str, Any] | None = None) -> str:
-    """Translate a message key and fill in its parameters."""
-    return render(gettext(lang, key), params or {})
+    """Translate a message key and fill in its parameters; a parameter that is a message or one of
+    the translated terms (harness.terms) is translated too."""
+    return render(gettext(lang, key), {name: _param(lang, v) for name, v in (params or {}).items()})
+
+
+def _param(lang: str, value: Any) -> Any:
+    from harness.terms import TERMS, is_message
+
+    if is_message(value):
+        return translate(lang, value["key"], value.get("args") or {})
+    if isinstance(value, str) and value in TERMS:
+        return gettext(lang, value)
+    return value
 
 
 def check_message(lang: str, check: Mapping[str, Any]) -> str:

@@ -9,14 +9,14 @@ from __future__ import annotations
 import signal
 import time
 import traceback
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from harness.checks import N_, CheckContext, CheckFailed, CheckMeta, CheckTimeout, NotApplicable, applies
+from harness.checks import N_, CheckContext, CheckFailed, CheckMeta, CheckTimeout, NotApplicable, not_applicable_reason
 from harness.clock import utc_now_iso
 from harness.facts.snapshot import Facts
 from harness.hostfacts import summarize
@@ -25,6 +25,7 @@ from harness.inventory import HostSpec
 from harness.journal import Journal
 from harness.outcomes import Outcome
 from harness.session import HostSession
+from harness.terms import is_message
 from harness.testinfra_backend import testinfra_host
 from harness.transport.base import CommandTimeout, HostUnreachable
 
@@ -68,6 +69,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--xcert-run", default=None, help="run directory to journal into")
     group.addoption("--xcert-host", default=None, help="host (its slug in run.json) to certify")
     group.addoption("--xcert-profile", default="quick", help="profile: quick, full or disruptive")
+
+
+def _masked_args(mask: Callable[[str], str], args: Mapping[str, Any]) -> dict[str, Any]:
+    """Message parameters as text with secrets masked; a parameter that is a message
+    (harness.terms.message) stays one, its own parameters masked the same way."""
+    out: dict[str, Any] = {}
+    for name, value in args.items():
+        if is_message(value):
+            out[name] = {"key": mask(value["key"]), "args": _masked_args(mask, value.get("args") or {})}
+        else:
+            out[name] = mask(str(value))
+    return out
 
 
 def _meta(item: pytest.Item) -> CheckMeta | None:
@@ -200,7 +213,7 @@ def _record(
             "outcome": str(outcome),
             "message": run.session.secrets.text(message or ctx.message),
             "message_key": ctx.message_key,
-            "message_args": {k: run.session.secrets.text(str(v)) for k, v in ctx.message_args.items()},
+            "message_args": _masked_args(run.session.secrets.text, ctx.message_args),
             "measurements": ctx.measurements,
             "evidence": ctx.evidence,
             "started": started_iso,
@@ -288,9 +301,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     run.session.current = ctx
     if run.lost is not None:
         pytest.skip("host lost")
-    reason = applies(meta, run.stack())
+    reason = not_applicable_reason(meta, run.stack())
     if reason:
-        raise NotApplicable(N_("Does not apply: {reason}"), {"reason": reason})
+        raise NotApplicable(*reason)
 
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:

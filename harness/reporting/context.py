@@ -5,6 +5,7 @@ evidence hashes): the view model the HTML template (and so the PDF) renders.
 from __future__ import annotations
 
 import calendar
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -63,10 +64,30 @@ def _stack_rows(host: dict[str, Any]) -> list[dict[str, Any]]:
                 "version": comp.get("version"),
                 "arch": comp.get("arch"),
                 "xinchuang": comp.get("xinchuang"),
+                "confidence": comp.get("confidence") if comp.get("catalog_id") or comp.get("product") else None,
+                # in words (a message reports translate); results from before descriptions: the rule text
+                "described": comp.get("description") or None,
                 "rule": comp.get("rule") or comp.get("reason") or "",
             }
         )
     return rows
+
+
+def group_exclusions(exclusions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per check, outcome and reason, with the hosts it concerns and how many times it
+    occurred (thirty identical not-applicable rows become one row with a count)."""
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for x in exclusions:
+        check = x["check"]
+        why = (check.get("waiver") or {}).get("justification") or json.dumps(
+            [check.get("message_key") or check.get("message", ""), check.get("message_args") or {}], sort_keys=True
+        )
+        key = (check["id"], check["outcome"], why)
+        group = groups.setdefault(key, {"check": check, "hosts": [], "count": 0})
+        if x["host"] not in group["hosts"]:
+            group["hosts"].append(x["host"])
+        group["count"] += 1
+    return list(groups.values())
 
 
 def build_context(
@@ -95,10 +116,12 @@ def build_context(
         order = dict.fromkeys([*(layer for layer in LAYERS if layer in by_layer), *sorted(by_layer)])
         layers = [(layer, by_layer[layer]) for layer in order]
         problems = [c for c in host["checks"] if c["outcome"] in ("fail", "error")]
+        stack = _stack_rows(host)
         hosts.append(
             {
                 "host": host,
-                "stack": _stack_rows(host),
+                "stack": stack,
+                "stack_by_layer": {row["layer"]: row for row in stack},
                 "layers": layers,
                 "counts": counts,
                 "problems": problems,
@@ -116,6 +139,7 @@ def build_context(
         "evidence_files": sorted(hashes.items()),
         "waivers": waivers,
         "exclusions": exclusions,
+        "exclusion_groups": group_exclusions(exclusions),
         "issued": issued.isoformat(),
         "valid_until": add_months(issued, int(validity)).isoformat() if validity else None,
         "report_id": f"XC-{results['run_id']}",

@@ -17,6 +17,10 @@ from markupsafe import Markup, escape
 
 from harness.i18n import check_message, translate
 from harness.reporting.context import build_context
+from harness.reporting.vocab import word
+
+#: the layers the cover's stack table shows, one column each
+COVER_LAYERS = ("cpu", "os", "db", "middleware", "server")
 
 
 def environment() -> jinja2.Environment:
@@ -33,12 +37,24 @@ def environment() -> jinja2.Environment:
 
 #: Chinese text wants the CJK face throughout; other languages a compact face (fast to subset into a
 #: PDF: the CJK fonts are large CFF collections) with the CJK face for any Chinese in the data
-CJK_FIRST = "'Noto Sans CJK SC', 'Noto Sans CJK', 'DejaVu Sans', sans-serif"
-LATIN_FIRST = "'DejaVu Sans', 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
+CJK_FIRST = "'Noto Sans CJK SC', 'Noto Sans CJK', 'DejaVu Sans', 'Noto Naskh Arabic', sans-serif"
+LATIN_FIRST = "'DejaVu Sans', 'Noto Sans', 'Noto Sans CJK SC', 'Noto Naskh Arabic', sans-serif"
+#: Arabic in Noto Naskh Arabic (Debian fonts-noto-core); Latin text in it falls back to DejaVu Sans
+ARABIC_FIRST = "'Noto Naskh Arabic', 'Noto Sans Arabic', 'DejaVu Sans', 'Noto Sans CJK SC', sans-serif"
+#: languages written right to left: the document (or, in a bilingual edition, their spans) gets dir="rtl"
+RTL = frozenset({"ar", "fa", "he", "ur"})
 
 
 def font_stack(lang: str) -> str:
-    return CJK_FIRST if any(code in ("zh", "ja", "ko") for code in lang.split("+")) else LATIN_FIRST
+    codes = lang.split("+")
+    if codes[0] in RTL:
+        return ARABIC_FIRST
+    return CJK_FIRST if any(code in ("zh", "ja", "ko") for code in codes) else LATIN_FIRST
+
+
+def direction(lang: str) -> str:
+    """The document's direction: its first language's (an en+ar edition reads left to right)."""
+    return "rtl" if lang.split("+")[0] in RTL else "ltr"
 
 
 def css_string(text: str) -> Markup:
@@ -81,7 +97,9 @@ def translator(lang: str) -> Callable[..., Any]:
         return (
             Markup('<span class="bi">')
             + Markup('<span class="sep"> / </span>').join(
-                Markup('<span class="l{}" lang="{}">{}</span>').format(i, code, escape(text))
+                Markup('<span class="l{}" lang="{}" dir="{}">{}</span>').format(
+                    i, code, "rtl" if code in RTL else "ltr", escape(text)
+                )
                 for i, (code, text) in enumerate(zip(langs, texts, strict=True))
             )
             + Markup("</span>")
@@ -106,12 +124,22 @@ def page_of_css(lang: str) -> Markup:
     return Markup(' " / " '.join(dict.fromkeys(parts)))
 
 
-def message(lang: str, check: dict[str, Any]) -> Any:
-    langs = lang.split("+")
-    texts = [check_message(code, check) for code in langs]
+def _joined(lang: str, texts: list[str]) -> Any:
     if len(set(texts)) == 1:
         return texts[0]
-    return Markup(" / ").join(escape(t) for t in texts)
+    return Markup(" / ").join(
+        Markup('<span lang="{}" dir="{}">{}</span>').format(code, "rtl" if code in RTL else "ltr", escape(t))
+        for code, t in zip(lang.split("+"), texts, strict=True)
+    )
+
+
+def message(lang: str, check: dict[str, Any]) -> Any:
+    return _joined(lang, [check_message(code, check) for code in lang.split("+")])
+
+
+def said(lang: str, msg: dict[str, Any]) -> Any:
+    """A message kept as data (``{"key", "args"}``, harness.terms.message) in ``lang``."""
+    return _joined(lang, [translate(code, msg.get("key", ""), msg.get("args") or {}) for code in lang.split("+")])
 
 
 def render_html(
@@ -129,13 +157,22 @@ def render_html(
             c["id"]: [_evidence_excerpt(run_dir, ref) for ref in c.get("evidence", [])[:4] if "facts" not in ref]
             for c in view["problems"]
         }
+    _ = translator(lang)
+    rtl = direction(lang) == "rtl"
     return template.render(
         **context,
         lang=lang,
+        dir=direction(lang),
+        start="right" if rtl else "left",
+        end="left" if rtl else "right",
+        cover_layers=COVER_LAYERS,
+        w=lambda value: _(word(value)),
+        word=word,
+        said=lambda msg: said(lang, msg),
         html_lang=lang.split("+")[0],
         bilingual="+" in lang,
         for_print=for_print,
-        _=translator(lang),
+        _=_,
         plain=lambda msgid: plain(lang, msgid),
         page_of_css=page_of_css(lang),
         font_stack=Markup(font_stack(lang)),
