@@ -150,9 +150,30 @@ def from_match(layer: str, match: catalog.Match, signals: dict[str, str]) -> Com
         details={
             **entry.extra,
             **({"lifecycle": dict(entry.lifecycle)} if entry.lifecycle else {}),
+            **({"release": _release(signals)} if layer == "os" and _release(signals) else {}),
             "sources": list(entry.sources),
         },
     )
+
+
+#: release fields reports show beside an OS's version (UOS: MinorVersion 1001 and EditionName c of
+#: /etc/os-version make "20 1001c"; the codename once, in brackets)
+_RELEASE_KEYS = (
+    ("minor", "osversion.MinorVersion"),
+    ("edition", "osversion.EditionName"),
+    ("build", "osversion.OsBuild"),
+    ("codename", "os.VERSION_CODENAME"),
+    ("codename", "lsb.DISTRIB_CODENAME"),
+)
+
+
+def _release(signals: dict[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, key in _RELEASE_KEYS:
+        value = signals.get(key, "").strip()
+        if value and name not in out:
+            out[name] = value[:40]
+    return out
 
 
 def identify_cpu(signals: dict[str, str]) -> Component:

@@ -12,6 +12,7 @@ from typing import Any
 
 from harness.checks import LAYERS
 from harness.db.report import feature_matrix
+from harness.reporting.identity import shown, version_text
 from harness.reporting.labconfig import run_lab_config
 
 #: outcomes the report lists as deviations and exclusions, each with its reason
@@ -55,13 +56,15 @@ def _stack_rows(host: dict[str, Any]) -> list[dict[str, Any]]:
         if any(r["layer"] == layer for r in rows) or (layer not in declared and layer not in detected):
             continue
         comp = detected.get(layer) or {}
+        release = (comp.get("details") or {}).get("release") or {}
         rows.append(
             {
                 "layer": layer,
                 "declared": declared.get(layer),
                 "product": comp.get("product"),
                 "vendor": comp.get("vendor"),
-                "version": comp.get("version"),
+                "version": version_text(comp.get("version"), release),
+                "shown": shown(comp.get("product"), comp.get("version"), release),
                 "arch": comp.get("arch"),
                 "xinchuang": comp.get("xinchuang"),
                 "confidence": comp.get("confidence") if comp.get("catalog_id") or comp.get("product") else None,
