@@ -42,7 +42,7 @@ def test_os_identified(facts, identity, xc):
 def test_os_xinchuang(identity, xc):
     os_ = identity["os"]
     if os_.catalog_id is None:
-        xc.fail(N_("{os} is not in the catalog"), os=os_.product or "The operating system")
+        xc.fail(N_("{os} is not in the catalog"), os=os_.product or message(N_("The operating system")))
     if not os_.xinchuang:
         xc.fail(
             N_("{os} {version} is catalogued but is not a Xinchuang platform"),
