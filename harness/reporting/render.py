@@ -12,12 +12,18 @@ from harness.errors import RunDirWriteError, UsageError
 from harness.i18n import available_languages
 from harness.results import write_results
 
-FORMATS = ("json", "junit", "html", "pdf")
+FORMATS = ("json", "junit", "html", "pdf", "docx", "xlsx")
+#: formats rendered once per report language
+EDITIONS = ("html", "pdf", "docx", "xlsx")
 #: format -> "module:function"; imported only when asked for (WeasyPrint is heavy)
 RENDERERS: dict[str, str] = {
     "html": "harness.reporting.html:write_html",
     "pdf": "harness.reporting.pdf:write_pdf",
+    "docx": "harness.reporting.docx_report:write_docx",
+    "xlsx": "harness.reporting.xlsx_report:write_xlsx",
 }
+#: the package extra that installs a format's library
+EXTRAS = {"pdf": "pdf", "docx": "office", "xlsx": "office"}
 
 
 def parse_langs(text: str) -> list[str]:
@@ -44,7 +50,7 @@ def _renderer(fmt: str) -> Callable[..., Path]:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise UsageError(f"{fmt} reports need a missing module ({exc.name}): pip install 'xcert[{fmt}]'") from exc
+        raise UsageError(f"{fmt} reports need a missing module ({exc.name}): pip install 'xcert[{EXTRAS.get(fmt, fmt)}]'") from exc
     fn: Callable[..., Path] = getattr(module, attr)
     return fn
 
@@ -83,7 +89,7 @@ def render_reports(
     written: list[Path] = []
     if "junit" in formats:
         written.append(write_junit(results, run_dir / "junit.xml"))
-    for fmt in ("html", "pdf"):
+    for fmt in EDITIONS:
         if fmt not in formats:
             continue
         write = _renderer(fmt)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 #: rendered from the rest, re-rendered in a bundle: outside the evidence digest
-REPORT_FILE = re.compile(r"^(report(\.[A-Za-z_+-]+)?\.(html|pdf)|junit\.xml)$")
+REPORT_FILE = re.compile(r"^(report(\.[A-Za-z_+-]+)?\.(html|pdf|docx|xlsx)|junit\.xml)$")
 
 
 def run_files(run_dir: Path) -> list[str]:
