@@ -14,4 +14,5 @@ COMMANDS: tuple[str, ...] = (
     "harness.commands.lab",
     "harness.commands.sign",
     "harness.commands.matrix",
+    "harness.commands.checks",
 )

@@ -7,6 +7,7 @@ then shown in both languages side by side.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from harness.i18n import check_message, translate
+from harness.i18n import check_message, gettext, translate
 from harness.reporting.context import build_context
 from harness.reporting.vocab import word
 
@@ -41,6 +42,7 @@ CJK_FIRST = "'Noto Sans CJK SC', 'Noto Sans CJK', 'DejaVu Sans', 'Noto Naskh Ara
 LATIN_FIRST = "'DejaVu Sans', 'Noto Sans', 'Noto Sans CJK SC', 'Noto Naskh Arabic', sans-serif"
 #: Arabic in Noto Naskh Arabic (Debian fonts-noto-core); Latin text in it falls back to DejaVu Sans
 ARABIC_FIRST = "'Noto Naskh Arabic', 'Noto Sans Arabic', 'DejaVu Sans', 'Noto Sans CJK SC', sans-serif"
+_LATIN = re.compile("[A-Za-z]{2}")
 #: languages written right to left: the document (or, in a bilingual edition, their spans) gets dir="rtl"
 RTL = frozenset({"ar", "fa", "he", "ur"})
 
@@ -90,7 +92,11 @@ def translator(lang: str) -> Callable[..., Any]:
 
     def _(msgid: str, **params: Any) -> Any:
         if len(langs) == 1:
-            return one(langs[0], msgid, params)
+            text = one(langs[0], msgid, params)
+            if langs[0] in RTL and msgid and gettext(langs[0], msgid) == msgid and _LATIN.search(text):
+                # a check text the catalog lacks falls back to English: laid out left to right inside
+                return Markup('<span lang="en" dir="ltr">{}</span>').format(text)
+            return text
         texts = [one(code, msgid, params) for code in langs]
         if len(set(texts)) == 1:
             return texts[0]
@@ -134,6 +140,9 @@ def _joined(lang: str, texts: list[str]) -> Any:
 
 
 def message(lang: str, check: dict[str, Any]) -> Any:
+    key = check.get("message_key") or ""
+    if lang in RTL and (not key or gettext(lang, key) == key) and _LATIN.search(check_message(lang, check)):
+        return Markup('<span lang="en" dir="ltr">{}</span>').format(check_message(lang, check))
     return _joined(lang, [check_message(code, check) for code in lang.split("+")])
 
 
