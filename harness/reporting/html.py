@@ -120,13 +120,21 @@ def plain(lang: str, msgid: str) -> str:
 
 
 def page_of_css(lang: str) -> Markup:
-    """The CSS ``content`` of "Page x of y" in ``lang``: the text around the page counters."""
+    """The CSS ``content`` of "Page x of y" in ``lang``: the text around the page counters, in the
+    catalog's order (Uzbek puts the page count first)."""
     parts = []
     for code in lang.split("+"):
         text = translate(code, "Page {page} of {pages}", {"page": "\0", "pages": "\1"})
-        before, _, rest = text.partition("\0")
-        middle, _, after = rest.partition("\1")
-        parts.append(f"{css_string(before)} counter(page) {css_string(middle)} counter(pages) {css_string(after)}")
+        pieces = re.split("([\0\1])", text)
+        css = []
+        for piece in pieces:
+            if piece == "\0":
+                css.append("counter(page)")
+            elif piece == "\1":
+                css.append("counter(pages)")
+            elif piece:
+                css.append(str(css_string(piece)))
+        parts.append(" ".join(css))
     return Markup(' " / " '.join(dict.fromkeys(parts)))
 
 
