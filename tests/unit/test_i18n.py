@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -42,3 +43,11 @@ def test_translate_fills_parameters() -> None:
     assert translate("zh", "Page size is {size} bytes", {"size": 65536}) == "页大小为 65536 字节"
     assert translate("ru", "Kernel {kernel}", {"kernel": "4.19"}) == "Ядро 4.19"
     assert translate("en", "Kernel {kernel}", {"kernel": "4.19"}) == "Kernel 4.19"
+
+
+def test_uzbek_writes_o_and_g_with_the_turned_comma() -> None:
+    """Uzbek Latin: oʻ and gʻ take U+02BB, the tutuq belgisi U+02BC; never an ASCII apostrophe or a quote mark."""
+    for msgid, text in catalog("uz").items():
+        assert not re.search(r"[oOgG]['‘’`ʼ]", text), (msgid, text)
+        assert all(text[i - 1] in "oOgG" for i, c in enumerate(text) if c == "ʻ"), (msgid, text)
+    assert "ʻ" in translate("uz", "Passed")  # Oʻtdi
