@@ -26,8 +26,8 @@ def register(sub: Any) -> None:
     p.add_argument("--profile", default=None, choices=PROFILES, help="quick (default), full or disruptive")
     p.add_argument("--forks", type=int, default=5, help="hosts checked at once (default 5)")
     p.add_argument("--out", type=Path, metavar="DIR", help="run directory (default reports/<run-id>)")
-    p.add_argument("--lang", default="en", help="report languages, e.g. en,zh,ru")
-    p.add_argument("--format", default="json,junit,html", help="reports to write (json,junit,html,pdf)")
+    p.add_argument("--lang", default="en", help="report languages, e.g. en,zh,ru,ar,uz or a bilingual en+ar")
+    p.add_argument("--format", default="json,junit,html", help="reports to write (json,junit,html,pdf,docx,xlsx)")
     add_report_inputs(p)
     p.add_argument(
         "--resume",

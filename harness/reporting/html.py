@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from harness.i18n import RTL as I18N_RTL
 from harness.i18n import check_message, gettext, translate
 from harness.reporting.context import build_context
 from harness.reporting.vocab import word
@@ -44,7 +45,7 @@ LATIN_FIRST = "'DejaVu Sans', 'Noto Sans', 'Noto Sans CJK SC', 'Noto Naskh Arabi
 ARABIC_FIRST = "'Noto Naskh Arabic', 'Noto Sans Arabic', 'DejaVu Sans', 'Noto Sans CJK SC', sans-serif"
 _LATIN = re.compile("[A-Za-z]{2}")
 #: languages written right to left: the document (or, in a bilingual edition, their spans) gets dir="rtl"
-RTL = frozenset({"ar", "fa", "he", "ur"})
+RTL = I18N_RTL
 
 
 def font_stack(lang: str) -> str:

@@ -66,7 +66,8 @@ def test_arabic_is_right_to_left_in_noto_naskh(pdfs: Path) -> None:
     fonts = _tool("pdffonts", str(pdfs / "report.ar.pdf"))
     assert "Noto-Naskh-Arabic" in fonts
     words = _words(pdfs / "report.ar.pdf")
-    title = next((x0, x1) for page, x0, x1, w in words if page == 1 and w == "التوافق")
+    # pdftotext gives an Arabic word in logical or in visual (reversed) order, by poppler version
+    title = next((x0, x1) for page, x0, x1, w in words if page == 1 and w in ("التوافق", "التوافق"[::-1]))
     assert title[1] > A4_WIDTH / 2  # the title starts at the right-hand margin
 
 
