@@ -257,9 +257,7 @@ def identify_os(signals: dict[str, str]) -> Component:
     if "src.os-release" in signals:
         return _unknown(
             "os",
-            N_(
-                "unknown: {path} has no usable NAME or ID line (empty, truncated, binary or not in os-release format)"
-            ),
+            N_("unknown: {path} has no usable NAME or ID line (empty, truncated, binary or not in os-release format)"),
             path=signals["src.os-release"],
         )
     return _unknown("os", N_("unknown: no os-release or release file was readable"))

@@ -65,6 +65,8 @@ def _stack_rows(host: dict[str, Any]) -> list[dict[str, Any]]:
                 "vendor": comp.get("vendor"),
                 "version": version_text(comp.get("version"), release),
                 "shown": shown(comp.get("product"), comp.get("version"), release),
+                # the catalog's Chinese name, for Chinese editions ("银河麒麟高级服务器操作系统 V10 SP2")
+                "shown_zh": shown(comp.get("name_zh"), comp.get("version"), release) if comp.get("name_zh") else None,
                 "arch": comp.get("arch"),
                 "xinchuang": comp.get("xinchuang"),
                 "confidence": comp.get("confidence") if comp.get("catalog_id") or comp.get("product") else None,

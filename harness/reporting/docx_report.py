@@ -145,10 +145,7 @@ def _hosts(doc: Doc, ctx: dict[str, Any], t: Words) -> None:
     order = ctx["outcome_order"]
     doc.table(
         [t("Host"), t("Verdict"), *(t.w(o) for o in order)],
-        [
-            [v["host"]["name"], t.w(v["host"]["verdict"]), *(str(v["counts"][o]) for o in order)]
-            for v in ctx["hosts"]
-        ],
+        [[v["host"]["name"], t.w(v["host"]["verdict"]), *(str(v["counts"][o]) for o in order)] for v in ctx["hosts"]],
     )
     doc.heading(t("Statement of conformity"), 2)
     doc.para(
@@ -231,7 +228,11 @@ def _closing(doc: Doc, ctx: dict[str, Any], t: Words) -> None:
             (t("Signature"), ""),
         ]
     )
-    doc.para(t("The results relate only to the items tested.") + " " + t("This report shall not be reproduced except in full."))
+    doc.para(
+        t("The results relate only to the items tested.")
+        + " "
+        + t("This report shall not be reproduced except in full.")
+    )
     doc.heading(t("Appendix: evidence files"), 1)
     doc.table([t("File"), "SHA-256"], [[p, d] for p, d in ctx["evidence_files"]])
     doc.para(f"— {t('End of report')} {ctx['report_id']} —")

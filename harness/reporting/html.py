@@ -184,6 +184,7 @@ def render_html(
         start="right" if rtl else "left",
         end="left" if rtl else "right",
         cover_layers=COVER_LAYERS,
+        zh_names="zh" in lang.split("+"),
         w=lambda value: _(word(value)),
         word=word,
         said=lambda msg: said(lang, msg),

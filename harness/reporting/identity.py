@@ -5,6 +5,8 @@ product name already says, with an OS's minor version and codename where its rel
     'Kylin Linux Advanced Server V10 SP2 (Sword)'
     >>> shown("UnionTech OS Server 20", "fou", {"minor": "1001", "edition": "c", "codename": "fou"})
     'UnionTech OS Server 20 1001c (fou)'
+    >>> shown("银河麒麟高级服务器操作系统 V10 SP2", "V10 (Sword)", {})
+    '银河麒麟高级服务器操作系统 V10 SP2 (Sword)'
     >>> version_text("fou", {"minor": "1001", "edition": "c", "codename": "fou"})
     '1001c (fou)'
 """
@@ -46,7 +48,7 @@ def shown(product: str | None, version: str | None, release: Mapping[str, str]) 
     text = version_text(version, release)
     if not text:
         return product
-    words = _tokens(text)
-    if words and words <= _tokens(product):
-        return product
-    return f"{product} {text}"
+    said = _tokens(product)
+    # only what the product name does not say already: "V10 (Sword)" after "... V10 SP2" is "(Sword)"
+    rest = " ".join(w for w in text.split() if not (_tokens(w) and _tokens(w) <= said))
+    return f"{product} {rest}" if rest else product

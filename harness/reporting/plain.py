@@ -19,6 +19,14 @@ class Words:
         self.lang = lang
         self.langs = lang.split("+")
         self.rtl = self.langs[0] in RTL
+        #: Chinese editions name products by the catalog's Chinese names
+        self.zh = "zh" in self.langs
+
+    def product(self, row: Mapping[str, Any]) -> str | None:
+        """A stack row's product line (Chinese name in a Chinese edition)."""
+        if not row:
+            return None
+        return (row.get("shown_zh") if self.zh else None) or row.get("shown")
 
     def _join(self, texts: list[str]) -> str:
         return " / ".join(dict.fromkeys(texts))

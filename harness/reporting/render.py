@@ -50,7 +50,9 @@ def _renderer(fmt: str) -> Callable[..., Path]:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise UsageError(f"{fmt} reports need a missing module ({exc.name}): pip install 'xcert[{EXTRAS.get(fmt, fmt)}]'") from exc
+        raise UsageError(
+            f"{fmt} reports need a missing module ({exc.name}): pip install 'xcert[{EXTRAS.get(fmt, fmt)}]'"
+        ) from exc
     fn: Callable[..., Path] = getattr(module, attr)
     return fn
 

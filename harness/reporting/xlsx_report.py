@@ -72,16 +72,16 @@ def compatibility_rows(ctx: dict[str, Any], t: Words) -> list[list[str]]:
         stack = view["stack"]
         cpu, os_, db, server = (_row_of(stack, layer) for layer in ("cpu", "os", "db", "server"))
         mw = _row_of(stack, "middleware")
-        product = mw.get("shown") or db.get("shown") or os_.get("shown") or "-"
+        product = t.product(mw) or t.product(db) or t.product(os_) or "-"
         rows.append(
             [
                 f"{ctx['report_id']}-{n:02d}",
                 product,
-                cpu.get("shown") or "-",
+                t.product(cpu) or "-",
                 cpu.get("arch") or os_.get("arch") or "-",
-                server.get("shown") or "-",
-                os_.get("shown") or "-",
-                db.get("shown") or "-",
+                t.product(server) or "-",
+                t.product(os_) or "-",
+                t.product(db) or "-",
                 org,
                 str(ctx["results"]["finished"] or ctx["results"]["started"])[:10],
                 t.w(view["host"]["verdict"]),

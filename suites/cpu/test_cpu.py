@@ -23,9 +23,14 @@ from harness.terms import message
 def test_cpu_identified(identity, xc):
     cpu = identity["cpu"]
     if not cpu.arch:
-        xc.fail(N_("The CPU architecture could not be read: {reason}"), reason=cpu.description or message(N_("uname -m gave nothing")))
+        xc.fail(
+            N_("The CPU architecture could not be read: {reason}"),
+            reason=cpu.description or message(N_("uname -m gave nothing")),
+        )
     if not (cpu.catalog_id or cpu.vendor):
-        xc.fail(N_("The CPU on {arch} could not be named: {reason}"), arch=cpu.arch, reason=cpu.description or cpu.reason)
+        xc.fail(
+            N_("The CPU on {arch} could not be named: {reason}"), arch=cpu.arch, reason=cpu.description or cpu.reason
+        )
     xc.note(
         N_("{arch} CPU: {product} ({vendor}), rule {rule}"),
         arch=cpu.arch,

@@ -30,7 +30,18 @@ def test_json_lists_every_check_with_its_metadata() -> None:
     assert len(ids) == len(set(ids)) == plan["count"]
     assert set(ids) == _declared_ids()
     for c in plan["checks"]:
-        assert {"id", "layer", "severity", "profiles", "tags", "applies_to", "title", "requirement", "remedy", "source"} <= set(c)
+        assert {
+            "id",
+            "layer",
+            "severity",
+            "profiles",
+            "tags",
+            "applies_to",
+            "title",
+            "requirement",
+            "remedy",
+            "source",
+        } <= set(c)
         assert c["translated"]["lang"] == "zh" and c["translated"]["title"]
     cpu1 = next(c for c in plan["checks"] if c["id"] == "XC-CPU-001")
     assert cpu1["translated"]["title"] != cpu1["title"]  # Chinese, not the English msgid

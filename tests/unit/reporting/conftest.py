@@ -75,7 +75,11 @@ def snapshot_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     arm = {"uname-m": "aarch64\n", "getconf-pagesize": "65536\n", "uname-r": "4.19.90-24.4.v2101.ky10.aarch64\n"}
     snapshot(
         tmp / "kylin",
-        {"/etc/os-release": capture("os-release-kylin-server-v10-sword.txt"), "/proc/cpuinfo": cpu, "/proc/meminfo": MEMINFO},
+        {
+            "/etc/os-release": capture("os-release-kylin-server-v10-sword.txt"),
+            "/proc/cpuinfo": cpu,
+            "/proc/meminfo": MEMINFO,
+        },
         {**arm, **PROBES},
     )
     snapshot(

@@ -38,3 +38,11 @@ def test_uos_minor_version_and_edition_from_os_version(refdata: Path) -> None:
     os_version = "[Version]\nSystemName=UnionTech OS Server\nProductType=Server\nEditionName=c\nMajorVersion=20\nMinorVersion=1001\nOsBuild=12028.101\n"
     files = {"/etc/os-release": sample(refdata, "os-release-uos-server-20-fou.txt"), "/etc/os-version": os_version}
     assert _os(files) == ("UnionTech OS Server 20 1001c (fou)", "1001c (fou)")
+
+
+def test_chinese_names_say_the_codename_once(refdata: Path) -> None:
+    comp = identify_host(
+        facts_of({"/etc/os-release": sample(refdata, "os-release-kylin-server-v10-sword.txt")})
+    ).components["os"]
+    assert shown(comp.name_zh, comp.version, {}) == "银河麒麟高级服务器操作系统 V10 SP2 (Sword)"
+    assert shown("UnionTech OS Server 20", "20", {}) == "UnionTech OS Server 20"

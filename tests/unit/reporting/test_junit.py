@@ -43,7 +43,14 @@ def results() -> dict[str, Any]:
         _check("XC-DB-001", "skipped", layer="db", subject="pg1", severity="advisory", message="profile full"),
         _check("XC-OS-005", "waived"),
     ]
-    up = {"name": "h1", "slug": "h1", "reachable": True, "unreachable": None, "verdict": "NOT_CERTIFIED", "checks": checks}
+    up = {
+        "name": "h1",
+        "slug": "h1",
+        "reachable": True,
+        "unreachable": None,
+        "verdict": "NOT_CERTIFIED",
+        "checks": checks,
+    }
     down = {
         "name": "h2",
         "slug": "h2",

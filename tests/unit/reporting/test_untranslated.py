@@ -30,7 +30,9 @@ from harness.reporting.html import render_html
 
 TECHNICAL = {"sha", "xcert", "glibc", "ssh", "sql", "qr", "dmi", "cpu", "gib", "mib", "kib", "lab", "config"}
 _WORD = re.compile(r"[A-Za-z]{3,}")
-_DROP = re.compile(r"<(pre|code|style|title)\b[^>]*>.*?</\1>|<[^>]+class=\"[^\"]*(ltr|digest)[^\"]*\"[^>]*>.*?</[^>]+>", re.S)
+_DROP = re.compile(
+    r"<(pre|code|style|title)\b[^>]*>.*?</\1>|<[^>]+class=\"[^\"]*(ltr|digest)[^\"]*\"[^>]*>.*?</[^>]+>", re.S
+)
 
 
 def _words(text: str) -> set[str]:
@@ -96,3 +98,11 @@ def test_the_test_finds_a_leak(snapshot_run: Path, run_results: dict[str, Any]) 
     english = set().union(*(_words(m) for m in all_msgids()))
     assert {"requirement", "mandatory"} <= _words(_visible(page)) & english
     assert "requirement" not in set().union(*(_words(t) for t in catalog("zh").values()))
+
+
+def test_the_english_edition_shows_words_not_data_values(snapshot_run: Path, run_results: dict[str, Any]) -> None:
+    text = _visible(render_html(run_results, "en", snapshot_run))
+    for value in ("NOT_CERTIFIED", "not_applicable", "INCOMPLETE", "CERTIFIED"):
+        assert not re.search(rf"\b{value}\b", text), value
+    for word in ("Not certified", "Not applicable", "Certified", "Incomplete", "Mandatory", "Operating system"):
+        assert word in text, word
