@@ -25,6 +25,7 @@ REPORT_SOURCES = (
     "harness/identify.py",
     "harness/checks.py",
     "harness/pytest_plugin.py",
+    "harness/pytest_plugin",
     "harness/transport/ssh.py",
 )
 
@@ -36,7 +37,8 @@ def report_msgids(root: Path = PROJECT_ROOT) -> set[str]:
     sources: list[Path] = []
     for name in REPORT_SOURCES:
         path = root / name
-        sources += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        # a module may become a package (the plugin's split): whichever exists is read
+        sources += sorted(path.rglob("*.py")) if path.is_dir() else [path] if path.is_file() else []
     templates = [p for p in (root / "harness" / "reporting").rglob("templates/*") if p.is_file()]
     return python_msgids(sources) | template_msgids(templates) | vocabulary_msgids()
 
