@@ -12,11 +12,26 @@ from harness.reporting.context import build_context
 from harness.reporting.plain import Words
 
 
+def _rtl_table(table: Any) -> None:
+    """w:bidiVisual in its place in w:tblPr (after tblStyle, tblpPr, tblOverlap; Word rejects it later)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tbl_pr = table._tbl.tblPr
+    before = [qn("w:tblStyle"), qn("w:tblpPr"), qn("w:tblOverlap")]
+    index = max((i + 1 for i, child in enumerate(tbl_pr) if child.tag in before), default=0)
+    tbl_pr.insert(index, OxmlElement("w:bidiVisual"))
+
+
 def _rtl_paragraph(paragraph: Any) -> None:
     from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
 
     ppr = paragraph._p.get_or_add_pPr()
-    ppr.append(OxmlElement("w:bidi"))
+    # w:bidi goes before these in w:pPr (the schema's order; Word refuses elements out of it)
+    after = {qn(f"w:{t}") for t in ("adjustRightInd", "snapToGrid", "spacing", "ind", "jc", "textDirection", "rPr")}
+    index = next((i for i, child in enumerate(ppr) if child.tag in after), len(ppr))
+    ppr.insert(index, OxmlElement("w:bidi"))
     for run in paragraph.runs:
         rpr = run._r.get_or_add_rPr()
         rpr.append(OxmlElement("w:rtl"))
@@ -50,12 +65,11 @@ class Doc:
         self._fix(p)
 
     def table(self, header: list[str], rows: list[list[str]]) -> None:
-        from docx.oxml import OxmlElement
 
         table = self.d.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
         if self.words.rtl:
-            table._tbl.tblPr.append(OxmlElement("w:bidiVisual"))
+            _rtl_table(table)
         for cell, text in zip(table.rows[0].cells, header, strict=True):
             cell.text = text
             for p in cell.paragraphs:
@@ -72,12 +86,11 @@ class Doc:
 
     def meta(self, pairs: list[tuple[str, str]]) -> None:
         table_rows = [[k, v] for k, v in pairs]
-        from docx.oxml import OxmlElement
 
         table = self.d.add_table(rows=0, cols=2)
         table.style = "Table Grid"
         if self.words.rtl:
-            table._tbl.tblPr.append(OxmlElement("w:bidiVisual"))
+            _rtl_table(table)
         for k, v in table_rows:
             cells = table.add_row().cells
             cells[0].text, cells[1].text = k, v
