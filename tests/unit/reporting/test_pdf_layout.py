@@ -62,6 +62,18 @@ def test_russian_breaks_words_with_hyphens_not_mid_word(pdfs: Path) -> None:
     assert "Архитектура" in text.replace("-\n", "").replace(" ", "") or re.search(r"Ар-?\s*хи", text)
 
 
+def test_a_failure_block_stays_on_one_page(pdfs: Path) -> None:
+    pdf = pdfs / "report.ru.pdf"
+    pages = int(re.search(r"Pages:\s+(\d+)", _tool("pdfinfo", str(pdf))).group(1))  # type: ignore[union-attr]
+    blocks = 0
+    for page in range(1, pages + 1):
+        text = _tool("pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-")
+        # a block's requirement and its remedy are on the same page
+        assert text.count("Требование:") == text.count("Устранение:"), page
+        blocks += text.count("Требование:")
+    assert blocks >= 3
+
+
 def test_arabic_is_right_to_left_in_noto_naskh(pdfs: Path) -> None:
     fonts = _tool("pdffonts", str(pdfs / "report.ar.pdf"))
     assert "Noto-Naskh-Arabic" in fonts
