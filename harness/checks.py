@@ -115,25 +115,39 @@ def check(
     return mark
 
 
-def applies(meta: CheckMeta, stack: Mapping[str, str | Sequence[str] | None]) -> str | None:
-    """None when the check applies to ``stack``; otherwise the reason it does not.
+def not_applicable_reason(
+    meta: CheckMeta, stack: Mapping[str, str | Sequence[str] | None]
+) -> tuple[str, dict[str, Any]] | None:
+    """None when the check applies to ``stack``; otherwise why not, as a message key and parameters.
 
     ``stack`` is flat: ``{"arch": "aarch64", "os": ["kylin-server-v10-sp3", "kylin-server-v10"],
     "declared.cpu": None}``; a list holds a catalog id and its families. A selector value
-    ``"*"`` means "present".
+    ``"*"`` means "present". ``selector`` is what the key names in words (harness.terms.SELECTORS),
+    which reports translate.
     """
+    from harness.terms import selector_words
+
     for key, allowed in meta.applies_to.items():
         raw = stack.get(key)
         values = [raw] if isinstance(raw, str) else list(raw or [])
         if "*" in allowed:
             if not values:
-                return f"{key} is not known or not declared"
+                return N_("Does not apply: not known or not declared: {selector}"), {"selector": selector_words(key)}
             continue
         wanted = {a.lower() for a in allowed}
         if not any(v.lower() in wanted for v in values):
-            shown = values[0] if values else "unknown"
-            return f"{key} is {shown}, the check applies to {', '.join(allowed)}"
+            return N_("Does not apply: {selector} is {value}, the check applies to {allowed}"), {
+                "selector": selector_words(key),
+                "value": values[0] if values else "unknown",
+                "allowed": ", ".join(allowed),
+            }
     return None
+
+
+def applies(meta: CheckMeta, stack: Mapping[str, str | Sequence[str] | None]) -> str | None:
+    """None when the check applies to ``stack``; otherwise the reason it does not, in English."""
+    reason = not_applicable_reason(meta, stack)
+    return render(*reason) if reason else None
 
 
 class CheckFailed(AssertionError):
@@ -165,11 +179,13 @@ class NotApplicable(Exception):
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def render(key: str, params: Mapping[str, Any]) -> str:
+def render(key: str, params: Mapping[str, Any], _depth: int = 0) -> str:
     """``key`` with its ``{name}`` (or ``{name!r}``) fields filled in; anything else is left as it is.
 
-    Keys and parameters may come from a journal someone edited: no attribute or item access, no
-    format spec (``{x:99999999}`` would allocate that much), so a message costs what its text does.
+    A parameter that is itself a message (``{"key", "args"}``, harness.terms.message) is rendered first,
+    two levels deep at most. Keys and parameters may come from a journal someone edited: no attribute or
+    item access, no format spec (``{x:99999999}`` would allocate that much), so a message costs what its
+    text does.
     """
     try:
         fields = list(string.Formatter().parse(key))
@@ -178,8 +194,14 @@ def render(key: str, params: Mapping[str, Any]) -> str:
     for _, name, spec, conversion in fields:
         if name is not None and (not _FIELD.match(name) or spec or conversion not in (None, "r", "s")):
             return key
+    values = {
+        name: render(v["key"], v.get("args") or {}, _depth + 1)
+        if _depth < 2 and isinstance(v, dict) and isinstance(v.get("key"), str) and isinstance(v.get("args") or {}, dict)
+        else v
+        for name, v in params.items()
+    }
     try:
-        return key.format(**params)
+        return key.format(**values)
     except (KeyError, IndexError, ValueError):
         return key
 

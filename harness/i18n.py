@@ -8,6 +8,7 @@ Catalogs are read with Babel at run time. Each language folder may hold several 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
@@ -54,8 +55,27 @@ def gettext(lang: str, msgid: str) -> str:
 
 
 def translate(lang: str, key: str, params: Mapping[str, Any] | None = None) -> str:
-    """Translate a message key and fill in its parameters."""
-    return render(gettext(lang, key), params or {})
+    """Translate a message key and fill in its parameters; a parameter that is a message or one of
+    the translated terms (harness.terms) is translated too."""
+    return render(gettext(lang, key), {name: _param(lang, v) for name, v in (params or {}).items()})
+
+
+#: languages written right to left: a parameter that is Latin data (a path, a command, a product
+#: name) is set inside a left-to-right isolate (U+2066 ... U+2069), so "/proc/cpuinfo" keeps its shape
+RTL = frozenset({"ar", "fa", "he", "ur"})
+_LTR_DATA = re.compile(r"[A-Za-z0-9/]")
+
+
+def _param(lang: str, value: Any) -> Any:
+    from harness.terms import TERMS, is_message
+
+    if is_message(value):
+        return translate(lang, value["key"], value.get("args") or {})
+    if isinstance(value, str) and value in TERMS:
+        return gettext(lang, value)
+    if lang in RTL and not isinstance(value, bool) and _LTR_DATA.search(str(value)):
+        return f"\u2066{value}\u2069"
+    return value
 
 
 @functools.cache

@@ -16,10 +16,12 @@ from typing import Any
 
 from harness import catalog
 from harness.catalog.signals import detected_arch, process_signals, signals_from
+from harness.checks import N_, render
 from harness.facts.snapshot import Facts
 from harness.layers import CATALOG_LAYERS
 from harness.probes.arch import arch_tokens, canonical, compatible
 from harness.probes.processes import java_main
+from harness.terms import message
 
 LAYERS = CATALOG_LAYERS  # the layers identified from a catalog file (harness.layers)
 
@@ -46,6 +48,9 @@ class Component:
     details: dict[str, Any] = field(default_factory=dict)
     #: contradictions this component is part of (see Identification.issues)
     issues: list[str] = field(default_factory=list)
+    #: how it was identified (or why not), in words: a message {key, args} reports translate
+    #: (``rule`` and ``reason`` keep the technical text: the catalog rule, the English reason)
+    description: dict[str, Any] = field(default_factory=dict)
 
     @property
     def known(self) -> bool:
@@ -134,6 +139,11 @@ def from_match(layer: str, match: catalog.Match, signals: dict[str, str]) -> Com
         xinchuang=entry.xinchuang,
         evidence=[evidence_line(k, signals) for k in rule.when],
         rule=f"catalog {layer}/{entry.id}: " + ", ".join(f"{k} ~ {v}" for k, v in rule.when.items()),
+        description=message(
+            N_("catalog entry {entry}, matched on {where}"),
+            entry=entry.id,
+            where=", ".join(dict.fromkeys(_origin(k, signals) for k in rule.when)),
+        ),
         confidence=rule.confidence,
         note=rule.note,
         lineage=catalog.lineage(entry),
@@ -141,9 +151,30 @@ def from_match(layer: str, match: catalog.Match, signals: dict[str, str]) -> Com
         details={
             **entry.extra,
             **({"lifecycle": dict(entry.lifecycle)} if entry.lifecycle else {}),
+            **({"release": _release(signals)} if layer == "os" and _release(signals) else {}),
             "sources": list(entry.sources),
         },
     )
+
+
+#: release fields reports show beside an OS's version (UOS: MinorVersion 1001 and EditionName c of
+#: /etc/os-version make "20 1001c"; the codename once, in brackets)
+_RELEASE_KEYS = (
+    ("minor", "osversion.MinorVersion"),
+    ("edition", "osversion.EditionName"),
+    ("build", "osversion.OsBuild"),
+    ("codename", "os.VERSION_CODENAME"),
+    ("codename", "lsb.DISTRIB_CODENAME"),
+)
+
+
+def _release(signals: dict[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, key in _RELEASE_KEYS:
+        value = signals.get(key, "").strip()
+        if value and name not in out:
+            out[name] = value[:40]
+    return out
 
 
 def identify_cpu(signals: dict[str, str]) -> Component:
@@ -168,13 +199,18 @@ def identify_cpu(signals: dict[str, str]) -> Component:
             signals,
             ("arch", "x86.vendor", "arm.implementer", "arm.part", "cpu.model_name"),
             "uname/cpuinfo",
-            "the catalog does not know this CPU",
+            N_("unknown: the catalog does not know this CPU"),
             vendor=vendor,
             product=model,
             model=model,
             arch=arch,
         )
-    return Component(layer="cpu", reason="unknown: neither uname -m, /proc/cpuinfo nor lscpu was readable")
+    return _unknown("cpu", N_("unknown: neither uname -m, /proc/cpuinfo nor lscpu was readable"))
+
+
+def _unknown(layer: str, reason: str, **args: Any) -> Component:
+    """A layer the facts do not show: the reason in English and as a message reports translate."""
+    return Component(layer=layer, reason=render(reason, args), description=message(reason, **args))
 
 
 def _uncatalogued(
@@ -186,7 +222,8 @@ def _uncatalogued(
         evidence=[evidence_line(k, signals) for k in keys if k in signals],
         rule=f"{source} (not in catalog)",
         confidence="low",
-        reason=f"unknown: {why}",
+        reason=why,
+        description=message(N_("{why} (read from {where})"), why=message(why), where=source),
         **fields,
     )
 
@@ -202,7 +239,7 @@ def identify_os(signals: dict[str, str]) -> Component:
             signals,
             ("os.ID", "os.NAME", "os.VERSION_ID"),
             "os-release",
-            "os-release names an OS the catalog does not know",
+            N_("unknown: os-release names an OS the catalog does not know"),
             product=name,
             version=signals.get("os.VERSION_ID"),
             arch=_layer_arch("os", signals),
@@ -214,17 +251,17 @@ def identify_os(signals: dict[str, str]) -> Component:
             signals,
             (),
             "release file",
-            "only a release file the catalog does not know",
+            N_("unknown: only a release file the catalog does not know"),
             product=line,
             arch=_layer_arch("os", signals),
         )
     if "src.os-release" in signals:
-        return Component(
-            layer="os",
-            reason=f"unknown: {signals['src.os-release']} has no usable NAME or ID line "
-            "(empty, truncated, binary or not in os-release format)",
+        return _unknown(
+            "os",
+            N_("unknown: {path} has no usable NAME or ID line (empty, truncated, binary or not in os-release format)"),
+            path=signals["src.os-release"],
         )
-    return Component(layer="os", reason="unknown: no os-release or release file was readable")
+    return _unknown("os", N_("unknown: no os-release or release file was readable"))
 
 
 def identify_server(signals: dict[str, str]) -> Component:
@@ -245,12 +282,12 @@ def identify_server(signals: dict[str, str]) -> Component:
             signals,
             ("dmi.sys_vendor", "dmi.product_name", "dmi.board_vendor"),
             "DMI",
-            "the catalog does not know this server vendor",
+            N_("unknown: the catalog does not know this server vendor"),
             vendor=vendor,
             product=model,
             model=model,
         )
-    return Component(layer="server", reason="unknown: no DMI data (/sys/class/dmi/id or dmidecode)")
+    return _unknown("server", N_("unknown: no DMI data (/sys/class/dmi/id or dmidecode)"))
 
 
 def _best_over_processes(layer: str, signals: dict[str, str], processes: list[str]) -> list[Component]:
@@ -285,10 +322,10 @@ def identify_db(signals: dict[str, str], processes: list[str]) -> Component:
             signals,
             ("db.version",),
             "db-version",
-            "the version string names a database the catalog does not know",
+            N_("unknown: the version string names a database the catalog does not know"),
             product=signals["db.version"][:120],
         )
-    return Component(layer="db", reason="unknown: no database version string and no database process seen")
+    return _unknown("db", N_("unknown: no database version string and no database process seen"))
 
 
 def identify_middleware(signals: dict[str, str], processes: list[str]) -> Component:
@@ -299,7 +336,7 @@ def identify_middleware(signals: dict[str, str], processes: list[str]) -> Compon
         if others:
             comp.note = (comp.note + "; " if comp.note else "") + "also running: " + ", ".join(others)
         return comp
-    return Component(layer="middleware", reason="unknown: no Java application server process seen")
+    return _unknown("middleware", N_("unknown: no Java application server process seen"))
 
 
 def _arch_claims(signals: dict[str, str], comps: dict[str, Component]) -> list[tuple[str, str, str]]:

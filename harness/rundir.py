@@ -43,6 +43,10 @@ def controller_tag() -> str:
     return hashlib.sha256((seed or socket.gethostname()).encode()).hexdigest()[:6]
 
 
+#: what new_run_id() makes: a UTC time stamp, the controller tag and six random hex digits (older runs: one part)
+RUN_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}(-[0-9a-f]{6})?")
+
+
 def new_run_id() -> str:
     """``<UTC time>-<controller tag><random>``, e.g. ``20261201T112305Z-3fa2c1-9b04e7``."""
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + controller_tag() + "-" + secrets.token_hex(3)

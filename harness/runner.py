@@ -29,7 +29,7 @@ from harness.inventory import HostSpec
 from harness.paths import catalog_dir, suites_dir
 from harness.provision.steps import ProvisionSettings, provision_host, wanted
 from harness.redact import SecretFilter
-from harness.rundir import RunLock, inside, load_run_meta, prepare, suite_digest, write_json_atomic
+from harness.rundir import RUN_ID, RunLock, inside, load_run_meta, new_run_id, prepare, suite_digest, write_json_atomic
 from harness.runinput import check_run
 
 PROFILES = ("quick", "full", "disruptive")
@@ -256,7 +256,8 @@ def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resu
             meta["resumed"] = [*meta.get("resumed", []), utc_now_iso()]
             write_json_atomic(run_dir / "run.json", meta)
         else:
-            meta = write_run_meta(request, run_dir.name)
+            # the run id names the run on every page of its report: a folder named by --out is not one
+            meta = write_run_meta(request, run_dir.name if RUN_ID.fullmatch(run_dir.name) else new_run_id())
         slugs = host_slugs(request.hosts)
         done = threading.Event()
 

@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-extras="pdf,db"
-[ "${1:-}" = "--dev" ] && extras="pdf,db,dameng,kingbase,oceanbase,dev"
+extras="pdf,db,office"
+[ "${1:-}" = "--dev" ] && extras="pdf,db,office,dameng,kingbase,oceanbase,dev"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -16,4 +16,5 @@ COMMANDS: tuple[str, ...] = (
     "harness.commands.matrix",
     "harness.commands.completion",
     "harness.commands.diff",
+    "harness.commands.checks",
 )

@@ -42,8 +42,10 @@ def register(sub: Any) -> None:
     p.add_argument("--profile", default=None, choices=PROFILES, help="quick (default), full or disruptive")
     p.add_argument("--forks", type=int, default=None, help="hosts checked at once (default 5)")
     p.add_argument("--out", type=Path, metavar="DIR", help="run directory (default reports/<run-id>)")
-    p.add_argument("--lang", default=None, help="report languages, e.g. en,zh,ru (default en)")
-    p.add_argument("--format", default=None, help="reports to write (json,junit,html,pdf; default json,junit,html)")
+    p.add_argument("--lang", default=None, help="report languages, e.g. en,zh,ru,ar,uz or a bilingual en+ar (default en)")
+    p.add_argument(
+        "--format", default=None, help="reports to write (json,junit,html,pdf,docx,xlsx; default json,junit,html)"
+    )
     add_report_inputs(p)
     p.add_argument(
         "--resume",

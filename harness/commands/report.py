@@ -16,7 +16,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("report", help="re-render reports of a run from its results")
     p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
     p.add_argument("--lang", default=None, help="report languages (default: those of the run)")
-    p.add_argument("--format", default="json,junit,html", help="json,junit,html,pdf")
+    p.add_argument("--format", default="json,junit,html", help="json,junit,html,pdf,docx,xlsx")
     add_report_inputs(p)
     p.set_defaults(func=run)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from harness.checks import N_, CheckContext, NotApplicable, applies
+from harness.checks import CheckContext, NotApplicable, not_applicable_reason
 from harness.clock import utc_now_iso
 from harness.decide import Decision, Phase, Skipped, decide
 from harness.outcomes import Outcome
@@ -32,9 +32,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     run.session.current = ctx
     if run.lost is not None:
         pytest.skip("host lost")
-    reason = applies(meta, run.stack())
+    reason = not_applicable_reason(meta, run.stack())
     if reason:
-        raise NotApplicable(N_("Does not apply: {reason}"), {"reason": reason})
+        raise NotApplicable(*reason)
 
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:

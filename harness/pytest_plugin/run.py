@@ -4,6 +4,7 @@ decision is journaled. ``current_run(request)`` is the public way for a layer's 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from harness.outcomes import Outcome
 from harness.records import CheckRecord, FactsRecord, HostEndRecord, UnreachableRecord
 from harness.redact import SecretFilter
 from harness.session import HostSession
+from harness.terms import is_message
 from harness.transport.base import HostUnreachable
 
 #: set by the worker before pytest starts: the host spec with its secrets (never on disk)
@@ -31,6 +33,18 @@ def inject_spec(spec: HostSpec) -> None:
     """The worker hands over the spec with its secrets (from its stdin) before pytest starts."""
     _INJECTED[:] = [spec]
 
+
+
+def masked_args(mask: Callable[[str], str], args: Mapping[str, Any]) -> dict[str, Any]:
+    """Message parameters as text with secrets masked; a parameter that is a message
+    (harness.terms.message) stays one, its own parameters masked the same way."""
+    out: dict[str, Any] = {}
+    for name, value in args.items():
+        if is_message(value):
+            out[name] = {"key": mask(value["key"]), "args": masked_args(mask, value.get("args") or {})}
+        else:
+            out[name] = mask(str(value))
+    return out
 
 @dataclass
 class HostRun:
@@ -84,7 +98,7 @@ class HostRun:
                 outcome=str(outcome),
                 message=secrets.text(message or ctx.message),
                 message_key=ctx.message_key,
-                message_args={k: secrets.text(str(v)) for k, v in ctx.message_args.items()},
+                message_args=masked_args(secrets.text, ctx.message_args),
                 measurements=ctx.measurements,
                 evidence=ctx.evidence,
                 started=started_iso,

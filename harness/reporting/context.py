@@ -5,12 +5,14 @@ evidence hashes): the view model the HTML template (and so the PDF) renders.
 from __future__ import annotations
 
 import calendar
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from harness.db.report import feature_matrix
 from harness.layers import LAYERS
+from harness.reporting.identity import shown, version_text
 from harness.reporting.labconfig import run_lab_config
 
 #: outcomes the report lists as deviations and exclusions, each with its reason
@@ -54,19 +56,43 @@ def _stack_rows(host: dict[str, Any]) -> list[dict[str, Any]]:
         if any(r["layer"] == layer for r in rows) or (layer not in declared and layer not in detected):
             continue
         comp = detected.get(layer) or {}
+        release = (comp.get("details") or {}).get("release") or {}
         rows.append(
             {
                 "layer": layer,
                 "declared": declared.get(layer),
                 "product": comp.get("product"),
                 "vendor": comp.get("vendor"),
-                "version": comp.get("version"),
+                "version": version_text(comp.get("version"), release),
+                "shown": shown(comp.get("product"), comp.get("version"), release),
+                # the catalog's Chinese name, for Chinese editions ("银河麒麟高级服务器操作系统 V10 SP2")
+                "shown_zh": shown(comp.get("name_zh"), comp.get("version"), release) if comp.get("name_zh") else None,
                 "arch": comp.get("arch"),
                 "xinchuang": comp.get("xinchuang"),
+                "confidence": comp.get("confidence") if comp.get("catalog_id") or comp.get("product") else None,
+                # in words (a message reports translate); results from before descriptions: the rule text
+                "described": comp.get("description") or None,
                 "rule": comp.get("rule") or comp.get("reason") or "",
             }
         )
     return rows
+
+
+def group_exclusions(exclusions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per check, outcome and reason, with the hosts it concerns and how many times it
+    occurred (thirty identical not-applicable rows become one row with a count)."""
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for x in exclusions:
+        check = x["check"]
+        why = (check.get("waiver") or {}).get("justification") or json.dumps(
+            [check.get("message_key") or check.get("message", ""), check.get("message_args") or {}], sort_keys=True
+        )
+        key = (check["id"], check["outcome"], why)
+        group = groups.setdefault(key, {"check": check, "hosts": [], "count": 0})
+        if x["host"] not in group["hosts"]:
+            group["hosts"].append(x["host"])
+        group["count"] += 1
+    return list(groups.values())
 
 
 def build_context(
@@ -95,10 +121,12 @@ def build_context(
         order = dict.fromkeys([*(layer for layer in LAYERS if layer in by_layer), *sorted(by_layer)])
         layers = [(layer, by_layer[layer]) for layer in order]
         problems = [c for c in host["checks"] if c["outcome"] in ("fail", "error")]
+        stack = _stack_rows(host)
         hosts.append(
             {
                 "host": host,
-                "stack": _stack_rows(host),
+                "stack": stack,
+                "stack_by_layer": {row["layer"]: row for row in stack},
                 "layers": layers,
                 "counts": counts,
                 "problems": problems,
@@ -116,6 +144,7 @@ def build_context(
         "evidence_files": sorted(hashes.items()),
         "waivers": waivers,
         "exclusions": exclusions,
+        "exclusion_groups": group_exclusions(exclusions),
         "issued": issued.isoformat(),
         "valid_until": add_months(issued, int(validity)).isoformat() if validity else None,
         "report_id": f"XC-{results['run_id']}",

@@ -7,6 +7,7 @@ then shown in both languages side by side.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -16,9 +17,14 @@ import jinja2
 from markupsafe import Markup, escape
 
 from harness.errors import RunDirError
-from harness.i18n import check_message, translate
+from harness.i18n import RTL as I18N_RTL
+from harness.i18n import check_message, gettext, translate
 from harness.reporting.context import build_context
+from harness.reporting.vocab import word
 from harness.rundir import read_bounded, resolve_under
+
+#: the layers the cover's stack table shows, one column each
+COVER_LAYERS = ("cpu", "os", "db", "middleware", "server")
 
 
 def environment() -> jinja2.Environment:
@@ -35,12 +41,25 @@ def environment() -> jinja2.Environment:
 
 #: Chinese text wants the CJK face throughout; other languages a compact face (fast to subset into a
 #: PDF: the CJK fonts are large CFF collections) with the CJK face for any Chinese in the data
-CJK_FIRST = "'Noto Sans CJK SC', 'Noto Sans CJK', 'DejaVu Sans', sans-serif"
-LATIN_FIRST = "'DejaVu Sans', 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
+CJK_FIRST = "'Noto Sans CJK SC', 'Noto Sans CJK', 'DejaVu Sans', 'Noto Naskh Arabic', sans-serif"
+LATIN_FIRST = "'DejaVu Sans', 'Noto Sans', 'Noto Sans CJK SC', 'Noto Naskh Arabic', sans-serif"
+#: Arabic in Noto Naskh Arabic (Debian fonts-noto-core); Latin text in it falls back to DejaVu Sans
+ARABIC_FIRST = "'Noto Naskh Arabic', 'Noto Sans Arabic', 'DejaVu Sans', 'Noto Sans CJK SC', sans-serif"
+_LATIN = re.compile("[A-Za-z]{2}")
+#: languages written right to left: the document (or, in a bilingual edition, their spans) gets dir="rtl"
+RTL = I18N_RTL
 
 
 def font_stack(lang: str) -> str:
-    return CJK_FIRST if any(code in ("zh", "ja", "ko") for code in lang.split("+")) else LATIN_FIRST
+    codes = lang.split("+")
+    if codes[0] in RTL:
+        return ARABIC_FIRST
+    return CJK_FIRST if any(code in ("zh", "ja", "ko") for code in codes) else LATIN_FIRST
+
+
+def direction(lang: str) -> str:
+    """The document's direction: its first language's (an en+ar edition reads left to right)."""
+    return "rtl" if lang.split("+")[0] in RTL else "ltr"
 
 
 def css_string(text: str) -> Markup:
@@ -82,14 +101,20 @@ def translator(lang: str) -> Callable[..., Any]:
 
     def _(msgid: str, **params: Any) -> Any:
         if len(langs) == 1:
-            return one(langs[0], msgid, params)
+            text = one(langs[0], msgid, params)
+            if langs[0] in RTL and msgid and gettext(langs[0], msgid) == msgid and _LATIN.search(text):
+                # a check text the catalog lacks falls back to English: laid out left to right inside
+                return Markup('<span lang="en" dir="ltr">{}</span>').format(text)
+            return text
         texts = [one(code, msgid, params) for code in langs]
         if len(set(texts)) == 1:
             return texts[0]
         return (
             Markup('<span class="bi">')
             + Markup('<span class="sep"> / </span>').join(
-                Markup('<span class="l{}" lang="{}">{}</span>').format(i, code, escape(text))
+                Markup('<span class="l{}" lang="{}" dir="{}">{}</span>').format(
+                    i, code, "rtl" if code in RTL else "ltr", escape(text)
+                )
                 for i, (code, text) in enumerate(zip(langs, texts, strict=True))
             )
             + Markup("</span>")
@@ -104,22 +129,43 @@ def plain(lang: str, msgid: str) -> str:
 
 
 def page_of_css(lang: str) -> Markup:
-    """The CSS ``content`` of "Page x of y" in ``lang``: the text around the page counters."""
+    """The CSS ``content`` of "Page x of y" in ``lang``: the text around the page counters, in the
+    catalog's order (Uzbek puts the page count first)."""
     parts = []
     for code in lang.split("+"):
         text = translate(code, "Page {page} of {pages}", {"page": "\0", "pages": "\1"})
-        before, _, rest = text.partition("\0")
-        middle, _, after = rest.partition("\1")
-        parts.append(f"{css_string(before)} counter(page) {css_string(middle)} counter(pages) {css_string(after)}")
+        pieces = re.split("([\0\1])", text)
+        css = []
+        for piece in pieces:
+            if piece == "\0":
+                css.append("counter(page)")
+            elif piece == "\1":
+                css.append("counter(pages)")
+            elif piece:
+                css.append(str(css_string(piece)))
+        parts.append(" ".join(css))
     return Markup(' " / " '.join(dict.fromkeys(parts)))
 
 
-def message(lang: str, check: dict[str, Any]) -> Any:
-    langs = lang.split("+")
-    texts = [check_message(code, check) for code in langs]
+def _joined(lang: str, texts: list[str]) -> Any:
     if len(set(texts)) == 1:
         return texts[0]
-    return Markup(" / ").join(escape(t) for t in texts)
+    return Markup(" / ").join(
+        Markup('<span lang="{}" dir="{}">{}</span>').format(code, "rtl" if code in RTL else "ltr", escape(t))
+        for code, t in zip(lang.split("+"), texts, strict=True)
+    )
+
+
+def message(lang: str, check: dict[str, Any]) -> Any:
+    key = check.get("message_key") or ""
+    if lang in RTL and (not key or gettext(lang, key) == key) and _LATIN.search(check_message(lang, check)):
+        return Markup('<span lang="en" dir="ltr">{}</span>').format(check_message(lang, check))
+    return _joined(lang, [check_message(code, check) for code in lang.split("+")])
+
+
+def said(lang: str, msg: dict[str, Any]) -> Any:
+    """A message kept as data (``{"key", "args"}``, harness.terms.message) in ``lang``."""
+    return _joined(lang, [translate(code, msg.get("key", ""), msg.get("args") or {}) for code in lang.split("+")])
 
 
 def render_html(
@@ -137,13 +183,23 @@ def render_html(
             c["id"]: [_evidence_excerpt(run_dir, ref) for ref in c.get("evidence", [])[:4] if "facts" not in ref]
             for c in view["problems"]
         }
+    _ = translator(lang)
+    rtl = direction(lang) == "rtl"
     return template.render(
         **context,
         lang=lang,
+        dir=direction(lang),
+        start="right" if rtl else "left",
+        end="left" if rtl else "right",
+        cover_layers=COVER_LAYERS,
+        zh_names="zh" in lang.split("+"),
+        w=lambda value: _(word(value)),
+        word=word,
+        said=lambda msg: said(lang, msg),
         html_lang=lang.split("+")[0],
         bilingual="+" in lang,
         for_print=for_print,
-        _=translator(lang),
+        _=_,
         plain=lambda msgid: plain(lang, msgid),
         page_of_css=page_of_css(lang),
         font_stack=Markup(font_stack(lang)),

@@ -17,12 +17,18 @@ from harness.rundir import check_path_text, copy_atomic, inside, load_run_meta, 
 from harness.runinput import check_run
 from harness.signing.chain import run_integrity
 
-FORMATS = ("json", "junit", "html", "pdf")
+FORMATS = ("json", "junit", "html", "pdf", "docx", "xlsx")
+#: formats rendered once per report language
+EDITIONS = ("html", "pdf", "docx", "xlsx")
 #: format -> "module:function"; imported only when asked for (WeasyPrint is heavy)
 RENDERERS: dict[str, str] = {
     "html": "harness.reporting.html:write_html",
     "pdf": "harness.reporting.pdf:write_pdf",
+    "docx": "harness.reporting.docx_report:write_docx",
+    "xlsx": "harness.reporting.xlsx_report:write_xlsx",
 }
+#: the package extra that installs a format's library
+EXTRAS = {"pdf": "pdf", "docx": "office", "xlsx": "office"}
 
 
 def parse_langs(text: str) -> list[str]:
@@ -49,7 +55,9 @@ def _renderer(fmt: str) -> Callable[..., Path]:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise UsageError(f"{fmt} reports need a missing module ({exc.name}): pip install 'xcert[{fmt}]'") from exc
+        raise UsageError(
+            f"{fmt} reports need a missing module ({exc.name}): pip install 'xcert[{EXTRAS.get(fmt, fmt)}]'"
+        ) from exc
     fn: Callable[..., Path] = getattr(module, attr)
     return fn
 
@@ -101,7 +109,7 @@ def render_reports(
     written: list[Path] = []
     if "junit" in formats:
         written.append(_into_place(run_dir / "junit.xml", run_dir, lambda tmp: write_junit(results, tmp)))
-    for fmt in ("html", "pdf"):
+    for fmt in EDITIONS:
         if fmt not in formats:
             continue
         write = _renderer(fmt)

@@ -1,5 +1,9 @@
 """Words a report shows that come from data, not from the template: outcomes, verdicts, severities,
 layers, units and the page counter. Marked with N_() so the catalogs must translate them.
+
+Data values (``not_applicable``, ``NOT_CERTIFIED``) are never shown as such: ``word(value)`` gives
+the msgid a report shows for it ("Not applicable", "Not certified"), in every language, English
+included.
 """
 
 from __future__ import annotations
@@ -26,3 +30,39 @@ UNITS = (
     N_("ppm"),
 )
 PAGE_OF = N_("Page {page} of {pages}")
+
+#: what a report shows for a data value (the msgid of the word)
+WORDS: dict[str, str] = {
+    "pass": N_("Passed"),
+    "fail": N_("Failed"),
+    "error": N_("Error"),
+    "not_applicable": N_("Not applicable"),
+    "skipped": N_("Skipped"),
+    "waived": N_("Waived"),
+    "unreachable": N_("Unreachable"),
+    "CERTIFIED": N_("Certified"),
+    "NOT_CERTIFIED": N_("Not certified"),
+    "INCOMPLETE": N_("Incomplete"),
+    "mandatory": N_("Mandatory"),
+    "advisory": N_("Advisory"),
+    "cpu": N_("CPU"),
+    "os": N_("Operating system"),
+    "server": N_("Server"),
+    "db": N_("Database"),
+    "middleware": N_("Middleware"),
+    "integration": N_("Integration"),
+    "lifecycle": N_("Lifecycle"),
+    "high": N_("high"),
+    "medium": N_("medium"),
+    "low": N_("low"),
+    "none": N_("none"),
+    "quick": N_("quick"),
+    "full": N_("full"),
+    "disruptive": N_("disruptive"),
+}
+
+
+def word(value: object) -> str:
+    """The msgid a report shows for a data value; the value itself when it is not a vocabulary word."""
+    text = str(value)
+    return WORDS.get(text, text)

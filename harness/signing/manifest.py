@@ -18,7 +18,7 @@ from pathlib import Path
 from harness.errors import XcertError
 
 #: rendered from the rest, re-rendered in a bundle: outside the evidence digest
-REPORT_FILE = re.compile(r"^(report(\.[A-Za-z_+-]+)?\.(html|pdf)|junit\.xml)$")
+REPORT_FILE = re.compile(r"^(report(\.[A-Za-z_+-]+)?\.(html|pdf|docx|xlsx)|junit\.xml)$")
 
 
 #: ansible-runner's artifacts that hold the controller's command line and environment: never bundled

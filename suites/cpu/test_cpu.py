@@ -5,6 +5,7 @@ from __future__ import annotations
 from harness import catalog
 from harness.checks import N_, check
 from harness.identify import declared_matches
+from harness.terms import message
 
 
 @check(
@@ -23,15 +24,20 @@ from harness.identify import declared_matches
 def test_cpu_identified(identity, xc):
     cpu = identity["cpu"]
     if not cpu.arch:
-        xc.fail(N_("The CPU architecture could not be read: {reason}"), reason=cpu.reason or "uname -m gave nothing")
+        xc.fail(
+            N_("The CPU architecture could not be read: {reason}"),
+            reason=cpu.description or message(N_("uname -m gave nothing")),
+        )
     if not (cpu.catalog_id or cpu.vendor):
-        xc.fail(N_("The CPU on {arch} could not be named: {reason}"), arch=cpu.arch, reason=cpu.reason)
+        xc.fail(
+            N_("The CPU on {arch} could not be named: {reason}"), arch=cpu.arch, reason=cpu.description or cpu.reason
+        )
     xc.note(
         N_("{arch} CPU: {product} ({vendor}), rule {rule}"),
         arch=cpu.arch,
         product=cpu.product or cpu.version or "?",
         vendor=cpu.vendor or "?",
-        rule=cpu.rule,
+        rule=cpu.description or cpu.rule,
     )
 
 
@@ -99,11 +105,11 @@ def test_cpu_model_decided(identity, xc):
         xc.fail(
             N_("The CPU model is not decided ({confidence}): {why}"),
             confidence=cpu.confidence,
-            why=cpu.note or cpu.reason or cpu.rule,
+            why=cpu.description or cpu.rule,
         )
     xc.note(
         N_("{product}: {confidence} confidence, {why}"),
         product=cpu.product,
         confidence=cpu.confidence,
-        why=cpu.note or cpu.rule,
+        why=cpu.description or cpu.rule,
     )

@@ -6,6 +6,7 @@ import re
 
 from harness.checks import N_, check
 from harness.probes.os_release import parse_os_release
+from harness.terms import message
 
 
 @check(
@@ -20,7 +21,7 @@ from harness.probes.os_release import parse_os_release
 def test_os_identified(facts, identity, xc):
     fields = parse_os_release(facts.file("/etc/os-release") or facts.file("/usr/lib/os-release"))
     if not fields.get("ID"):
-        xc.fail(N_("No usable os-release: {reason}"), reason=identity["os"].reason or "no ID= line")
+        xc.fail(N_("No usable os-release: {reason}"), reason=identity["os"].description or message(N_("no ID= line")))
     xc.note(
         N_("{name} (ID={id}, VERSION_ID={version})"),
         name=fields.get("PRETTY_NAME") or fields.get("NAME", "?"),
@@ -43,7 +44,7 @@ def test_os_identified(facts, identity, xc):
 def test_os_xinchuang(identity, xc):
     os_ = identity["os"]
     if os_.catalog_id is None:
-        xc.fail(N_("{os} is not in the catalog"), os=os_.product or "The operating system")
+        xc.fail(N_("{os} is not in the catalog"), os=os_.product or message(N_("The operating system")))
     if not os_.xinchuang:
         xc.fail(
             N_("{os} {version} is catalogued but is not a Xinchuang platform"),

@@ -18,7 +18,7 @@ from harness.identify import declared_matches
 def test_server_identified(identity, xc):
     server = identity["server"]
     if not (server.catalog_id or server.vendor):
-        xc.fail(N_("The server could not be named: {reason}"), reason=server.reason)
+        xc.fail(N_("The server could not be named: {reason}"), reason=server.description or server.reason)
     xc.note(
         N_("{product} {model} ({confidence} confidence)"),
         product=server.product or server.vendor,

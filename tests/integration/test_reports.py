@@ -79,8 +79,8 @@ def test_waivers_apply_until_they_expire(run: Path) -> None:
     assert "Xinchuang Compatibility Lab" in html and "lab host" in html
 
 
-def test_chinese_and_russian_pdfs_carry_their_text_and_fonts(run: Path, tmp_path: Path) -> None:
-    proc = xcert("report", str(run), "--lang", "zh,ru,en+zh", "--format", "json,pdf", timeout=600)
+def test_chinese_russian_arabic_and_uzbek_pdfs_carry_their_text_and_fonts(run: Path, tmp_path: Path) -> None:
+    proc = xcert("report", str(run), "--lang", "zh,ru,ar,uz,en+zh", "--format", "json,html,pdf", timeout=900)
     assert proc.returncode in (0, 1, 2), proc.stderr
     report_id = f"XC-{results(run)['run_id']}"
     for lang, words in {
@@ -90,8 +90,12 @@ def test_chinese_and_russian_pdfs_carry_their_text_and_fonts(run: Path, tmp_path
             "Результаты относятся только к испытанным объектам",
             "Конец отчёта",
         ],
+        "ar": ["التوافق", "اعتماد", "تقرير"],
+        "uz": ["Moslikni sertifikatlash hisoboti", "Hisobot oxiri", "Sinovdan oʻtkazilgan obyektlar"],
         "en+zh": ["Compatibility certification report", "兼容性认证报告"],
     }.items():
+        html = (run / f"report.{lang}.html").read_text(encoding="utf-8")
+        assert ('dir="rtl"' in html) == (lang == "ar")
         pdf = run / f"report.{lang}.pdf"
         text = _tool("pdftotext", "-layout", str(pdf), "-")
         flat = re.sub(r"\s+", "", text)
@@ -106,8 +110,12 @@ def test_chinese_and_russian_pdfs_carry_their_text_and_fonts(run: Path, tmp_path
                 assert f"第 {page} 页，共 {pages} 页" in one
             if lang == "ru":
                 assert f"Страница {page} из {pages}" in one
+            if lang == "uz":
+                assert f"{pages} sahifadan {page}-sahifa" in one
         fonts = _tool("pdffonts", str(pdf))
-        if lang != "ru":
+        if lang == "ar":
+            assert "Noto-Naskh-Arabic" in fonts
+        if lang in ("zh", "en+zh"):
             assert re.search(r"Noto-Sans-CJK-SC\S*\s.*\byes\s+yes\s+yes\b", fonts), fonts
         _tool("pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / lang))
         image = next(tmp_path.glob(f"{lang}-*1.png"))

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
 
 from harness.i18n import available_languages, catalog, translate
-from harness.i18n_extract import all_msgids
+from harness.reporting.coverage import FULL, REPORT_ONLY, required_msgids
 
 LANGS = [lang for lang in available_languages() if lang != "en"]
 
 
-def test_chinese_and_russian_are_shipped() -> None:
-    assert {"zh", "ru"} <= set(LANGS)
+def test_chinese_russian_arabic_and_uzbek_are_shipped() -> None:
+    assert {"zh", "ru", "ar", "uz"} <= set(LANGS)
+    # a language is either complete or complete for reports (harness/reporting/coverage.py)
+    assert set(LANGS) <= set(FULL) | set(REPORT_ONLY)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_string_is_translated(lang: str) -> None:
+    """zh and ru: every string; ar and uz: every string of the report (check texts may fall back)."""
     have = catalog(lang)
-    missing = sorted(m for m in all_msgids() if m not in have)
+    missing = sorted(m for m in required_msgids(lang) if m not in have)
     assert not missing, (
         f"{len(missing)} strings lack a {lang} translation (python -m harness.i18n_extract {lang}): {missing[:10]}"
     )
@@ -39,3 +43,11 @@ def test_translate_fills_parameters() -> None:
     assert translate("zh", "Page size is {size} bytes", {"size": 65536}) == "页大小为 65536 字节"
     assert translate("ru", "Kernel {kernel}", {"kernel": "4.19"}) == "Ядро 4.19"
     assert translate("en", "Kernel {kernel}", {"kernel": "4.19"}) == "Kernel 4.19"
+
+
+def test_uzbek_writes_o_and_g_with_the_turned_comma() -> None:
+    """Uzbek Latin: oʻ and gʻ take U+02BB, the tutuq belgisi U+02BC; never an ASCII apostrophe or a quote mark."""
+    for msgid, text in catalog("uz").items():
+        assert not re.search(r"[oOgG]['‘’`ʼ]", text), (msgid, text)
+        assert all(text[i - 1] in "oOgG" for i, c in enumerate(text) if c == "ʻ"), (msgid, text)
+    assert "ʻ" in translate("uz", "Passed")  # Oʻtdi
