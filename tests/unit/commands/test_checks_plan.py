@@ -9,7 +9,6 @@ from pathlib import Path
 
 from tests.conftest import ROOT, xcert
 
-
 ID = re.compile(r"XC-[A-Z]+-[0-9]{3}")
 
 
