@@ -17,6 +17,7 @@ from harness.layers import LAYERS, order_of
 from harness.outcomes import Outcome, Severity, Verdict, host_verdict, run_verdict
 from harness.records import CheckRecord, FactsRecord, ProvisionRecord, Record, read_records
 from harness.rundir import load_run_meta, write_json_atomic
+from harness.selection import NOT_SELECTED
 from harness.waivers import Waiver, apply_waivers, load_run_waivers
 
 SCHEMA_ID = "xcert-results/1"
@@ -102,6 +103,8 @@ def build_host(
     undecided = state.undecided
     mandatory: list[Outcome | None] = [Outcome(c["outcome"]) for c in decided if c["severity"] == Severity.MANDATORY]
     mandatory += [None for c in state.plan if plan_key(c) in undecided and c.get("severity") == Severity.MANDATORY]
+    # a mandatory check the selection (-k/-m/--check) left out: the host is not certified by a part of its checks
+    mandatory += [None for c in decided if c["severity"] == Severity.MANDATORY and c.get("message_key") == NOT_SELECTED]
     if not state.seen:
         mandatory.append(None)  # the host's worker never started
     provisioning = _provisioning(state.prepare)
@@ -160,6 +163,7 @@ def build_results(run_dir: Path) -> dict[str, Any]:
         "tool": meta["tool"],
         "profile": meta["profile"],
         "langs": meta.get("langs", ["en"]),
+        **({"selection": meta["selection"]} if meta.get("selection") else {}),
         "verdict": str(verdict),
         "counts": dict(counts, unreachable=sum(1 for h in hosts if not h["reachable"])),
         "hosts": hosts,

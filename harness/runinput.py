@@ -136,6 +136,17 @@ COMMON: dict[str, tuple[Check, bool]] = {
     "started": (_opt_text, False),
 }
 
+def _selection(value: Any) -> str:
+    if not isinstance(value, dict) or set(value) - {"k", "m", "checks"}:
+        return "must be an object with k, m and checks"
+    if any(not isinstance(value.get(k, ""), str) or len(value.get(k, "")) > 1000 for k in ("k", "m")):
+        return "k and m must be texts"
+    checks = value.get("checks", [])
+    if not isinstance(checks, list) or len(checks) > 1000 or not all(isinstance(c, str) and len(c) < 200 for c in checks):
+        return "checks must be a list of check ids"
+    return ""
+
+
 RUN_META: dict[str, tuple[Check, bool]] = {
     "run_id": (_text, True),
     "started": (_text, True),
@@ -147,6 +158,7 @@ RUN_META: dict[str, tuple[Check, bool]] = {
     "interrupted": (_flag, False),
     "resumed": (_texts, False),
     "forks": (_number, False),
+    "selection": (_selection, False),
 }
 HOST_META: dict[str, tuple[Check, bool]] = {
     "name": (_text, True),

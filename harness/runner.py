@@ -15,9 +15,9 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,8 @@ class RunRequest:
     limit: str | None = None
     #: prepare/clean up each ssh host with the shipped playbooks (None or disabled: --no-provision)
     provision: ProvisionSettings | None = None
+    #: -k / -m / --check (harness.selection): a partial selection is recorded and never CERTIFIED
+    selection: Mapping[str, Any] = field(default_factory=dict)
 
 
 def host_slugs(hosts: Sequence[HostSpec]) -> list[str]:
@@ -72,6 +74,7 @@ def write_run_meta(request: RunRequest, run_id: str) -> dict[str, Any]:
         "langs": list(request.langs),
         "inventories": list(request.inventories),
         "limit": request.limit,
+        **({"selection": dict(request.selection)} if request.selection else {}),
         "inventory_digest": inventory_digest(request.hosts),
         "tool": {
             "name": TOOL_NAME,

@@ -40,6 +40,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--limit", metavar="PATTERN", help="Ansible host pattern")
     p.add_argument("--profile", default=None, choices=PROFILES, help="quick (default), full or disruptive")
+    p.add_argument(
+        "-k", dest="keyword", metavar="EXPR", help="only checks whose id, name, layer, tags or title match (as pytest -k)"
+    )
+    p.add_argument(
+        "-m", dest="marker", metavar="MARKEXPR", help="only checks with these markers: layer, severity, profile, tag (as pytest -m)"
+    )
+    p.add_argument("--check", action="append", default=[], metavar="ID", help="only this check (repeatable)")
     p.add_argument("--forks", type=int, default=None, help="hosts checked at once (default 5)")
     p.add_argument("--out", type=Path, metavar="DIR", help="run directory (default reports/<run-id>)")
     p.add_argument("--lang", default=None, help="report languages, e.g. en,zh,ru,ar,uz or a bilingual en+ar (default en)")
@@ -148,6 +155,11 @@ def run(args: argparse.Namespace) -> int:
     out = args.resume or args.out or REPORTS_DIR / new_run_id()
     prepare(out)  # an unwritable --out is an error before anything runs
     install_report_inputs(args, out)
+    from harness.selection import Selection, from_args
+
+    selection = from_args(args.keyword, args.marker, args.check)
+    if args.resume and not selection:
+        selection = Selection.from_mapping(load_run_meta(args.resume).get("selection"))  # as the run asked
     request = RunRequest(
         hosts=hosts,
         profile=profile,
@@ -156,6 +168,7 @@ def run(args: argparse.Namespace) -> int:
         langs=tuple(langs),
         inventories=tuple(inventories),
         limit=limit,
+        selection=selection.as_dict(),
         provision=ProvisionSettings(
             enabled=not args.no_provision,
             inventories=tuple(inventories),
@@ -183,6 +196,8 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"interrupted: what was decided is kept; continue with: xcert certify --resume {out}")
     for line in report_lines(out, written):
         console.print(line, soft_wrap=True)
+    if selection:
+        console.print(f"partial selection ({selection.describe()}): not a certificate of the whole profile", soft_wrap=True, markup=False)
     console.print(verdict_line(results), soft_wrap=True)
     print(out)
     integrity = results.get("integrity") or {}

@@ -17,6 +17,7 @@ from harness.layers import BY_NAME, LAYER_CODES
 from harness.outcomes import Outcome, Severity
 from harness.pytest_plugin.run import HOST_RUN, check_key, meta_of, subject_of
 from harness.records import PlanRecord
+from harness.selection import NOT_SELECTED, Selection
 
 SUITE_REQUIREMENT = N_("Every module in suites/ loads, and every test in it is a declared check (@check).")
 SUITE_REMEDY = N_("Fix the suite module named in the message (the host worker's log has the whole error).")
@@ -82,6 +83,12 @@ def _declared_checks(items: list[pytest.Item]) -> list[tuple[pytest.Item, CheckM
     return checks
 
 
+def _names(item: pytest.Item) -> list[str]:
+    """What ``-k`` matches besides the check's metadata: its test function's and module's names."""
+    module = getattr(item, "module", None)
+    return [getattr(item, "originalname", item.name), *([module.__name__.rsplit(".", 1)[-1]] if module else [])]
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     run = config.stash.get(HOST_RUN, None)
     if run is None:
@@ -94,6 +101,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     for meta, subject, message in broken:
         if check_key(meta.id, subject) not in run.decided_before:
             run.record(meta, Outcome.ERROR, None, message, subject=subject)
+    selection = Selection.from_mapping(run.selection)
     to_run: list[pytest.Item] = []
     for item, meta in checks:
         if check_key(meta.id, subject_of(item)) in run.decided_before:
@@ -101,6 +109,11 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         if run.profile not in meta.profiles:
             ctx = CheckContext(meta)
             ctx.note(N_("Not in the {profile} profile"), profile=run.profile)
+            run.record(meta, Outcome.SKIPPED, ctx, subject=subject_of(item))
+            continue
+        if selection and not selection.selects(meta, subject_of(item), _names(item)):
+            ctx = CheckContext(meta)
+            ctx.note(NOT_SELECTED, selection=selection.describe())
             run.record(meta, Outcome.SKIPPED, ctx, subject=subject_of(item))
             continue
         to_run.append(item)

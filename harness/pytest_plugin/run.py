@@ -60,6 +60,8 @@ class HostRun:
     summary: dict[str, Any] = field(default_factory=dict)
     lost: HostUnreachable | None = None
     recorded: set[str] = field(default_factory=set)
+    #: -k / -m / --check of the run (run.json); empty: every check
+    selection: Mapping[str, Any] = field(default_factory=dict)
 
     def stack(self) -> dict[str, str | list[str] | None]:
         flat: dict[str, str | list[str] | None] = {"arch": self.summary.get("arch")}
@@ -200,6 +202,7 @@ def load_run(config: pytest.Config) -> HostRun | None:
         journal=Journal(journal_path, SecretFilter(spec.secrets)),
         session=HostSession(run_dir, spec, slug),
         decided_before=decided,
+        selection=meta.get("selection") or {},
     )
 
 
