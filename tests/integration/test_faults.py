@@ -226,7 +226,8 @@ def tiny_disk(tmp_path: Path) -> Any:
         pytest.skip("mounting a tmpfs needs root")
     mount = tmp_path / "tiny"
     mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(mount)], check=True)
+    # room for the plan (about 130 KB for 200 checks), the facts and a few dozen checks, not for the whole run
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=224k", "tmpfs", str(mount)], check=True)
     try:
         yield mount
     finally:
