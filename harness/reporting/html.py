@@ -6,6 +6,7 @@ then shown in both languages side by side.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Callable
@@ -90,6 +91,31 @@ def _evidence_excerpt(run_dir: Path | None, ref: str, limit: int = 4000) -> dict
         "stdout": str(data.get("stdout") or "")[:limit],
         "stderr": str(data.get("stderr") or "")[:limit],
     }
+
+
+#: a plot larger than this is not drawn in a report
+PLOT_READ_CAP = 4 * 1024 * 1024
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _plots(run_dir: Path | None, checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The plots checks made (PNG evidence, e.g. the lifecycle soak's samples), inlined as data URIs so that
+    neither the HTML nor WeasyPrint ever fetches a file; only PNGs under evidence/, bounded, are read."""
+    if run_dir is None:
+        return []
+    out = []
+    for check in checks:
+        for ref in check.get("evidence", []):
+            if not str(ref).endswith(".png"):
+                continue
+            try:
+                data = read_bounded(resolve_under(run_dir, str(ref), "evidence"), PLOT_READ_CAP)
+            except (OSError, ValueError, RunDirError):
+                continue
+            if data.startswith(_PNG):
+                uri = "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+                out.append({"check": check, "ref": ref, "uri": uri})
+    return out
 
 
 def translator(lang: str) -> Callable[..., Any]:
@@ -183,6 +209,7 @@ def render_html(
             c["id"]: [_evidence_excerpt(run_dir, ref) for ref in c.get("evidence", [])[:4] if "facts" not in ref]
             for c in view["problems"]
         }
+        view["plots"] = _plots(run_dir, view["host"]["checks"])
     _ = translator(lang)
     rtl = direction(lang) == "rtl"
     return template.render(

@@ -100,7 +100,7 @@ def test_lifecycle_checks_on_lab_hosts(lab: Lab, tmp_path: Path) -> None:
     out = tmp_path / "disruptive"
     # one host at a time: the lab's hosts share this machine's CPU and memory, which the soak samples
     proc = xcert(
-        "certify", "-i", str(inventory), "--profile", "disruptive", "--no-provision", "--format", "json",
+        "certify", "-i", str(inventory), "--profile", "disruptive", "--no-provision", "--format", "json,html,pdf",
         "--forks", "1", "--out", str(out), env=lab.env, timeout=900,
     )  # fmt: skip
     assert proc.returncode in (0, 1, 2), proc.stderr
@@ -124,6 +124,11 @@ def test_lifecycle_checks_on_lab_hosts(lab: Lab, tmp_path: Path) -> None:
         assert {".csv", ".png"} <= kinds, check["evidence"]
         png = next(ref for ref in check["evidence"] if ref.endswith(".png"))
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # the plots are drawn in the report itself (inlined: the report fetches nothing)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.count('<img src="data:image/png;base64,') >= 2 and "Measured runs" in html
+    pdf = subprocess.run(["pdfimages", "-list", str(out / "report.pdf")], capture_output=True, text=True, timeout=60)
+    assert pdf.returncode == 0 and len(pdf.stdout.strip().splitlines()) >= 4, pdf.stdout  # header + 2 plots
     for name in ("lab1", "lab2"):
         health = _outcomes(host_of(res, name))["XC-LC-007"]
         assert health["outcome"] in ("pass", "fail") and health["evidence"], health
