@@ -110,6 +110,7 @@ def test_lifecycle_checks_on_lab_hosts(lab: Lab, tmp_path: Path) -> None:
     assert web["XC-LC-002"]["outcome"] == "pass", web["XC-LC-002"]
     assert web["XC-LC-002"]["measurements"]["web.recoveries"]["value"] == 10
     assert web["XC-LC-002"]["measurements"]["web.recovery_max_s"]["value"] <= 20
+    assert web["XC-LC-002"]["measurements"]["web.under_load"]["value"] is True  # its workload ran meanwhile
     assert web["XC-LC-005"]["outcome"] == "pass", web["XC-LC-005"]
     assert bare["XC-LC-002"]["outcome"] == "fail", bare["XC-LC-002"]
     assert "not back 5 s after kill -9 number 1" in bare["XC-LC-002"]["message"]
