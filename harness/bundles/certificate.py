@@ -16,8 +16,6 @@ from typing import Any
 
 from harness.errors import UsageError
 
-FORMAT = "xcert-bundle/1"
-
 
 def cited_runs(m: dict[str, Any]) -> list[dict[str, Any]]:
     """The runs a bundle verdict rests on (role results, problems and cross-host checks), newest first."""
@@ -50,7 +48,7 @@ def write_certificates(m: dict[str, Any], out: Path, langs: list[str], pdf: bool
 def make_matrix_bundle(matrix_dir: Path, key: Any, out: Path) -> dict[str, Any]:
     """Sign every file of a matrix output directory into an xcert bundle; returns its manifest."""
     from harness.signing.archive import write_archive
-    from harness.signing.bundle import MANIFEST, PREFIX, SIGNATURE
+    from harness.signing.bundle import FORMAT, MANIFEST, PREFIX, SIGNATURE
     from harness.signing.keys import fingerprint
     from harness.signing.manifest import evidence_digest, hash_files, run_files
 
