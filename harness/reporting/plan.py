@@ -24,6 +24,10 @@ ANY_VALUE = N_("any known or declared value")
 def collect(suites: Path) -> list[CheckMeta]:
     """Every check declared in ``suites`` (test_*.py files), in layer order then id order."""
     found: dict[str, CheckMeta] = {}
+    # suite modules import their helpers as the package ``suites`` (as pytest's rootdir insertion makes it)
+    root = str(suites.resolve().parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
     for path in sorted(suites.rglob("test_*.py")):
         if "__pycache__" in path.parts:
             continue

@@ -74,3 +74,14 @@ def test_xlsx_and_html_plans(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(tmp_path / "plan.ar.xlsx").active.sheet_view.rightToLeft
     html = (tmp_path / "plan.ar.html").read_text(encoding="utf-8")
     assert 'dir="rtl"' in html and "خطة الاختبار" in html and all(i in html for i in ids)
+
+
+def test_the_plan_is_read_from_any_directory(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "harness", "checks", "--json"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr  # suite helpers (suites.hostlib) import outside the checkout's cwd
+    assert json.loads(proc.stdout)["count"] == len(_declared_ids())
