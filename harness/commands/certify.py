@@ -41,15 +41,28 @@ def register(sub: Any) -> None:
     p.add_argument("--limit", metavar="PATTERN", help="Ansible host pattern")
     p.add_argument("--profile", default=None, choices=PROFILES, help="quick (default), full or disruptive")
     p.add_argument(
-        "-k", dest="keyword", metavar="EXPR", help="only checks whose id, name, layer, tags or title match (as pytest -k)"
+        "-k",
+        dest="keyword",
+        metavar="EXPR",
+        help="only checks whose id, name, layer, tags or title match (as pytest -k)",
     )
     p.add_argument(
-        "-m", dest="marker", metavar="MARKEXPR", help="only checks with these markers: layer, severity, profile, tag (as pytest -m)"
+        "-m",
+        dest="marker",
+        metavar="MARKEXPR",
+        help="only checks with these markers: layer, severity, profile, tag (as pytest -m)",
     )
     p.add_argument("--check", action="append", default=[], metavar="ID", help="only this check (repeatable)")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the summary, verdict and run directory as JSON on stdout (progress stays on stderr)",
+    )
     p.add_argument("--forks", type=int, default=None, help="hosts checked at once (default 5)")
     p.add_argument("--out", type=Path, metavar="DIR", help="run directory (default reports/<run-id>)")
-    p.add_argument("--lang", default=None, help="report languages, e.g. en,zh,ru,ar,uz or a bilingual en+ar (default en)")
+    p.add_argument(
+        "--lang", default=None, help="report languages, e.g. en,zh,ru,ar,uz or a bilingual en+ar (default en)"
+    )
     p.add_argument(
         "--format", default=None, help="reports to write (json,junit,html,pdf,docx,xlsx; default json,junit,html)"
     )
@@ -197,9 +210,18 @@ def run(args: argparse.Namespace) -> int:
     for line in report_lines(out, written):
         console.print(line, soft_wrap=True)
     if selection:
-        console.print(f"partial selection ({selection.describe()}): not a certificate of the whole profile", soft_wrap=True, markup=False)
+        console.print(
+            f"partial selection ({selection.describe()}): not a certificate of the whole profile",
+            soft_wrap=True,
+            markup=False,
+        )
     console.print(verdict_line(results), soft_wrap=True)
-    print(out)
+    if args.json:
+        import json
+
+        print(json.dumps(json_summary(results, out), ensure_ascii=False, indent=1))
+    else:
+        print(out)
     integrity = results.get("integrity") or {}
     if integrity.get("ok") is False:  # a resumed run whose journals were changed meanwhile
         for problem in integrity.get("problems", [])[:5]:
@@ -209,3 +231,33 @@ def run(args: argparse.Namespace) -> int:
     if interrupted:
         return EXIT_INTERRUPTED
     return EXIT_FOR_VERDICT[Verdict(results["verdict"])]
+
+
+def json_summary(results: dict[str, Any], out: Path) -> dict[str, Any]:
+    """What ``certify --json`` prints (schema: harness/schema/certify-output.schema.json)."""
+    hosts = []
+    for host in results["hosts"]:
+        counts: dict[str, int] = {}
+        for c in host["checks"]:
+            counts[c["outcome"]] = counts.get(c["outcome"], 0) + 1
+        hosts.append(
+            {
+                "name": host["name"],
+                "verdict": host["verdict"],
+                "reachable": host["reachable"],
+                "counts": counts,
+                "failed": [
+                    {"id": c["id"], "subject": c.get("subject", ""), "outcome": c["outcome"], "message": c["message"]}
+                    for c in host["checks"]
+                    if c["outcome"] in ("fail", "error")
+                ],
+            }
+        )
+    return {
+        "run_id": results["run_id"],
+        "run_dir": str(out),
+        "profile": results["profile"],
+        "verdict": results["verdict"],
+        "selection": results.get("selection") or {},
+        "hosts": hosts,
+    }

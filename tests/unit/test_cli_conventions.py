@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +51,20 @@ def test_the_man_page_is_generated_from_the_parser() -> None:
 def test_verbose_and_quiet_are_accepted() -> None:
     assert xcert("-v", "--version").returncode == 0
     assert xcert("-q", "--version").returncode == 0
+
+
+def test_certify_json_is_the_summary_on_stdout_and_validates(tmp_path: Path) -> None:
+    import json
+    from importlib import resources
+
+    from jsonschema import Draft202012Validator
+
+    proc = xcert(
+        "certify", "--check", "XC-OS-001", "--no-provision", "--json", "--format", "json", "--out", str(tmp_path / "r")
+    )
+    assert proc.returncode == 2, proc.stderr  # a partial selection is INCOMPLETE
+    summary = json.loads(proc.stdout)  # stdout holds the JSON alone: progress and tables are on stderr
+    schema = json.loads(resources.files("harness").joinpath("schema/certify-output.schema.json").read_text())
+    Draft202012Validator(schema).validate(summary)
+    assert summary["run_dir"] == str(tmp_path / "r") and summary["verdict"] == "INCOMPLETE"
+    assert summary["hosts"][0]["counts"]["pass"] == 1 and summary["selection"]["checks"] == ["XC-OS-001"]
