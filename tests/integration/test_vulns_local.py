@@ -47,7 +47,8 @@ def _check(tmp_path: Path, name: str, records: list[dict[str, Any]] | None) -> d
     assert proc.returncode in (0, 1, 2), proc.stderr
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     (check,) = [c for c in results["hosts"][0]["checks"] if c["id"] == "XC-LC-010"]
-    return check
+    found: dict[str, Any] = check
+    return found
 
 
 def test_planted_clean_and_absent_feeds(tmp_path: Path) -> None:

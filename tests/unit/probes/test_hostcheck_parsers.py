@@ -321,4 +321,4 @@ def test_parsers_never_raise_on_any_text(text: str) -> None:
         baseline.audit_facts,
         baseline.passwd_entries,
     ):
-        parse(text)  # type: ignore[operator]
+        parse(text)
