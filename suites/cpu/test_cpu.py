@@ -10,6 +10,7 @@ from harness.terms import message
 
 @check(
     "XC-CPU-001",
+    source='proc(5) /proc/cpuinfo and uname(2); Arm MIDR_EL1 (Arm Architecture Reference Manual); the entries of harness/catalog/cpu.yml cite their own sources',
     waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="cpu",
     severity="mandatory",
@@ -43,6 +44,7 @@ def test_cpu_identified(identity, xc):
 
 @check(
     "XC-CPU-002",
+    source="the bundle's declaration (xc_cpu) against harness/catalog/cpu.yml, whose entries cite their sources",
     waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="cpu",
     severity="mandatory",
@@ -67,6 +69,7 @@ def test_cpu_matches_declared(identity, declared, xc):
 
 @check(
     "XC-CPU-003",
+    source='POSIX sysconf(_SC_PAGESIZE) / getconf(1) PAGESIZE',
     layer="cpu",
     severity="advisory",
     title=N_("Kernel page size reported"),
@@ -88,6 +91,7 @@ def test_page_size(summary, xc):
 
 @check(
     "XC-CPU-010",
+    source='harness/catalog/cpu.yml match rules, each with its source and confidence',
     waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="cpu",
     severity="advisory",

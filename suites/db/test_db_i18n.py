@@ -12,6 +12,7 @@ from harness.db.verdict import refused_or_lost
 
 @check(
     "XC-DB-030",
+    source='Unicode round trip; GB 18030-2022 (mandatory national standard)',
     layer="db",
     severity="mandatory",
     title=N_("Multilingual text round-trips byte-exact"),
@@ -42,6 +43,7 @@ def test_multilingual_roundtrip(db_scratch, xc):
 
 @check(
     "XC-DB-031",
+    source="the server's character set and collation settings (its SQL reference)",
     layer="db",
     severity="advisory",
     title=N_("Encodings and collation order reported"),
@@ -66,6 +68,7 @@ def test_encodings(db_scratch, xc):
 
 @check(
     "XC-DB-032",
+    source="the vendor's Python driver documentation (dmPython, ksycopg2)",
     layer="db",
     severity="advisory",
     title=N_("Vendor Python driver round-trips Chinese text"),

@@ -9,6 +9,7 @@ from harness.db import perf, perf_tools
 
 @check(
     "XC-DB-050",
+    source='TPC Benchmark B standard specification (TPC-B transaction profile); pgbench(1), sysbench',
     layer="db",
     severity="advisory",
     title=N_("Performance smoke (TPC-B-like)"),

@@ -54,6 +54,7 @@ def _datadir(db_target, db_connect, target=None, pid=None):
 
 @check(
     "XC-DB-040",
+    source='ss(8) listening sockets against the declared target port',
     layer="db",
     severity="mandatory",
     title=N_("Database service runs and listens on the declared port"),
@@ -92,6 +93,7 @@ def test_db_service(db_target, db_connect, target, xc):
 
 @check(
     "XC-DB-041",
+    source="the vendors' installation guides: the data directory is owned by the database user and not open to others (e.g. PostgreSQL documentation, Creating a Database Cluster)",
     layer="db",
     severity="mandatory",
     title=N_("Data directory owner and mode"),
@@ -116,6 +118,7 @@ def test_db_datadir(db_target, db_connect, target, xc):
 
 @check(
     "XC-DB-042",
+    source='durability of committed transactions (ISO/IEC 9075-2, COMMIT)',
     layer="db",
     severity="mandatory",
     title=N_("Committed data survives a service restart"),

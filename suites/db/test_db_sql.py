@@ -10,6 +10,27 @@ from harness.db.verdict import decide_feature
 _REMEDY = N_("Adapt the application's SQL to this database or enable its compatibility mode; see the evidence.")
 
 
+#: where each SQL feature is defined (the products' own SQL references follow the standard's clauses)
+SQL_SOURCES = {
+    'XC-DB-010': 'ISO/IEC 9075-2, <exact numeric type> (DECIMAL, BIGINT)',
+    'XC-DB-011': 'ISO/IEC 9075-2, character string types; GB 18030-2022',
+    'XC-DB-012': 'ISO/IEC 9075-2, datetime types and WITH TIME ZONE',
+    'XC-DB-013': 'ISO/IEC 9075-2, binary and character large objects (BLOB, CLOB)',
+    'XC-DB-014': 'ISO/IEC 9075-2, <null ordering> (NULLS FIRST / LAST)',
+    'XC-DB-015': 'ISO/IEC 9075-2, transaction statements (COMMIT, ROLLBACK, SAVEPOINT)',
+    'XC-DB-016': 'ISO/IEC 9075-2, transaction isolation levels (no dirty read)',
+    'XC-DB-017': 'ISO/IEC 9075-2, unique and referential constraints',
+    'XC-DB-018': 'ISO/IEC 9075-2, sequence generators and identity columns',
+    'XC-DB-019': 'ISO/IEC 9075-2, <view definition>',
+    'XC-DB-020': 'ISO/IEC 9075-2, <with clause> and recursive queries',
+    'XC-DB-021': 'ISO/IEC 9075-2, window functions',
+    'XC-DB-022': 'ISO/IEC 9075-2:2016, SQL/JSON',
+    'XC-DB-023': "ISO/IEC 9075-2, MERGE (and the products' upsert forms)",
+    'XC-DB-024': 'ISO/IEC 9075-2:2008, OFFSET and FETCH FIRST',
+    'XC-DB-025': 'ISO/IEC 9075-4 (SQL/PSM), stored routines',
+}
+
+
 def _sql_check(check_id: str, title: str, requirement: str, probe, severity: str = "mandatory", source: str = ""):
     @check(
         check_id,
@@ -18,7 +39,7 @@ def _sql_check(check_id: str, title: str, requirement: str, probe, severity: str
         title=title,
         requirement=requirement,
         remedy=_REMEDY,
-        source=source,
+        source=source or SQL_SOURCES.get(check_id, ""),
         tags=(SQL_FEATURE,),  # the report's SQL feature table selects these by tag
     )
     def _test(db_scratch, xc):

@@ -12,6 +12,7 @@ from harness.db.verdict import served_by_host
 
 @check(
     "XC-DB-001",
+    source="PEP 249 (Python DB-API 2.0) connect, and the driver's documentation",
     layer="db",
     severity="mandatory",
     title=N_("Database reachable and the login accepted"),
@@ -36,6 +37,7 @@ def test_db_reachable(db_target, db_connect, xc):
 
 @check(
     "XC-DB-002",
+    source="the server's own version answers (version(), @@version_comment) matched by harness/catalog/db.yml",
     waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="db",
     severity="mandatory",
@@ -85,6 +87,7 @@ def test_db_identified(db_target, db_identity, declared, xc):
 
 @check(
     "XC-DB-003",
+    source="System V ABI ELF header e_machine of the server binary, and the server's build string",
     waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="db",
     severity="mandatory",

@@ -8,6 +8,7 @@ from harness.identify import declared_matches
 
 @check(
     "XC-OS-010",
+    source="uname(2), proc(5) /proc/cpuinfo, os-release(5) and the database's build string, compared",
     waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="os",
     severity="mandatory",
@@ -35,6 +36,7 @@ def test_identity_consistent(identity, xc):
 
 @check(
     "XC-OS-011",
+    source="the bundle's declaration (xc_os) against harness/catalog/os.yml",
     waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="os",
     severity="mandatory",

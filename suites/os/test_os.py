@@ -11,6 +11,7 @@ from harness.terms import message
 
 @check(
     "XC-OS-001",
+    source='os-release(5), freedesktop.org',
     waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="os",
     severity="mandatory",
@@ -32,6 +33,7 @@ def test_os_identified(facts, identity, xc):
 
 @check(
     "XC-OS-002",
+    source='harness/catalog/os.yml, each Xinchuang entry with its source',
     waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="os",
     severity="mandatory",
@@ -61,6 +63,7 @@ def test_os_xinchuang(identity, xc):
 
 @check(
     "XC-OS-003",
+    source='uname(2) / uname(1) -r',
     layer="os",
     severity="advisory",
     title=N_("Kernel version reported"),
@@ -76,6 +79,7 @@ def test_kernel_version(summary, xc):
 
 @check(
     "XC-OS-004",
+    source='confstr(3) _CS_GNU_LIBC_VERSION (getconf GNU_LIBC_VERSION)',
     layer="os",
     severity="advisory",
     title=N_("glibc version reported"),
@@ -94,6 +98,7 @@ _ZH_UTF8 = re.compile(r"^zh_CN\.utf-?8$", re.IGNORECASE)
 
 @check(
     "XC-OS-005",
+    source='locale(1), localedef(1); HOST-CHECKS.md, platform services (Chinese applications need zh_CN.UTF-8)',
     layer="os",
     severity="mandatory",
     title=N_("zh_CN.UTF-8 locale available"),
@@ -114,6 +119,7 @@ def test_locale_zh(target, xc):
 
 @check(
     "XC-OS-006",
+    source='GB 18030-2022 Information technology - Chinese coded character set (mandatory national standard); iconv(1)',
     layer="os",
     severity="mandatory",
     title=N_("GB18030 conversion available"),
@@ -135,6 +141,7 @@ def test_gb18030(target, xc):
 
 @check(
     "XC-OS-007",
+    source='chronyc(1) tracking, timedatectl(1); HOST-CHECKS.md, clock synchronisation',
     layer="os",
     severity="mandatory",
     title=N_("Clock synchronised"),
@@ -159,6 +166,7 @@ _SM4_KAT = "681edf34d206965e86b3e94f536e4246"
 
 @check(
     "XC-OS-008",
+    source='GB/T 32905-2016 (SM3) and GB/T 32907-2016 (SM4), their example vectors; openssl-dgst(1), openssl-enc(1)',
     layer="os",
     severity="mandatory",
     title=N_("OpenSSL present with SM3 and SM4"),

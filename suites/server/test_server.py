@@ -9,6 +9,7 @@ GIB = 1024**3
 
 @check(
     "XC-SRV-001",
+    source='proc(5) /proc/meminfo',
     layer="server",
     severity="advisory",
     title=N_("Memory reported"),
@@ -25,6 +26,7 @@ def test_memory(summary, xc):
 
 @check(
     "XC-SRV-002",
+    source='POSIX df(1) -P output format',
     layer="server",
     severity="advisory",
     title=N_("Disks reported"),
@@ -43,6 +45,7 @@ def test_disks(summary, xc):
 
 @check(
     "XC-SRV-003",
+    source='ip-address(8)',
     layer="server",
     severity="advisory",
     title=N_("Network interfaces reported"),

@@ -8,6 +8,7 @@ from harness.identify import declared_matches
 
 @check(
     "XC-SRV-010",
+    source='DMTF SMBIOS Reference Specification (DSP0134) type 1, through /sys/class/dmi/id and dmidecode(8)',
     waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="server",
     severity="advisory",
@@ -29,6 +30,7 @@ def test_server_identified(identity, xc):
 
 @check(
     "XC-SRV-011",
+    source="the bundle's declaration (xc_server) against harness/catalog/server.yml",
     waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="server",
     severity="mandatory",
@@ -49,6 +51,7 @@ def test_server_matches_declared(identity, declared, xc):
 # The middleware layer's identity check lives here beside the server's: both read the same fact pass.
 @check(
     "XC-MW-001",
+    source="the bundle's declaration (xc_middleware) against harness/catalog/middleware.yml",
     waivable=False,  # identity/consistency: a waiver cannot change what the host is
     layer="middleware",
     severity="mandatory",
