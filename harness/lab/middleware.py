@@ -239,6 +239,10 @@ def stop_middleware(kind: str, workdir: Path) -> None:
         pids = [p for p in pids if Path(f"/proc/{p}").exists() and _java_pids(str(state["host_ns"]), base)]
         time.sleep(0.05)
     _kill(_java_pids(str(state["host_ns"]), base), signal.SIGKILL)
+    # nsenter stops itself when its child is stopped (job control, util-linux): a JVM that was frozen with
+    # SIGSTOP leaves it stopped for good, so the wrapper is killed too, never left behind
+    with contextlib.suppress(ProcessLookupError, PermissionError, ValueError, OSError):
+        os.kill(int(state["runner"]), signal.SIGKILL)
     with contextlib.suppress(ChildProcessError, OSError):
         os.waitpid(int(state["runner"]), os.WNOHANG)
     if base.is_relative_to(SPARE_ROOT):
