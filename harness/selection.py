@@ -9,6 +9,7 @@ out is ``skipped`` ("not selected"); a run from a partial selection says so and 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,19 +57,25 @@ class Selection:
 
     def selects(self, meta: CheckMeta, subject: str, names: Iterable[str] = ()) -> bool:
         """Whether the check (``names``: its test function and module names) is selected."""
-        from _pytest.mark.expression import Expression
-
         if self.checks and meta.id not in self.checks and f"{meta.id}[{subject}]" not in self.checks:
             return False
         if self.keyword:
             words = [w.lower() for w in keywords(meta, names)]
-            if not Expression.compile(self.keyword).evaluate(_Matcher(lambda n: any(n.lower() in w for w in words))):
+            if not _compiled(self.keyword).evaluate(_Matcher(lambda n: any(n.lower() in w for w in words))):
                 return False
         if self.marker:
             marks = set(markers(meta))
-            if not Expression.compile(self.marker).evaluate(_Matcher(marks.__contains__)):
+            if not _compiled(self.marker).evaluate(_Matcher(marks.__contains__)):
                 return False
         return True
+
+
+@functools.cache
+def _compiled(text: str) -> Any:
+    """An expression compiled once per run, not once per check."""
+    from _pytest.mark.expression import Expression
+
+    return Expression.compile(text)
 
 
 class _Matcher:

@@ -186,6 +186,8 @@ def load_run_feed(run_dir: Path) -> tuple[dict[str, str], list[Advisory]] | None
     path = run_dir / RUN_FILE
     if not path.is_file() or path.is_symlink():
         return None
+    if path.stat().st_size > MAX_TOTAL_BYTES:  # a run directory is data: never read without a bound
+        raise InputError(Location(str(path)), f"larger than {MAX_TOTAL_BYTES} bytes")
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
         items = [

@@ -117,3 +117,10 @@ def test_a_hand_edited_run_feed_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a vulnerability feed xcert wrote"):
         load_run_feed(tmp_path)
     assert load_run_feed(tmp_path / "none") is None
+
+
+def test_a_run_feed_past_the_bound_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feed, "MAX_TOTAL_BYTES", 10)
+    (tmp_path / feed.RUN_FILE).write_text('{"advisories": []}', encoding="utf-8")
+    with pytest.raises(InputError, match="larger than 10 bytes"):
+        load_run_feed(tmp_path)
