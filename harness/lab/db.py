@@ -411,5 +411,7 @@ def stop_db(kind: str, *where: str | Path) -> None:
     if base.is_relative_to(SPARE_ROOT) and base != SPARE_ROOT:
         shutil.rmtree(base, ignore_errors=True)
         with contextlib.suppress(OSError):
+            (base.parent / f"{base.name}-console.log").unlink()  # seekdb's console output (lab.oceanbase)
+        with contextlib.suppress(OSError):
             base.parent.rmdir()  # the per-workdir folder, once its last server is gone
     state_path.unlink()
