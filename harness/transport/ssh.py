@@ -361,6 +361,10 @@ class SshTransport(Transport):
             self._jump.close()
 
 
+#: how long output may still arrive after the exit status, when the channel's EOF does not come
+EOF_GRACE_S = 1.0
+
+
 class _ChannelIO:
     """A channel's output as it arrives, capped: past ``OUTPUT_CAP`` reading stops (and the caller kills)."""
 
@@ -375,6 +379,7 @@ class _ChannelIO:
         """Read until the command ends (or ``until()`` holds, or the cap is reached); False on timeout."""
         chan = self.chan
         pause = 0.0005
+        exited_at: float | None = None
         while True:
             got = False
             while chan.recv_ready() and not self.capped:
@@ -388,7 +393,14 @@ class _ChannelIO:
             if self.capped or (until is not None and got and until()):
                 return True
             if chan.exit_status_ready() and not chan.recv_ready() and not chan.recv_stderr_ready():
-                return True
+                # sshd may send the exit status before the last of the output: the output is whole at the
+                # channel's EOF (or close); a command whose background child keeps stdout open gets a grace
+                if chan.eof_received or chan.closed:
+                    return True
+                if exited_at is None:
+                    exited_at = time.monotonic()
+                elif time.monotonic() - exited_at > EOF_GRACE_S:
+                    return True
             alive()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
