@@ -73,50 +73,69 @@ def _find(cwd: Path) -> tuple[Path, str] | None:
     return None
 
 
-def load_config(cwd: Path | None = None) -> Config:
-    """The defaults file of the working directory (an empty Config when there is none)."""
-    found = _find(cwd or Path.cwd())
-    if found is None:
-        return Config()
-    path, table = found
+def _read(path: Path) -> tuple[str, Any]:
+    """The file's text and its TOML document."""
     try:
         text = path.read_text(encoding="utf-8")
-        data: Any = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(Location(str(path)), f"cannot be read ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         found_line = re.search(r"at line (\d+)", str(exc))
         line = getattr(exc, "lineno", None) or (int(found_line.group(1)) if found_line else None)
         raise InputError(Location(str(path), line), f"not valid TOML ({exc})") from None
-    if table:
-        data = data.get("tool", {}).get("xcert")
-        if data is None:
-            return Config()  # a pyproject.toml without [tool.xcert]
-        if not isinstance(data, Mapping):
-            raise InputError(Location(str(path), key=table), "must be a table")
+
+
+def _table(data: Any, path: Path, table: str) -> Mapping[str, Any] | None:
+    """The xcert table of the document (None for a pyproject.toml without [tool.xcert])."""
+    if not table:
+        return dict(data)
+    found = data.get("tool", {}).get("xcert")
+    if found is not None and not isinstance(found, Mapping):
+        raise InputError(Location(str(path), key=table), "must be a table")
+    return found
+
+
+def _checked(key: str, value: Any, where: Location) -> None:
+    """Refuse a key xcert does not know, or a value of the wrong kind."""
+    if key not in KEYS:
+        raise InputError(where, f"unknown key{did_you_mean(key, KEYS)}")
+    kind, what = KEYS[key]
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if ok and kind is list:
+        ok = all(isinstance(v, str) and v for v in value)
+    if not ok or (kind is str and not value):
+        raise InputError(where, f"must be {what}")
+    if kind is int and value < 1:
+        raise InputError(where, "must be at least 1")
+
+
+def _resolved(key: str, value: Any, base: Path) -> Any:
+    """Paths in the file are relative to it; host lists and URLs stay as written."""
+    if key in PATH_KEYS:
+        return str(base / value) if not Path(value).is_absolute() else value
+    if key == "inventories":
+        from harness.inventory_guard import is_host_list
+
+        return [v if is_host_list(v) or "://" in v or Path(v).is_absolute() else str(base / v) for v in value]
+    return value
+
+
+def load_config(cwd: Path | None = None) -> Config:
+    """The defaults file of the working directory (an empty Config when there is none)."""
+    found = _find(cwd or Path.cwd())
+    if found is None:
+        return Config()
+    path, table = found
+    text, document = _read(path)
+    data = _table(document, path, table)
+    if data is None:
+        return Config()  # a pyproject.toml without [tool.xcert]
     prefix = f"{table}." if table else ""
     values: dict[str, Any] = {}
     for key, value in data.items():
-        where = Location(str(path), _line_of(text, key), f"{prefix}{key}")
-        if key not in KEYS:
-            raise InputError(where, f"unknown key{did_you_mean(key, KEYS)}")
-        kind, what = KEYS[key]
-        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-        if ok and kind is list:
-            ok = all(isinstance(v, str) and v for v in value)
-        if not ok or (kind is str and not value):
-            raise InputError(where, f"must be {what}")
-        if kind is int and value < 1:
-            raise InputError(where, "must be at least 1")
-        if key in PATH_KEYS:
-            value = str(path.parent / value) if not Path(value).is_absolute() else value
-        if key == "inventories":
-            from harness.inventory_guard import is_host_list
-
-            value = [
-                v if is_host_list(v) or "://" in v or Path(v).is_absolute() else str(path.parent / v) for v in value
-            ]
-        values[key] = value
+        _checked(key, value, Location(str(path), _line_of(text, key), f"{prefix}{key}"))
+        values[key] = _resolved(key, value, path.parent)
     return Config(path=path, values=values)
 
 

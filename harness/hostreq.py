@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -66,52 +66,95 @@ def _version(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", text)[:3])
 
 
+def _eq(v: str, want: Any, _mem: int | None) -> bool:
+    return v == " ".join(str(want).split())
+
+
+def _one_of(v: str, want: Any, _mem: int | None) -> bool:
+    return v.lower() in {str(w).lower() for w in want}
+
+
+def _unlimited(v: str, _want: Any, _mem: int | None) -> bool:
+    return v == "unlimited"
+
+
+def _ge_or_unlimited(v: str, want: Any, _mem: int | None) -> bool:
+    if v == "unlimited":
+        return True
+    n = _num(v)
+    return n is not None and n >= int(want)
+
+
+def _compare(v: str, want: Any, ge: bool) -> bool:
+    """``>=`` (ge) or ``<=`` a number, or a version when the wanted value is text ("3.6")."""
+    if isinstance(want, str):
+        if not re.search(r"\d", v):
+            return False
+        return _version(v) >= _version(want) if ge else _version(v) <= _version(want)
+    if v == "unlimited":
+        return ge
+    n = _num(v)
+    if n is None:
+        return False
+    return n >= int(want) if ge else n <= int(want)
+
+
+def _ge(v: str, want: Any, _mem: int | None) -> bool:
+    return _compare(v, want, ge=True)
+
+
+def _le(v: str, want: Any, _mem: int | None) -> bool:
+    return _compare(v, want, ge=False)
+
+
+def _between(v: str, want: Any, _mem: int | None) -> bool:
+    n = _num(v)
+    return n is not None and int(want[0]) <= n <= int(want[1])
+
+
+def _fields_ge(v: str, want: Any, _mem: int | None) -> bool:
+    fields = [_num(f) for f in v.split()]
+    if len(fields) < len(want) or any(f is None for f in fields):
+        return False
+    return all(f is not None and f >= int(w) for f, w in zip(fields, want, strict=False))
+
+
+def _within(v: str, want: Any, _mem: int | None) -> bool:
+    parts = [_num(f) for f in v.split()]
+    if len(parts) != 2 or parts[0] is None or parts[1] is None:
+        return False
+    return int(want[0]) <= parts[0] <= parts[1] <= int(want[1])
+
+
+def _mem_pct(v: str, want: Any, mem_total_kib: int | None) -> bool:
+    n = _num(v)
+    if n is None or not mem_total_kib:
+        return False
+    target = mem_total_kib * float(want[0]) / 100.0
+    return abs(n - target) <= target * float(want[1]) / 100.0
+
+
+#: how each operator judges a value (normalised text), the wanted value and the host's MemTotal in KiB
+_JUDGES: dict[str, Callable[[str, Any, int | None], bool]] = {
+    "eq": _eq,
+    "one_of": _one_of,
+    "unlimited": _unlimited,
+    "ge_or_unlimited": _ge_or_unlimited,
+    "ge": _ge,
+    "le": _le,
+    "between": _between,
+    "fields_ge": _fields_ge,
+    "within": _within,
+    "mem_pct": _mem_pct,
+}
+
+
 def holds(rule: Rule, value: str, mem_total_kib: int | None = None) -> bool:
     """Whether ``value`` (the host's fact, as text) meets ``rule``."""
-    v = " ".join(str(value).split())
-    op, want = rule.op, rule.value
-    if op == "eq":
-        return v == " ".join(str(want).split())
-    if op == "one_of":
-        return v.lower() in {str(w).lower() for w in want}
-    if op == "unlimited":
-        return v == "unlimited"
-    if op == "ge_or_unlimited":
-        if v == "unlimited":
-            return True
-        n = _num(v)
-        return n is not None and n >= int(want)
-    if op in ("ge", "le"):
-        if isinstance(want, str):  # a version: "3.6"
-            if not re.search(r"\d", v):
-                return False
-            return _version(v) >= _version(want) if op == "ge" else _version(v) <= _version(want)
-        if v == "unlimited":
-            return op == "ge"
-        n = _num(v)
-        if n is None:
-            return False
-        return n >= int(want) if op == "ge" else n <= int(want)
-    if op == "between":
-        n = _num(v)
-        return n is not None and int(want[0]) <= n <= int(want[1])
-    if op == "fields_ge":
-        fields = [_num(f) for f in v.split()]
-        if len(fields) < len(want) or any(f is None for f in fields):
-            return False
-        return all(f is not None and f >= int(w) for f, w in zip(fields, want, strict=False))
-    if op == "within":
-        parts = [_num(f) for f in v.split()]
-        if len(parts) != 2 or parts[0] is None or parts[1] is None:
-            return False
-        return int(want[0]) <= parts[0] <= parts[1] <= int(want[1])
-    if op == "mem_pct":
-        n = _num(v)
-        if n is None or not mem_total_kib:
-            return False
-        target = mem_total_kib * float(want[0]) / 100.0
-        return abs(n - target) <= target * float(want[1]) / 100.0
-    raise RequirementsError(f"unknown operator {op!r}")
+    judge = _JUDGES.get(rule.op)
+    if judge is None:
+        raise RequirementsError(f"unknown operator {rule.op!r}")
+    return judge(" ".join(str(value).split()), rule.value, mem_total_kib)
 
 
 def _check_rule(product: str, key: str, raw: Any) -> None:

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from harness.fold import fold, plan_key
+from harness.fold import HostState, fold, plan_key
 from harness.journal import read_journal
 from harness.layers import LAYERS, order_of
 from harness.outcomes import Outcome, Severity, Verdict, host_verdict, run_verdict
@@ -91,26 +91,44 @@ def _provisioning(prepare: ProvisionRecord | None) -> dict[str, Any] | None:
     }
 
 
-def build_host(
-    host_meta: dict[str, Any], records: Iterable[dict[str, Any] | Record], waivers: list[Waiver] | None = None
-) -> dict[str, Any]:
-    """One host of results.json: a fold over its journal records (dicts as read, or typed)."""
-    state = fold(rec for item in records for rec in (read_records([item]) if isinstance(item, dict) else [item]))
-    plan_by_key = {plan_key(c): c for c in state.plan}
-    decided = sorted((_row(rec, plan_by_key.get(key, {})) for key, rec in state.checks.items()), key=_layer_order)
-    if waivers:
-        apply_waivers(host_meta["name"], decided, waivers)
-    undecided = state.undecided
+def _typed(records: Iterable[dict[str, Any] | Record]) -> Iterable[Record]:
+    """Journal records as typed records, whether they were read as dicts or built typed."""
+    for item in records:
+        yield from (read_records([item]) if isinstance(item, dict) else [item])
+
+
+def _mandatory_outcomes(state: HostState, decided: list[dict[str, Any]], prepared: bool) -> list[Outcome | None]:
+    """The outcomes the host's verdict weighs; None stands for a mandatory check left undecided."""
     mandatory: list[Outcome | None] = [Outcome(c["outcome"]) for c in decided if c["severity"] == Severity.MANDATORY]
+    undecided = set(state.undecided)
     mandatory += [None for c in state.plan if plan_key(c) in undecided and c.get("severity") == Severity.MANDATORY]
     # a mandatory check the selection (-k/-m/--check) left out: the host is not certified by a part of its checks
     mandatory += [None for c in decided if c["severity"] == Severity.MANDATORY and c.get("message_key") == NOT_SELECTED]
     if not state.seen:
         mandatory.append(None)  # the host's worker never started
-    provisioning = _provisioning(state.prepare)
-    if provisioning is not None:
+    if not prepared:
         mandatory.append(None)
-    unreachable = state.unreachable
+    return mandatory
+
+
+def _unreachable(state: HostState) -> dict[str, Any] | None:
+    lost = state.unreachable
+    if lost is None:
+        return None
+    return {"reason": lost.reason, "detail": lost.detail, "lost_mid_run": lost.lost_mid_run}
+
+
+def build_host(
+    host_meta: dict[str, Any], records: Iterable[dict[str, Any] | Record], waivers: list[Waiver] | None = None
+) -> dict[str, Any]:
+    """One host of results.json: a fold over its journal records (dicts as read, or typed)."""
+    state = fold(_typed(records))
+    plan_by_key = {plan_key(c): c for c in state.plan}
+    decided = sorted((_row(rec, plan_by_key.get(key, {})) for key, rec in state.checks.items()), key=_layer_order)
+    if waivers:
+        apply_waivers(host_meta["name"], decided, waivers)
+    provisioning = _provisioning(state.prepare)
+    mandatory = _mandatory_outcomes(state, decided, prepared=provisioning is None)
     facts = state.facts
     return {
         "name": host_meta["name"],
@@ -119,18 +137,14 @@ def build_host(
         "connection": host_meta.get("connection"),
         "lab": bool(host_meta.get("lab", False)),
         "reachable": state.reachable,
-        "unreachable": (
-            {"reason": unreachable.reason, "detail": unreachable.detail, "lost_mid_run": unreachable.lost_mid_run}
-            if unreachable
-            else None
-        ),
+        "unreachable": _unreachable(state),
         "stack": {"declared": host_meta.get("declared", {}), "detected": facts.identity if facts else {}},
         "facts": facts.summary if facts else {},
         "facts_evidence": facts.evidence if facts else [],
         "source": _source(host_meta, facts),
         "verdict": str(host_verdict(state.reachable, mandatory)),
-        "complete": state.ended and not undecided,
-        "undecided": undecided,
+        "complete": state.ended and not state.undecided,
+        "undecided": state.undecided,
         "provisioning": provisioning,
         "checks": decided,
     }

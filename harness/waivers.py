@@ -69,16 +69,22 @@ def _scalar(node: Any, path: Path, key: str) -> str:
     return str(node.value).strip()
 
 
-def parse_waivers(text: str, path: Path) -> list[Waiver]:
-    """Waivers of a YAML text; bad input raises InputError naming file, line and key."""
+def _compose(text: str, path: Path) -> Any:
+    """The YAML node tree of a waiver file (None when empty)."""
     import yaml
 
     try:
-        root = yaml.compose(text)
+        return yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise InputError(Location(str(path), line), f"not valid YAML ({getattr(exc, 'problem', exc)})") from None
+
+
+def _entries(root: Any, path: Path) -> list[Any]:
+    """The nodes of the top-level ``waivers`` list; any other top-level key is refused."""
+    import yaml
+
     if root is None:
         return []
     if not isinstance(root, yaml.MappingNode):
@@ -92,49 +98,54 @@ def parse_waivers(text: str, path: Path) -> list[Waiver]:
         return []
     if not isinstance(entries, yaml.SequenceNode):
         raise InputError(Location(str(path), entries.start_mark.line + 1, "waivers"), "must be a list")
-    waivers = []
-    for index, item in enumerate(entries.value):
-        where = f"waivers[{index}]"
-        if not isinstance(item, yaml.MappingNode):
-            raise InputError(Location(str(path), item.start_mark.line + 1, where), "must be a mapping")
-        fields: dict[str, str] = {}
-        for key_node, value_node in item.value:
-            key = str(key_node.value)
-            if key not in _KEYS:
-                raise InputError(Location(str(path), key_node.start_mark.line + 1, f"{where}.{key}"), "unknown key")
-            fields[key] = _scalar(value_node, path, f"{where}.{key}")
-            if key == "expiry":
-                try:
-                    date.fromisoformat(fields[key])
-                except ValueError:
-                    raise InputError(
-                        Location(str(path), value_node.start_mark.line + 1, f"{where}.expiry"),
-                        f"not a date (YYYY-MM-DD): {fields[key]!r}",
-                    ) from None
-            if key == "check" and not _CHECK_ID.match(fields[key]):
-                raise InputError(
-                    Location(str(path), value_node.start_mark.line + 1, f"{where}.check"),
-                    f"not a check id (XC-<LAYER>-<NNN>): {fields[key]!r}",
-                )
-            if key == "check" and fields[key] in non_waivable():
-                raise InputError(
-                    Location(str(path), value_node.start_mark.line + 1, f"{where}.check"),
-                    f"{fields[key]} cannot be waived: it checks what the host is (identity and consistency checks "
-                    "are not waivable)",
-                )
-        for key in _REQUIRED:
-            if key not in fields:
-                raise InputError(Location(str(path), item.start_mark.line + 1, f"{where}.{key}"), "missing")
-        waivers.append(
-            Waiver(
-                check=fields["check"],
-                host_pattern=fields.get("hosts", "*"),
-                justification=fields["justification"],
-                expiry=date.fromisoformat(fields["expiry"]),
-                approver=fields["approver"],
-            )
+    return list(entries.value)
+
+
+def _check_value(key: str, value: str, where: Location) -> None:
+    """Refuse an expiry that is not a date, and a check that is no check id or cannot be waived."""
+    if key == "expiry":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise InputError(where, f"not a date (YYYY-MM-DD): {value!r}") from None
+    if key == "check" and not _CHECK_ID.match(value):
+        raise InputError(where, f"not a check id (XC-<LAYER>-<NNN>): {value!r}")
+    if key == "check" and value in non_waivable():
+        raise InputError(
+            where,
+            f"{value} cannot be waived: it checks what the host is (identity and consistency checks are not waivable)",
         )
-    return waivers
+
+
+def _waiver(item: Any, path: Path, where: str) -> Waiver:
+    """One entry of the list, every key known, checked and present."""
+    import yaml
+
+    if not isinstance(item, yaml.MappingNode):
+        raise InputError(Location(str(path), item.start_mark.line + 1, where), "must be a mapping")
+    fields: dict[str, str] = {}
+    for key_node, value_node in item.value:
+        key = str(key_node.value)
+        if key not in _KEYS:
+            raise InputError(Location(str(path), key_node.start_mark.line + 1, f"{where}.{key}"), "unknown key")
+        fields[key] = _scalar(value_node, path, f"{where}.{key}")
+        _check_value(key, fields[key], Location(str(path), value_node.start_mark.line + 1, f"{where}.{key}"))
+    for key in _REQUIRED:
+        if key not in fields:
+            raise InputError(Location(str(path), item.start_mark.line + 1, f"{where}.{key}"), "missing")
+    return Waiver(
+        check=fields["check"],
+        host_pattern=fields.get("hosts", "*"),
+        justification=fields["justification"],
+        expiry=date.fromisoformat(fields["expiry"]),
+        approver=fields["approver"],
+    )
+
+
+def parse_waivers(text: str, path: Path) -> list[Waiver]:
+    """Waivers of a YAML text; bad input raises InputError naming file, line and key."""
+    entries = _entries(_compose(text, path), path)
+    return [_waiver(item, path, f"waivers[{index}]") for index, item in enumerate(entries)]
 
 
 def load_waivers(path: Path) -> list[Waiver]:

@@ -69,6 +69,22 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def _arm_from_lscpu(signals: dict[str, str], part: int | None) -> tuple[int | None, int | None]:
+    """Implementer and part reversed from the names lscpu prints (util-linux's tables)."""
+    vendors = catalog.table("cpu", "arm_implementers")
+    wanted = signals.get("lscpu.Vendor ID", "").lower()
+    impl = next((_int(str(k)) for k, v in vendors.items() if str(v).lower() == wanted and wanted), None)
+    if impl is None and wanted.startswith("0x"):
+        impl = _int(wanted)
+    if impl is not None and part is None:
+        parts = catalog.table("cpu", "arm_parts").get(f"0x{impl:02x}") or {}
+        model = signals.get("lscpu.Model name", "").lower()
+        named = [_int(str(k)) for k, v in parts.items() if str(v).lower() == model and model]
+        # lscpu gives several parts one name (0xd01..0xd22 are all Kunpeng-920): only a unique name decides
+        part = named[0] if len(named) == 1 else None
+    return impl, part
+
+
 def _arm_ids(signals: dict[str, str], facts: Facts) -> None:
     impl = _int(signals.get("cpu.cpu implementer"))
     part = _int(signals.get("cpu.cpu part"))
@@ -79,18 +95,7 @@ def _arm_ids(signals: dict[str, str], facts: Facts) -> None:
             impl, part, source = (midr >> 24) & 0xFF, (midr >> 4) & 0xFFF, MIDR
     if impl is None:
         source = "lscpu"
-        # lscpu prints names from util-linux's tables: reverse them
-        vendors = catalog.table("cpu", "arm_implementers")
-        wanted = signals.get("lscpu.Vendor ID", "").lower()
-        impl = next((_int(str(k)) for k, v in vendors.items() if str(v).lower() == wanted and wanted), None)
-        if impl is None and wanted.startswith("0x"):
-            impl = _int(wanted)
-        if impl is not None and part is None:
-            parts = catalog.table("cpu", "arm_parts").get(f"0x{impl:02x}") or {}
-            model = signals.get("lscpu.Model name", "").lower()
-            named = [_int(str(k)) for k, v in parts.items() if str(v).lower() == model and model]
-            # lscpu gives several parts one name (0xd01..0xd22 are all Kunpeng-920): only a unique name decides
-            part = named[0] if len(named) == 1 else None
+        impl, part = _arm_from_lscpu(signals, part)
     if impl is not None:
         signals["arm.implementer"] = f"0x{impl:02x}"
         signals["src.arm"] = source
@@ -181,27 +186,32 @@ def detected_arch(signals: dict[str, str]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def signals_from(facts: Facts) -> dict[str, str]:
-    """Every signal the facts give (see the module docstring for the names)."""
-    signals: dict[str, str] = {}
+def _first_line(text: str) -> str:
+    return text.splitlines()[0]
+
+
+def _kernel_signals(facts: Facts, signals: dict[str, str]) -> None:
+    """arch, arch.raw, kernel and kernel.version: uname -m and -r, else what uname -a says."""
     raw_arch = (_cmd(facts, "uname-m") or "").strip()
     uname_a = (_cmd(facts, "uname-a") or "").split()
     if not raw_arch and len(uname_a) >= 3 and uname_a[-1] == "GNU/Linux":
         # uname -a: Linux HOST RELEASE VERSION... MACHINE [PROCESSOR PLATFORM] GNU/Linux
         raw_arch = next((t for t in reversed(uname_a[:-1]) if canonical(t) in ALIASES.values()), "")
-    arch = canonical(raw_arch.splitlines()[0]) if raw_arch else None
+    arch = canonical(_first_line(raw_arch)) if raw_arch else None
     if arch:
-        signals["arch"], signals["arch.raw"] = arch, raw_arch.splitlines()[0]
+        signals["arch"], signals["arch.raw"] = arch, _first_line(raw_arch)
     kernel = (_cmd(facts, "uname-r") or "").strip()
     if not kernel and len(uname_a) >= 3 and uname_a[0] == "Linux":
         kernel = uname_a[2]
     if kernel:
-        signals["kernel"] = kernel.splitlines()[0]
+        signals["kernel"] = _first_line(kernel)
     proc_version = (_file(facts, "/proc/version") or "").strip()
     if proc_version:
-        signals["kernel.version"] = proc_version.splitlines()[0]
-    os_signals(facts, signals)
-    cpu_signals(facts, signals)
+        signals["kernel.version"] = _first_line(proc_version)
+
+
+def _dmi_signals(facts: Facts, signals: dict[str, str]) -> None:
+    """dmidecode and sysfs DMI, with lscpu's BIOS model name standing in for DMI type 4's Version."""
     sysfs = {p[len(DMI_DIR) :]: _file(facts, p) or "" for p in facts.files if p.startswith(DMI_DIR)}
     for key, value in dmi_signals(_cmd(facts, "dmidecode"), sysfs).items():
         signals[f"dmi.{key}"] = value
@@ -209,6 +219,15 @@ def signals_from(facts: Facts) -> dict[str, str]:
     if "lscpu.bios_model" in signals and "dmi.processor.version" not in signals:
         signals["dmi.processor.version"] = signals["lscpu.bios_model"]
         signals["src.dmi4"] = "lscpu BIOS Model name"
+
+
+def signals_from(facts: Facts) -> dict[str, str]:
+    """Every signal the facts give (see the module docstring for the names)."""
+    signals: dict[str, str] = {}
+    _kernel_signals(facts, signals)
+    os_signals(facts, signals)
+    cpu_signals(facts, signals)
+    _dmi_signals(facts, signals)
     db_version = clean_version_output(_cmd(facts, "db-version"))
     if db_version:
         signals["db.version"] = db_version

@@ -20,6 +20,7 @@ def register(sub: Any) -> None:
     what = p.add_mutually_exclusive_group()
     what.add_argument("--print-script", action="store_true", help="print the standalone Python collector")
     what.add_argument("--print-sh", action="store_true", help="print the POSIX sh collector")
+    p.add_argument("--json", action="store_true", help="print the snapshot's path as JSON")
     p.set_defaults(func=run)
 
 
@@ -27,6 +28,10 @@ def run(args: argparse.Namespace) -> int:
     from harness import __version__
 
     if args.print_script or args.print_sh:
+        if args.json:
+            from harness.errors import UsageError
+
+            raise UsageError("--json applies to the snapshot written, not to --print-script or --print-sh")
         from harness.collect.script import python_script, sh_script
 
         print((python_script if args.print_script else sh_script)(__version__), end="")
@@ -34,9 +39,15 @@ def run(args: argparse.Namespace) -> int:
     from harness.collect.standalone import collect
 
     try:
-        print(collect(args.out))
+        written = collect(args.out)
     except OSError as exc:
         raise InputError(
             Location(args.out or ".", key="--out"), f"cannot write the snapshot: {exc.strerror or exc}"
         ) from None
+    if args.json:
+        from harness.jsonout import emit
+
+        emit({"snapshot": str(written)})
+    else:
+        print(written)
     return 0

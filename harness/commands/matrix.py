@@ -33,6 +33,83 @@ def _list(text: str, allowed: tuple[str, ...] | None, what: str) -> list[str]:
     return items
 
 
+def _langs(text: str) -> list[str]:
+    from harness.errors import UsageError
+    from harness.i18n import available_languages
+
+    langs = _list(text, None, "lang")
+    known = available_languages()
+    for lang in langs:
+        if any(code not in known for code in lang.split("+")):
+            raise UsageError(f"--lang: unknown language {lang!r}; shipped: {', '.join(known)}")
+    return langs
+
+
+def _write_html_pdf(matrix: dict[str, Any], out: Path, formats: list[str], langs: list[str]) -> list[Path]:
+    """matrix.html (the first language) and matrix.<lang>.html / .pdf per language."""
+    from harness.bundles.render import render_matrix_html, write_pdf
+
+    written: list[Path] = []
+    for i, lang in enumerate(langs):
+        html = render_matrix_html(matrix, lang)
+        if "html" in formats:
+            names = ["matrix.html", f"matrix.{lang}.html"] if i == 0 else [f"matrix.{lang}.html"]
+            for name in names:
+                (out / name).write_text(html, encoding="utf-8")
+                written.append(out / name)
+        if "pdf" in formats:
+            written.append(write_pdf(html, out / f"matrix.{lang}.pdf", out))
+    return written
+
+
+def _write_reports(
+    matrix: dict[str, Any], out: Path, formats: list[str], langs: list[str], with_bundle: bool
+) -> list[Path]:
+    """Every file asked for, matrix.json first; returns their paths."""
+    from harness.rundir import write_json_atomic
+
+    written = [out / "matrix.json"]
+    write_json_atomic(out / "matrix.json", matrix)
+    rendered = "html" in formats or "pdf" in formats
+    if rendered:
+        written += _write_html_pdf(matrix, out, formats, langs)
+    if "xlsx" in formats:
+        from harness.bundles.xlsx import write_xlsx
+
+        written.append(write_xlsx(matrix, out / "matrix.xlsx", langs[0]))
+    if with_bundle and rendered:
+        from harness.bundles.certificate import write_certificates
+
+        written += write_certificates(matrix, out, langs, pdf="pdf" in formats)
+    return written
+
+
+def summary(matrix: dict[str, Any], out: Path, written: list[Path]) -> dict[str, Any]:
+    """What ``--json`` prints (harness/schema/matrix-output.schema.json)."""
+    return {
+        "out": str(out),
+        "cells": len(matrix["cells"]),
+        "tested": sum(1 for c in matrix["cells"] if c["tested"]),
+        "inherited": sum(1 for c in matrix["cells"] if not c["tested"]),
+        "gaps": len(matrix["gaps"]),
+        "bundle_verdict": (matrix["bundle"] or {}).get("verdict"),
+        "files": [str(p) for p in written],
+    }
+
+
+def _print_table(matrix: dict[str, Any], out: Path) -> None:
+    for cell in matrix["cells"]:
+        mark = "" if cell["tested"] else f"  (inherited: {cell['inherited_from']['rule']})"
+        print(f"{cell['verdict']:<14} {cell['key']}{mark}")
+    for gap in matrix["gaps"]:
+        shown = ", ".join(f"{k}={v}" for k, v in gap["combination"].items() if v)
+        print(f"{'GAP':<14} {gap['role']}: {shown}")
+    verdict = (matrix["bundle"] or {}).get("verdict")
+    if verdict:
+        print(f"bundle verdict: {verdict}")
+    print(out)
+
+
 def run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
@@ -41,16 +118,11 @@ def run(args: argparse.Namespace) -> int:
     from harness.bundles.equivalence import default_rules, load_rules
     from harness.bundles.matrix import build_matrix
     from harness.bundles.schema import validate_matrix
-    from harness.errors import EXIT_CERTIFIED, EXIT_INCOMPLETE, EXIT_NOT_CERTIFIED, UsageError
-    from harness.i18n import available_languages
-    from harness.rundir import REPORTS_DIR, prepare, write_json_atomic
+    from harness.errors import EXIT_CERTIFIED, EXIT_INCOMPLETE, EXIT_NOT_CERTIFIED
+    from harness.rundir import REPORTS_DIR, prepare
 
     formats = _list(args.format, FORMATS, "format")
-    langs = _list(args.lang, None, "lang")
-    known = available_languages()
-    for lang in langs:
-        if any(code not in known for code in lang.split("+")):
-            raise UsageError(f"--lang: unknown language {lang!r}; shipped: {', '.join(known)}")
+    langs = _langs(args.lang)
     bundle = load_bundle(args.bundle) if args.bundle else None
     rules = load_rules(args.rules) if args.rules else default_rules()
     out = args.out or REPORTS_DIR / datetime.now(UTC).strftime("matrix-%Y%m%dT%H%M%SZ")
@@ -60,50 +132,12 @@ def run(args: argparse.Namespace) -> int:
     problems = validate_matrix(matrix)
     if problems:  # a harness bug, never the user's input: say so plainly
         raise RuntimeError(f"matrix.json does not match its schema: {problems[0]}")
-    written = [out / "matrix.json"]
-    write_json_atomic(out / "matrix.json", matrix)
-    if "html" in formats or "pdf" in formats:
-        from harness.bundles.render import render_matrix_html, write_pdf
-
-        for i, lang in enumerate(langs):
-            html = render_matrix_html(matrix, lang)
-            if "html" in formats:
-                names = ["matrix.html", f"matrix.{lang}.html"] if i == 0 else [f"matrix.{lang}.html"]
-                for name in names:
-                    (out / name).write_text(html, encoding="utf-8")
-                    written.append(out / name)
-            if "pdf" in formats:
-                written.append(write_pdf(html, out / f"matrix.{lang}.pdf", out))
-    if "xlsx" in formats:
-        from harness.bundles.xlsx import write_xlsx
-
-        written.append(write_xlsx(matrix, out / "matrix.xlsx", langs[0]))
-    if bundle is not None and ("html" in formats or "pdf" in formats):
-        from harness.bundles.certificate import write_certificates
-
-        written += write_certificates(matrix, out, langs, pdf="pdf" in formats)
-    verdict = (matrix["bundle"] or {}).get("verdict")
+    written = _write_reports(matrix, out, formats, langs, with_bundle=bundle is not None)
     if args.json:
-        summary = {
-            "out": str(out),
-            "cells": len(matrix["cells"]),
-            "tested": sum(1 for c in matrix["cells"] if c["tested"]),
-            "inherited": sum(1 for c in matrix["cells"] if not c["tested"]),
-            "gaps": len(matrix["gaps"]),
-            "bundle_verdict": verdict,
-            "files": [str(p) for p in written],
-        }
-        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        print(json.dumps(summary(matrix, out, written), ensure_ascii=False, indent=1))
     else:
-        for cell in matrix["cells"]:
-            mark = "" if cell["tested"] else f"  (inherited: {cell['inherited_from']['rule']})"
-            print(f"{cell['verdict']:<14} {cell['key']}{mark}")
-        for gap in matrix["gaps"]:
-            shown = ", ".join(f"{k}={v}" for k, v in gap["combination"].items() if v)
-            print(f"{'GAP':<14} {gap['role']}: {shown}")
-        if verdict:
-            print(f"bundle verdict: {verdict}")
-        print(out)
+        _print_table(matrix, out)
+    verdict = (matrix["bundle"] or {}).get("verdict")
     if verdict is None:
         return EXIT_CERTIFIED
     return {"CERTIFIED": EXIT_CERTIFIED, "NOT_CERTIFIED": EXIT_NOT_CERTIFIED}.get(verdict, EXIT_INCOMPLETE)

@@ -18,6 +18,7 @@ def register(sub: Any) -> None:
     p.add_argument("--lang", default=None, help="report languages (default: those of the run)")
     p.add_argument("--format", default="json,junit,html", help="json,junit,html,pdf,docx,xlsx")
     add_report_inputs(p)
+    p.add_argument("--json", action="store_true", help="print the verdict and the files written as JSON")
     p.set_defaults(func=run)
 
 
@@ -32,9 +33,22 @@ def run(args: argparse.Namespace) -> int:
     install_report_inputs(args, args.run_dir)
     langs = parse_langs(args.lang or ",".join(meta.get("langs") or ["en"]))
     results, written = render_run(args.run_dir, langs, parse_formats(args.format))
-    for path in written:
-        print(path)
     integrity = results.get("integrity") or {}
+    if args.json:
+        from harness.jsonout import emit
+
+        emit(
+            {
+                "run_id": results["run_id"],
+                "run_dir": str(args.run_dir),
+                "verdict": results["verdict"],
+                "verified": integrity.get("ok") is not False,
+                "files": [str(path) for path in written],
+            }
+        )
+    else:
+        for path in written:
+            print(path)
     if integrity.get("ok") is False:
         # the journal was changed after it was written: these results cannot be trusted
         for problem in integrity.get("problems", [])[:5]:

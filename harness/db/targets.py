@@ -98,6 +98,110 @@ def _bool(value: Any, where: Location) -> bool:
     raise InputError(where, f"{value!r} is not true or false")
 
 
+class _Bad(Exception):
+    """One key of a target is wrong: the key and why (``parse_targets`` names the file and the target)."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key, self.message = key, message
+
+
+def _family(item: Mapping[str, Any]) -> str:
+    family = str(item.get("family") or "").strip().lower()
+    if family not in FAMILIES:
+        raise _Bad("family", f"must be one of {', '.join(FAMILIES)}")
+    return family
+
+
+def _name(item: Mapping[str, Any], family: str, index: int, names: set[str]) -> str:
+    name = str(item.get("name") or (family if index == 0 else f"{family}-{index}"))
+    if not _NAME.match(name):
+        raise _Bad("name", "use letters, digits, '.', '_' or '-' (40 at most)")
+    if name in names:
+        raise _Bad("name", f"target name {name!r} is used twice")
+    return name
+
+
+def _port(item: Mapping[str, Any], family: str) -> int:
+    try:
+        port = int(item.get("port") or DEFAULT_PORT[family])
+    except (TypeError, ValueError):
+        raise _Bad("port", "port must be a number") from None
+    if not 0 < port < 65536:
+        raise _Bad("port", f"port {port} out of range")
+    return port
+
+
+def _user(item: Mapping[str, Any]) -> str:
+    user = str(item.get("user") or "").strip()
+    if not user:
+        raise _Bad("user", "a user is required")
+    return user
+
+
+def _password(item: Mapping[str, Any], env: Mapping[str, str]) -> str | None:
+    """The password as given, else from the environment variable ``password_env`` names."""
+    if item.get("password") not in (None, ""):
+        return str(item["password"])
+    if item.get("password_env"):
+        var = str(item["password_env"])
+        if var not in env:
+            raise _Bad("password_env", f"environment variable {var} is not set")
+        return env[var]
+    return None
+
+
+def _tps_min(item: Mapping[str, Any]) -> float | None:
+    if item.get("tps_min") in (None, ""):
+        return None
+    try:
+        tps_min = float(item["tps_min"])
+    except (TypeError, ValueError):
+        raise _Bad("tps_min", "must be a number") from None
+    if tps_min < 0:
+        raise _Bad("tps_min", "must not be negative")
+    return tps_min
+
+
+def _driver(item: Mapping[str, Any], family: str) -> str:
+    driver = str(item.get("driver") or "")
+    if driver and driver not in DRIVERS_FOR[family]:
+        raise _Bad("driver", f"{driver!r} does not speak {family} (use {', '.join(DRIVERS_FOR[family])})")
+    return driver
+
+
+def _compat(item: Mapping[str, Any]) -> str | None:
+    compat = str(item.get("compat_mode") or "").strip().lower() or None
+    if compat is not None and compat not in COMPAT_MODES:
+        raise _Bad("compat_mode", f"must be one of {', '.join(COMPAT_MODES)}")
+    return compat
+
+
+def _target(
+    item: Mapping[str, Any], index: int, names: set[str], address: str, env: Mapping[str, str], base: str, source: str
+) -> dict[str, Any]:
+    """One target, its keys checked in the order they are documented."""
+    family = _family(item)
+    name = _name(item, family, index, names)
+    port, user = _port(item, family), _user(item)
+    password, tps_min = _password(item, env), _tps_min(item)
+    driver, compat = _driver(item, family), _compat(item)
+    return {
+        "name": name,
+        "family": family,
+        "product": str(item["product"]).strip().lower() if item.get("product") else None,
+        "host": str(item.get("host") or address or "127.0.0.1"),
+        "port": port,
+        "database": str(item["database"]) if item.get("database") else None,
+        "user": user,
+        "password": password,
+        "tunnel": _bool(item.get("tunnel", False), Location(source, key=f"{base}.tunnel")),
+        "tps_min": tps_min,
+        "driver": driver,
+        "compat_mode": compat,
+    }
+
+
 def parse_targets(
     raw: Any, host: str, address: str, source: str, environ: Mapping[str, str] | None = None
 ) -> tuple[dict[str, Any], ...]:
@@ -120,65 +224,12 @@ def parse_targets(
         unknown = sorted(str(k) for k in item if k not in KEYS)
         if unknown:
             raise InputError(Location(source, key=f"{base}.{unknown[0]}"), f"unknown key (known: {', '.join(KEYS)})")
-        family = str(item.get("family") or "").strip().lower()
-        if family not in FAMILIES:
-            raise InputError(Location(source, key=f"{base}.family"), f"must be one of {', '.join(FAMILIES)}")
-        name = str(item.get("name") or (family if index == 0 else f"{family}-{index}"))
-        if not _NAME.match(name):
-            raise InputError(Location(source, key=f"{base}.name"), "use letters, digits, '.', '_' or '-' (40 at most)")
-        if name in names:
-            raise InputError(Location(source, key=f"{base}.name"), f"target name {name!r} is used twice")
-        names.add(name)
         try:
-            port = int(item.get("port") or DEFAULT_PORT[family])
-        except (TypeError, ValueError):
-            raise InputError(Location(source, key=f"{base}.port"), "port must be a number") from None
-        if not 0 < port < 65536:
-            raise InputError(Location(source, key=f"{base}.port"), f"port {port} out of range")
-        user = str(item.get("user") or "").strip()
-        if not user:
-            raise InputError(Location(source, key=f"{base}.user"), "a user is required")
-        password: str | None = None
-        if item.get("password") not in (None, ""):
-            password = str(item["password"])
-        elif item.get("password_env"):
-            var = str(item["password_env"])
-            if var not in env:
-                raise InputError(Location(source, key=f"{base}.password_env"), f"environment variable {var} is not set")
-            password = env[var]
-        tps_min: float | None = None
-        if item.get("tps_min") not in (None, ""):
-            try:
-                tps_min = float(item["tps_min"])
-            except (TypeError, ValueError):
-                raise InputError(Location(source, key=f"{base}.tps_min"), "must be a number") from None
-            if tps_min < 0:
-                raise InputError(Location(source, key=f"{base}.tps_min"), "must not be negative")
-        driver = str(item.get("driver") or "")
-        if driver and driver not in DRIVERS_FOR[family]:
-            raise InputError(
-                Location(source, key=f"{base}.driver"),
-                f"{driver!r} does not speak {family} (use {', '.join(DRIVERS_FOR[family])})",
-            )
-        compat = str(item.get("compat_mode") or "").strip().lower() or None
-        if compat is not None and compat not in COMPAT_MODES:
-            raise InputError(Location(source, key=f"{base}.compat_mode"), f"must be one of {', '.join(COMPAT_MODES)}")
-        targets.append(
-            {
-                "name": name,
-                "family": family,
-                "product": str(item["product"]).strip().lower() if item.get("product") else None,
-                "host": str(item.get("host") or address or "127.0.0.1"),
-                "port": port,
-                "database": str(item["database"]) if item.get("database") else None,
-                "user": user,
-                "password": password,
-                "tunnel": _bool(item.get("tunnel", False), Location(source, key=f"{base}.tunnel")),
-                "tps_min": tps_min,
-                "driver": driver,
-                "compat_mode": compat,
-            }
-        )
+            target = _target(item, index, names, address, env, base, source)
+        except _Bad as bad:
+            raise InputError(Location(source, key=f"{base}.{bad.key}"), bad.message) from None
+        names.add(target["name"])
+        targets.append(target)
     return tuple(targets)
 
 

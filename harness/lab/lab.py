@@ -175,6 +175,89 @@ def _db_module() -> Any:
         raise
 
 
+def _check_up_args(hosts: int, arch: Sequence[str], identities: Sequence[str]) -> None:
+    if not 1 <= hosts <= 64:
+        raise UsageError("--hosts must be between 1 and 64")
+    for name in identities:
+        if name not in IDENTITIES:
+            raise UsageError(f"unknown --identity {name!r}; known: {', '.join(sorted(IDENTITIES))}")
+    for a in arch:
+        if a != "aarch64":
+            raise UsageError(f"--arch {a!r} is not supported (aarch64)")
+
+
+def _plain_hosts(state: LabState, hosts: int, identities: Sequence[str]) -> None:
+    """lab1..labN, the first ones dressed as the non-ARM identities asked for."""
+    plain_ids = [i for i in identities if IDENTITIES[i][0] is None]
+    for i in range(1, hosts + 1):
+        state.hosts.append(
+            LabHost(
+                name=f"lab{i}",
+                netns=f"{ns_prefix()}lab{i}",
+                veth=veth_name(i),
+                address=state.address_for(i),
+                identity=plain_ids[i - 1] if i <= len(plain_ids) else None,
+            )
+        )
+
+
+def _arm_hosts(state: LabState, hosts: int, arch: Sequence[str], identities: Sequence[str]) -> None:
+    """arm1..armN after the plain hosts, each in the shared aarch64 root."""
+    if not arch:
+        return
+    from harness.lab.arm import ensure_root, prepare_root
+
+    arm_ids = [i for i in identities if IDENTITIES[i][0] == "aarch64"]
+    for n in range(1, len(arch) + 1):
+        root = ensure_root()
+        index = hosts + n
+        host = LabHost(
+            name=f"arm{n}",
+            netns=f"{ns_prefix()}arm{n}",
+            veth=veth_name(index),
+            address=state.address_for(index),
+            arch="aarch64",
+            identity=arm_ids[n - 1] if n <= len(arm_ids) else None,
+            root=str(root),
+        )
+        prepare_root(root, state.user, lab_home())
+        state.hosts.append(host)
+
+
+def _start_hosts(state: LabState) -> None:
+    for host in state.hosts:
+        labhost.create_netns(state, host)
+        labhost.prepare_files(state, host)
+        host.pid = labhost.start_sshd(host)
+        save_state(state)
+
+
+def _start_dbs(state: LabState, db_module: Any, dbs: Sequence[str]) -> None:
+    """Each database on the first host; its targets go into that host's variables."""
+    first = state.hosts[0]
+    for kind in dbs:
+        workdir = lab_dir() / "db" / kind
+        workdir.mkdir(parents=True, exist_ok=True)
+        first.vars.update(db_module.start_db(kind, first.netns, first.address, workdir))
+        state.dbs.append({"kind": kind, "netns": first.netns, "address": first.address, "workdir": str(workdir)})
+        save_state(state)
+
+
+def _start_middleware(state: LabState, middleware: Sequence[str]) -> None:
+    if not middleware:
+        return
+    from harness.lab import middleware as mw
+
+    first = state.hosts[0]
+    for kind in middleware:
+        workdir = lab_dir() / "mw" / kind
+        state.mws.append({"kind": kind, "workdir": str(workdir)})
+        save_state(state)
+        targets = first.vars.get("xc_db_targets", [])
+        first.vars.update(mw.start_middleware(kind, first.netns, first.address, workdir, targets))
+        save_state(state)
+
+
 def up(
     hosts: int = 3,
     arch: Sequence[str] = (),
@@ -185,11 +268,7 @@ def up(
 ) -> Path:
     """Build the lab (an existing one is taken down first); returns the inventory path."""
     _require_root()
-    if not 1 <= hosts <= 64:
-        raise UsageError("--hosts must be between 1 and 64")
-    for name in identities:
-        if name not in IDENTITIES:
-            raise UsageError(f"unknown --identity {name!r}; known: {', '.join(sorted(IDENTITIES))}")
+    _check_up_args(hosts, arch, identities)
     db_module = _db_module() if dbs else None
     if load_state() is not None:
         down()
@@ -200,63 +279,13 @@ def up(
         _ensure_user(state)
         _ensure_bridge(state)
         _client_key()
-        plain_ids = [i for i in identities if IDENTITIES[i][0] is None]
-        arm_ids = [i for i in identities if IDENTITIES[i][0] == "aarch64"]
-        for i in range(1, hosts + 1):
-            state.hosts.append(
-                LabHost(
-                    name=f"lab{i}",
-                    netns=f"{ns_prefix()}lab{i}",
-                    veth=veth_name(i),
-                    address=state.address_for(i),
-                    identity=plain_ids[i - 1] if i <= len(plain_ids) else None,
-                )
-            )
-        for n, a in enumerate(arch, start=1):
-            if a != "aarch64":
-                raise UsageError(f"--arch {a!r} is not supported (aarch64)")
-            from harness.lab.arm import ensure_root, prepare_root
-
-            root = ensure_root()
-            index = hosts + n
-            host = LabHost(
-                name=f"arm{n}",
-                netns=f"{ns_prefix()}arm{n}",
-                veth=veth_name(index),
-                address=state.address_for(index),
-                arch="aarch64",
-                identity=arm_ids[n - 1] if n <= len(arm_ids) else None,
-                root=str(root),
-            )
-            prepare_root(root, state.user, lab_home())
-            state.hosts.append(host)
+        _plain_hosts(state, hosts, identities)
+        _arm_hosts(state, hosts, arch, identities)
         save_state(state)
-        for host in state.hosts:
-            labhost.create_netns(state, host)
-            labhost.prepare_files(state, host)
-            host.pid = labhost.start_sshd(host)
-            save_state(state)
+        _start_hosts(state)
         if db_module is not None:
-            first = state.hosts[0]
-            for kind in dbs:
-                workdir = lab_dir() / "db" / kind
-                workdir.mkdir(parents=True, exist_ok=True)
-                first.vars.update(db_module.start_db(kind, first.netns, first.address, workdir))
-                state.dbs.append(
-                    {"kind": kind, "netns": first.netns, "address": first.address, "workdir": str(workdir)}
-                )
-                save_state(state)
-        if middleware:
-            from harness.lab import middleware as mw
-
-            first = state.hosts[0]
-            for kind in middleware:
-                workdir = lab_dir() / "mw" / kind
-                state.mws.append({"kind": kind, "workdir": str(workdir)})
-                save_state(state)
-                targets = first.vars.get("xc_db_targets", [])
-                first.vars.update(mw.start_middleware(kind, first.netns, first.address, workdir, targets))
-                save_state(state)
+            _start_dbs(state, db_module, dbs)
+        _start_middleware(state, middleware)
         return write_inventory(state)
     except BaseException:
         with contextlib.suppress(Exception):

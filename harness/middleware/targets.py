@@ -43,53 +43,98 @@ def _where(source: str, host: str, index: int, key: str = "") -> Location:
     return Location(source, key=f"{host}.xc_middleware_targets[{index}]{suffix}")
 
 
+class _Bad(Exception):
+    """A value of one key of a target is wrong: the key and why (turned into an InputError by ``_one``)."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key, self.message = key, message
+
+
+def _given(value: Any) -> bool:
+    return value not in (None, "")
+
+
+def _product(raw: Mapping[Any, Any]) -> str:
+    product = str(raw.get("product") or "").strip().lower()
+    if product not in PRODUCTS:
+        raise _Bad("product", f"product must be one of {', '.join(PRODUCTS)}")
+    return product
+
+
+def _name(raw: Mapping[Any, Any], product: str) -> str:
+    name = str(raw.get("name") or product)
+    if not _NAME.match(name):
+        raise _Bad("name", "name must be 1-40 of A-Z a-z 0-9 _ . -")
+    return name
+
+
+def _paths(raw: Mapping[Any, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key in PATH_KEYS:
+        value = raw.get(key)
+        if not _given(value):
+            continue
+        if not isinstance(value, str) or not _PATH.match(value) or "/../" in f"{value}/":
+            raise _Bad(key, "must be an absolute path without '..'")
+        out[key] = value.rstrip("/") or "/"
+    if "home" not in out:
+        raise _Bad("home", "home (the install directory) is required")
+    return out
+
+
+def _ports(raw: Mapping[Any, Any]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for key in PORT_KEYS:
+        value = raw.get(key)
+        if not _given(value):
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+            raise _Bad(key, "port must be a number")
+        port = int(value)
+        if not 0 < port < 65536:
+            raise _Bad(key, f"port {port} out of range")
+        out[key] = port
+    return out
+
+
+def _service(raw: Mapping[Any, Any]) -> dict[str, str]:
+    """The unit (``.service`` when no type is given) and the start command, as recorded."""
+    out: dict[str, str] = {}
+    if _given(raw.get("unit")):
+        unit = str(raw["unit"])
+        if not _UNIT.match(unit):
+            raise _Bad("unit", "unit must be a systemd unit name")
+        out["unit"] = unit if "." in unit else f"{unit}.service"
+    if _given(raw.get("start")):
+        out["start"] = str(raw["start"])[:400]
+    return out
+
+
+def _databases(raw: Mapping[Any, Any]) -> list[str]:
+    dbs = raw.get("databases") or []
+    if isinstance(dbs, str):
+        dbs = [dbs]
+    if not isinstance(dbs, list) or not all(isinstance(d, str) and _NAME.match(d) for d in dbs) or len(dbs) > 16:
+        raise _Bad("databases", "databases must be a list of xc_db_targets names")
+    return list(dbs)
+
+
 def _one(raw: Any, host: str, index: int, source: str) -> dict[str, Any]:
     if not isinstance(raw, Mapping):
         raise InputError(_where(source, host, index), "each middleware target must be a mapping")
     unknown = sorted(str(k) for k in raw if k not in KEYS)
     if unknown:
         raise InputError(_where(source, host, index, unknown[0]), f"unknown key (known: {', '.join(KEYS)})")
-    out: dict[str, Any] = {}
-    product = str(raw.get("product") or "").strip().lower()
-    if product not in PRODUCTS:
-        raise InputError(_where(source, host, index, "product"), f"product must be one of {', '.join(PRODUCTS)}")
-    out["product"] = product
-    name = str(raw.get("name") or product)
-    if not _NAME.match(name):
-        raise InputError(_where(source, host, index, "name"), "name must be 1-40 of A-Z a-z 0-9 _ . -")
-    out["name"] = name
-    for key in PATH_KEYS:
-        value = raw.get(key)
-        if value in (None, ""):
-            continue
-        if not isinstance(value, str) or not _PATH.match(value) or "/../" in f"{value}/":
-            raise InputError(_where(source, host, index, key), "must be an absolute path without '..'")
-        out[key] = value.rstrip("/") or "/"
-    if "home" not in out:
-        raise InputError(_where(source, host, index, "home"), "home (the install directory) is required")
-    for key in PORT_KEYS:
-        value = raw.get(key)
-        if value in (None, ""):
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
-            raise InputError(_where(source, host, index, key), "port must be a number")
-        port = int(value)
-        if not 0 < port < 65536:
-            raise InputError(_where(source, host, index, key), f"port {port} out of range")
-        out[key] = port
-    if raw.get("unit") not in (None, ""):
-        unit = str(raw["unit"])
-        if not _UNIT.match(unit):
-            raise InputError(_where(source, host, index, "unit"), "unit must be a systemd unit name")
-        out["unit"] = unit if "." in unit else f"{unit}.service"
-    if raw.get("start") not in (None, ""):
-        out["start"] = str(raw["start"])[:400]
-    dbs = raw.get("databases") or []
-    if isinstance(dbs, str):
-        dbs = [dbs]
-    if not isinstance(dbs, list) or not all(isinstance(d, str) and _NAME.match(d) for d in dbs) or len(dbs) > 16:
-        raise InputError(_where(source, host, index, "databases"), "databases must be a list of xc_db_targets names")
-    out["databases"] = list(dbs)
+    try:
+        product = _product(raw)
+        out: dict[str, Any] = {"product": product, "name": _name(raw, product)}
+        out |= _paths(raw)
+        out |= _ports(raw)
+        out |= _service(raw)
+        out["databases"] = _databases(raw)
+    except _Bad as bad:
+        raise InputError(_where(source, host, index, bad.key), bad.message) from None
     return out
 
 

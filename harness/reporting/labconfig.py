@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,38 +50,60 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def parse_lab_config(text: str, path: Path) -> dict[str, Any]:
+def _months_problem(item: Any) -> str | None:
+    if not isinstance(item, int) or isinstance(item, bool) or not 1 <= item <= MAX_MONTHS:
+        return f"must be a whole number of months, from 1 to {MAX_MONTHS}"
+    return None
+
+
+def _flag_problem(item: Any) -> str | None:
+    return None if isinstance(item, bool) else "must be true or false"
+
+
+def _text_problem(item: Any) -> str | None:
+    if not isinstance(item, str) or not item.strip():
+        return "must be a non-empty text"
+    if len(item) > MAX_TEXT or any(ord(c) < 32 and c not in "\t\n" for c in item):
+        return f"must be a text of at most {MAX_TEXT} characters, no control characters"
+    return None
+
+
+#: what is wrong with a value of each kind (None: nothing)
+_PROBLEM: dict[type, Callable[[Any], str | None]] = {int: _months_problem, bool: _flag_problem, str: _text_problem}
+
+
+def _parse_toml(text: str, path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+)", str(exc))
         raise InputError(
             Location(str(path), int(found.group(1)) if found else None), f"not valid TOML ({exc})"
         ) from None
-    config: dict[str, Any] = {}
-    for section, value in data.items():
-        if section not in _SCHEMA:
-            raise InputError(Location(str(path), _line_of(text, section), section), "unknown section")
-        if not isinstance(value, dict):
-            raise InputError(Location(str(path), _line_of(text, section), section), "must be a [section]")
-        fields = _SCHEMA[section]
-        for key, item in value.items():
-            where = Location(str(path), _line_of(text, key), f"{section}.{key}")
-            if key not in fields:
-                raise InputError(where, "unknown key")
-            kind = fields[key][0]
-            if kind is int and (not isinstance(item, int) or isinstance(item, bool) or not 1 <= item <= MAX_MONTHS):
-                raise InputError(where, f"must be a whole number of months, from 1 to {MAX_MONTHS}")
-            if kind is bool and not isinstance(item, bool):
-                raise InputError(where, "must be true or false")
-            if kind is str and (not isinstance(item, str) or not item.strip()):
-                raise InputError(where, "must be a non-empty text")
-            if kind is str and (len(item) > MAX_TEXT or any(ord(c) < 32 and c not in "\t\n" for c in item)):
-                raise InputError(where, f"must be a text of at most {MAX_TEXT} characters, no control characters")
-        for key, (_, required) in fields.items():
-            if required and key not in value:
-                raise InputError(Location(str(path), _line_of(text, section), f"{section}.{key}"), "missing")
-        config[section] = dict(value)
+
+
+def _section(text: str, path: Path, section: str, value: Any) -> dict[str, Any]:
+    """One [section], every key known, of its kind, the required ones present."""
+    if section not in _SCHEMA:
+        raise InputError(Location(str(path), _line_of(text, section), section), "unknown section")
+    if not isinstance(value, dict):
+        raise InputError(Location(str(path), _line_of(text, section), section), "must be a [section]")
+    fields = _SCHEMA[section]
+    for key, item in value.items():
+        where = Location(str(path), _line_of(text, key), f"{section}.{key}")
+        if key not in fields:
+            raise InputError(where, "unknown key")
+        problem = _PROBLEM[fields[key][0]](item)
+        if problem:
+            raise InputError(where, problem)
+    for key, (_, required) in fields.items():
+        if required and key not in value:
+            raise InputError(Location(str(path), _line_of(text, section), f"{section}.{key}"), "missing")
+    return dict(value)
+
+
+def parse_lab_config(text: str, path: Path) -> dict[str, Any]:
+    config = {section: _section(text, path, section, value) for section, value in _parse_toml(text, path).items()}
     for section in _SCHEMA:
         if section not in config:
             raise InputError(Location(str(path), None, section), "missing section")

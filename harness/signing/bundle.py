@@ -258,6 +258,77 @@ class _Compare(io.RawIOBase):
         return len(chunk)
 
 
+def _check_signature(result: Verification, public: Ed25519PublicKey, manifest_bytes: bytes, signature: bytes) -> None:
+    try:
+        raw = base64.b64decode(signature.removesuffix(b"\n"), validate=True)
+        if base64.b64encode(raw) + b"\n" != signature:
+            raise ValueError("not in the form it was written")
+        public.verify(raw, manifest_bytes)
+    except (InvalidSignature, ValueError):
+        result.problems.append(
+            f"signature: {MANIFEST} was not signed by the key {fingerprint(public)} (another key, or a changed manifest)"
+        )
+
+
+def _read_manifest(manifest_bytes: bytes) -> tuple[dict[str, Any], dict[str, tuple[str, int]]]:
+    """The manifest and its file list (path -> SHA-256, size); an unreadable one raises ValueError."""
+    try:
+        manifest = json.loads(manifest_bytes)
+        entries = {str(f["path"]): (str(f["sha256"]), int(f["size"])) for f in manifest["files"]}
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise ValueError(f"{MANIFEST}: unreadable ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise ValueError(f"{MANIFEST}: unreadable (not an object)")
+    return manifest, entries
+
+
+def _compare_files(
+    result: Verification, entries: dict[str, tuple[str, int]], seen: dict[str, tuple[str, int, int]]
+) -> None:
+    """Every file of the manifest present and unchanged, none added."""
+    for name, (digest, size) in entries.items():
+        if name not in seen:
+            result.problems.append(f"removed: {name}")
+        elif seen[name][0] != digest or seen[name][1] != size:
+            result.problems.append(f"changed: {name} (SHA-256 differs from the manifest)")
+    for name in seen:
+        if name not in entries and name not in (MANIFEST, SIGNATURE):
+            result.problems.append(f"added: {name}")
+
+
+def _check_evidence_digest(result: Verification, manifest: dict[str, Any], entries: dict[str, tuple[str, int]]) -> None:
+    hashes = {name[len(PREFIX) :]: digest for name, (digest, _) in entries.items() if name.startswith(PREFIX)}
+    digest = legacy_evidence_digest(hashes) if manifest.get("format") == LEGACY_FORMAT else evidence_digest(hashes)
+    if manifest.get("evidence_digest") != digest:
+        result.problems.append("evidence digest: the manifest's digest does not match its file list")
+
+
+def _check_layout(
+    result: Verification,
+    fh: IO[bytes],
+    small: dict[str, bytes],
+    entries: dict[str, tuple[str, int]],
+    seen: dict[str, tuple[str, int, int]],
+) -> None:
+    """The archive rewritten from its members must be the file byte for byte (nothing hides between them)."""
+    manifest_bytes, signature = small[MANIFEST], small[SIGNATURE]
+    ordered: list[tuple[str, int, IO[bytes]]] = [
+        (MANIFEST, len(manifest_bytes), io.BytesIO(manifest_bytes)),
+        (SIGNATURE, len(signature), io.BytesIO(signature)),
+    ]
+    ordered += [(n, seen[n][1], _Section(fh, seen[n][2], seen[n][1])) for n in entries]  # type: ignore[misc]
+    sink = _Compare(fh)
+    write_archive_to(sink, ordered)  # type: ignore[arg-type]
+    fh.seek(0, os.SEEK_END)
+    size = fh.tell()
+    offset = sink.first if sink.first is not None else (None if sink.pos == size else min(sink.pos, size))
+    if offset is not None:
+        result.problems.append(
+            f"archive: bytes outside the files differ from the signed layout at offset {offset}"
+            f" (size {size}, expected {sink.pos})"
+        )
+
+
 def verify_stream(fh: IO[bytes], public: Ed25519PublicKey) -> Verification:
     """``verify_bundle`` of an open, seekable bundle file."""
     result = Verification()
@@ -271,52 +342,16 @@ def verify_stream(fh: IO[bytes], public: Ed25519PublicKey) -> Verification:
     if manifest_bytes is None or signature is None:
         result.problems.append(f"not an xcert bundle: {MANIFEST} or {SIGNATURE} is missing")
         return result
+    _check_signature(result, public, manifest_bytes, signature)
     try:
-        raw = base64.b64decode(signature.removesuffix(b"\n"), validate=True)
-        if base64.b64encode(raw) + b"\n" != signature:
-            raise ValueError("not in the form it was written")
-        public.verify(raw, manifest_bytes)
-    except (InvalidSignature, ValueError):
-        result.problems.append(
-            f"signature: {MANIFEST} was not signed by the key {fingerprint(public)} (another key, or a changed manifest)"
-        )
-    try:
-        manifest = json.loads(manifest_bytes)
-        entries = {str(f["path"]): (str(f["sha256"]), int(f["size"])) for f in manifest["files"]}
-    except (ValueError, KeyError, TypeError, RecursionError) as exc:
-        result.problems.append(f"{MANIFEST}: unreadable ({exc})")
-        return result
-    if not isinstance(manifest, dict):
-        result.problems.append(f"{MANIFEST}: unreadable (not an object)")
+        manifest, entries = _read_manifest(manifest_bytes)
+    except ValueError as exc:
+        result.problems.append(str(exc))
         return result
     result.manifest = manifest
     result.files = len(entries)
-    for name, (digest, size) in entries.items():
-        if name not in seen:
-            result.problems.append(f"removed: {name}")
-        elif seen[name][0] != digest or seen[name][1] != size:
-            result.problems.append(f"changed: {name} (SHA-256 differs from the manifest)")
-    for name in seen:
-        if name not in entries and name not in (MANIFEST, SIGNATURE):
-            result.problems.append(f"added: {name}")
-    hashes = {name[len(PREFIX) :]: digest for name, (digest, _) in entries.items() if name.startswith(PREFIX)}
-    digest = legacy_evidence_digest(hashes) if manifest.get("format") == LEGACY_FORMAT else evidence_digest(hashes)
-    if manifest.get("evidence_digest") != digest:
-        result.problems.append("evidence digest: the manifest's digest does not match its file list")
+    _compare_files(result, entries, seen)
+    _check_evidence_digest(result, manifest, entries)
     if not result.problems:
-        ordered: list[tuple[str, int, IO[bytes]]] = [
-            (MANIFEST, len(manifest_bytes), io.BytesIO(manifest_bytes)),
-            (SIGNATURE, len(signature), io.BytesIO(signature)),
-        ]
-        ordered += [(n, seen[n][1], _Section(fh, seen[n][2], seen[n][1])) for n in entries]  # type: ignore[misc]
-        sink = _Compare(fh)
-        write_archive_to(sink, ordered)  # type: ignore[arg-type]
-        fh.seek(0, os.SEEK_END)
-        size = fh.tell()
-        offset = sink.first if sink.first is not None else (None if sink.pos == size else min(sink.pos, size))
-        if offset is not None:
-            result.problems.append(
-                f"archive: bytes outside the files differ from the signed layout at offset {offset}"
-                f" (size {size}, expected {sink.pos})"
-            )
+        _check_layout(result, fh, small, entries, seen)
     return result

@@ -59,61 +59,72 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _collect(
-    proc: subprocess.Popen[bytes], stdin: bytes | None, deadline: float
-) -> tuple[bytearray, bytearray, bool, bool]:
-    """Feed stdin, read stdout and stderr as they come; past the deadline or OUTPUT_CAP, kill the group.
+class _Pump:
+    """The command's pipes on one selector: stdout and stderr read into buffers, stdin fed from ``pending``."""
 
-    Reading stops at the cap: a command printing without end costs OUTPUT_CAP bytes, not its output.
-    """
-    assert proc.stdout is not None and proc.stderr is not None
-    buffers = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}  # stdout first
-    pending = memoryview(stdin or b"")
-    timed_out = capped = False
-    with selectors.DefaultSelector() as sel:
-        for fd in buffers:
+    def __init__(self, proc: subprocess.Popen[bytes], stdin: bytes | None, sel: selectors.BaseSelector) -> None:
+        assert proc.stdout is not None and proc.stderr is not None
+        self.proc, self.sel = proc, sel
+        self.buffers = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}  # stdout first
+        self.pending = memoryview(stdin or b"")
+        self.capped = False
+        for fd in self.buffers:
             os.set_blocking(fd, False)
             sel.register(fd, selectors.EVENT_READ)
+        self.open_reads = len(self.buffers)
         if proc.stdin is not None:
-            if pending:
+            if self.pending:
                 os.set_blocking(proc.stdin.fileno(), False)
                 sel.register(proc.stdin.fileno(), selectors.EVENT_WRITE)
             else:
                 proc.stdin.close()
-        open_reads = len(buffers)
-        while open_reads:
+
+    def read(self, fd: int) -> None:
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:
+            return
+        if not chunk:
+            self.sel.unregister(fd)
+            self.open_reads -= 1
+            return
+        self.buffers[fd] += chunk
+        if len(self.buffers[fd]) > OUTPUT_CAP:
+            self.capped = True
+
+    def write(self, fd: int) -> None:
+        assert self.proc.stdin is not None
+        try:
+            sent = os.write(fd, self.pending[:65536])
+        except BlockingIOError:
+            return
+        except BrokenPipeError:
+            sent = len(self.pending)
+        self.pending = self.pending[sent:]
+        if not self.pending:
+            self.sel.unregister(fd)
+            self.proc.stdin.close()
+
+    def run(self, deadline: float) -> bool:
+        """Pump until both outputs end or the cap is reached; True when the deadline passed first."""
+        while self.open_reads:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                timed_out = True
-                break
-            for key, _ in sel.select(min(remaining, 1.0)):
+                return True
+            for key, _ in self.sel.select(min(remaining, 1.0)):
                 fd = int(key.fd)
-                if fd in buffers:
-                    try:
-                        chunk = os.read(fd, 65536)
-                    except BlockingIOError:
-                        continue
-                    if not chunk:
-                        sel.unregister(fd)
-                        open_reads -= 1
-                        continue
-                    buffers[fd] += chunk
-                    if len(buffers[fd]) > OUTPUT_CAP:
-                        capped = True
+                if fd in self.buffers:
+                    self.read(fd)
                 else:
-                    assert proc.stdin is not None
-                    try:
-                        sent = os.write(fd, pending[:65536])
-                    except BlockingIOError:
-                        continue
-                    except BrokenPipeError:
-                        sent = len(pending)
-                    pending = pending[sent:]
-                    if not pending:
-                        sel.unregister(fd)
-                        proc.stdin.close()
-            if capped:
+                    self.write(fd)
+            if self.capped:
                 break
+        return False
+
+
+def _finish(proc: subprocess.Popen[bytes], deadline: float, timed_out: bool, capped: bool) -> bool:
+    """Close the pipes and reap the command (killed first when it timed out or was capped); True if timed out."""
+    assert proc.stdout is not None and proc.stderr is not None
     if timed_out or capped:
         _kill_group(proc)
     if proc.stdin is not None and not proc.stdin.closed:
@@ -128,5 +139,20 @@ def _collect(
         timed_out = True
         _kill_group(proc)
         proc.wait()
-    out, err = buffers.values()
+    return timed_out
+
+
+def _collect(
+    proc: subprocess.Popen[bytes], stdin: bytes | None, deadline: float
+) -> tuple[bytearray, bytearray, bool, bool]:
+    """Feed stdin, read stdout and stderr as they come; past the deadline or OUTPUT_CAP, kill the group.
+
+    Reading stops at the cap: a command printing without end costs OUTPUT_CAP bytes, not its output.
+    """
+    with selectors.DefaultSelector() as sel:
+        pump = _Pump(proc, stdin, sel)
+        timed_out = pump.run(deadline)
+    capped = pump.capped
+    timed_out = _finish(proc, deadline, timed_out, capped)
+    out, err = pump.buffers.values()
     return out, err, timed_out, capped
