@@ -8,6 +8,7 @@ declared port matrix).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from harness.checks import N_, check
@@ -58,7 +59,7 @@ def test_service_lifecycle(target: Any, xc: Any) -> None:
         if ops.run_step(target, svc, "start").rc != 0:
             problems.append(f"{svc.name}: start exits non-zero")
             continue
-        up = ops.wait_for(lambda s=svc: ops.answers(target, s), svc.recover_s)
+        up = ops.wait_for(partial(ops.answers, target, svc), svc.recover_s)
         if up is None:
             problems.append(f"{svc.name}: does not answer {svc.recover_s:g} s after start")
             continue
@@ -66,7 +67,7 @@ def test_service_lifecycle(target: Any, xc: Any) -> None:
         if not ops.restart(target, svc):
             problems.append(f"{svc.name}: restart exits non-zero")
             continue
-        again = ops.wait_for(lambda s=svc: ops.answers(target, s), svc.recover_s)
+        again = ops.wait_for(partial(ops.answers, target, svc), svc.recover_s)
         if again is None:
             problems.append(f"{svc.name}: does not answer {svc.recover_s:g} s after restart")
             continue
