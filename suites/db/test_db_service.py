@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 from harness.checks import N_, CheckContext, check
 from harness.db import service
@@ -13,6 +12,7 @@ from harness.db.scratch import Scratch, use
 from harness.db.targets import DbTarget
 from harness.db.verdict import served_by_host
 from harness.session import HostSession
+from suites.db._common import asker
 
 
 def _on_host(db_target: DbTarget, target: HostSession, xc: CheckContext) -> None:
@@ -20,19 +20,9 @@ def _on_host(db_target: DbTarget, target: HostSession, xc: CheckContext) -> None
         xc.not_applicable(N_("The database runs on {host}, not on this host"), host=db_target.host)
 
 
-def _asker(db_connect: DbConnect) -> Callable[[str], object | None]:
-    def ask(sql: str) -> object | None:
-        conn = db_connect("pid")
-        value: object | None = conn.scalar(sql)
-        conn.rollback()
-        return value
-
-    return ask
-
-
 def _server_pid(db_target: DbTarget, target: HostSession, db_connect: DbConnect) -> int | None:
     """The server's main pid: from ss when it may show it, else from the server itself."""
-    return service.server_pid(target.run, db_target.port, _asker(db_connect), db_target.family)
+    return service.server_pid(target.run, db_target.port, asker(db_connect), db_target.family)
 
 
 def _datadir(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from harness import catalog
@@ -14,6 +13,7 @@ from harness.db.identify import ServerIdentity, protocol_of
 from harness.db.targets import DbTarget
 from harness.db.verdict import served_by_host
 from harness.session import HostSession
+from suites.db._common import asker
 
 
 @check(
@@ -123,7 +123,7 @@ def test_db_arch(
     if not arch:
         # the server does not say (MySQL-family builds with an empty @@version_compile_machine, Dameng):
         # its binary does, through the host's own connection
-        pid = service.server_pid(target.run, db_target.port, _asker(db_connect), db_target.family)
+        pid = service.server_pid(target.run, db_target.port, asker(db_connect), db_target.family)
         if pid is None:
             raise RuntimeError(
                 f"{db_identity.name or 'the server'} does not report the architecture it was built for, "
@@ -138,13 +138,3 @@ def test_db_arch(
         xc.note(N_("{arch} server binary (its ELF header) on a {arch} host"), arch=host_arch)
         return
     xc.note(N_("{arch} server on a {arch} host"), arch=host_arch)
-
-
-def _asker(db_connect: DbConnect) -> Callable[[str], object | None]:
-    def ask(sql: str) -> object | None:
-        conn = db_connect("pid")
-        value: object | None = conn.scalar(sql)
-        conn.rollback()
-        return value
-
-    return ask
