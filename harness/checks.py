@@ -5,7 +5,7 @@ Plain Python, no pytest import: suites import this, the plugin reads it.
     @check("XC-OS-001", layer="os", severity="mandatory",
            title=N_("Operating system identified"),
            requirement=N_("..."), remedy=N_("..."))
-    def test_os_identified(identity, xc): ...
+    def test_os_identified(identity: dict[str, Component], xc: CheckContext) -> None: ...
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from harness.layers import LAYER_CODES, LAYERS
 from harness.outcomes import Severity
@@ -216,7 +216,7 @@ class CheckContext:
     measurements: dict[str, dict[str, Any]] = field(default_factory=dict)
     evidence: list[str] = field(default_factory=list)
 
-    def note(self, key: str, **params: Any) -> None:
+    def note(self, key: str, /, **params: Any) -> None:
         """Set the check's message (shown whatever the outcome)."""
         self.message_key, self.message_args = key, params
 
@@ -225,12 +225,12 @@ class CheckContext:
             raise ValueError(f"unit {unit!r} is not one of {UNITS} (add it there and to the catalogs)")
         self.measurements[name] = {"value": value, "unit": unit}
 
-    def fail(self, key: str, **params: Any) -> None:
+    def fail(self, key: str, /, **params: Any) -> NoReturn:
         """The requirement does not hold."""
         self.note(key, **params)
         raise CheckFailed(key, params)
 
-    def not_applicable(self, key: str, **params: Any) -> None:
+    def not_applicable(self, key: str, /, **params: Any) -> NoReturn:
         self.note(key, **params)
         raise NotApplicable(key, params)
 

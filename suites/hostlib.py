@@ -7,11 +7,16 @@ is reported by the probe itself (``xcert-missing: <tool>``) and each check decid
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from harness import catalog, hostreq
 from harness.checks import N_, CheckContext
+from harness.facts.manifest import PROBES
+from harness.identify import Component
 from harness.probes.hostprobe import missing
+from harness.session import HostSession
+from harness.transport.base import CommandResult
 
 DB_APPLIES = {"declared.db": ["*"]}
 MLPS_TAGS = ("mlps",)
@@ -21,28 +26,27 @@ class FactMissing(RuntimeError):
     """A fact the check needs could not be had on this host (the message says which and why)."""
 
 
-#: probe answers of this worker's host: a probe several checks read runs once, and each of those
-#: checks links the same evidence record (one worker certifies one host)
-_ANSWERS: dict[tuple[int, str], tuple[Any, str | None]] = {}
+#: probe answers per host session: a probe several checks read runs once, and each of those checks
+#: links the same evidence record. Keyed by the session object itself (weakly, so an answer goes with
+#: its session and a later session that happens to get the same id() never sees it).
+_ANSWERS: weakref.WeakKeyDictionary[HostSession, dict[str, tuple[CommandResult, str]]] = weakref.WeakKeyDictionary()
 
 
-def run_probe(target: Any, name: str) -> Any:
+def run_probe(target: HostSession, name: str) -> CommandResult:
     """The probe's CommandResult, run once per host; every check that reads it links its evidence."""
-    key = (id(target), name)
-    hit = _ANSWERS.get(key)
-    ctx = target.current
+    answers = _ANSWERS.setdefault(target, {})
+    hit = answers.get(name)
     if hit is None:
-        result = target.probe(name)
-        ref = ctx.evidence[-1] if ctx is not None and ctx.evidence else None
-        _ANSWERS[key] = (result, ref)
-        return result
+        # HostSession._run links the record to the current check and hands back its reference
+        answers[name] = hit = target._run(PROBES[name], label=name)
+        return hit[0]
     result, ref = hit
-    if ctx is not None and ref is not None:
-        ctx.link(ref)
+    if target.current is not None:
+        target.current.link(ref)
     return result
 
 
-def probe(target: Any, name: str) -> tuple[str, str | None]:
+def probe(target: HostSession, name: str) -> tuple[str, str | None]:
     """(output, the tool the probe found missing or None). A probe the host did not answer at all
     (a snapshot without it, a shell error) raises FactMissing."""
     result = run_probe(target, name)
@@ -56,7 +60,7 @@ def probe(target: Any, name: str) -> tuple[str, str | None]:
     return text, None
 
 
-def need(target: Any, name: str) -> str:
+def need(target: HostSession, name: str) -> str:
     """The probe's output; a missing tool is FactMissing naming it."""
     text, tool = probe(target, name)
     if tool is not None:
@@ -64,7 +68,7 @@ def need(target: Any, name: str) -> str:
     return text
 
 
-def lineage(identity: Any, layer: str) -> list[str]:
+def lineage(identity: dict[str, Component], layer: str) -> list[str]:
     comp = identity.get(layer)
     if comp is None:
         return []

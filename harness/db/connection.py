@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 from harness.clock import utc_now_iso
 from harness.db.targets import DbTarget
@@ -240,6 +240,12 @@ def _connect_raw(target: DbTarget, driver: ModuleType, host: str, port: int) -> 
             kwargs["schema"] = target.database
         return driver.connect(**kwargs)
     raise DriverMissing(name)
+
+
+class DbConnect(Protocol):
+    """The ``db_connect`` fixture: ``db_connect(label, driver_name=None)`` opens a further connection."""
+
+    def __call__(self, label: str = "main", driver_name: str | None = None) -> DbConnection: ...
 
 
 def connect(

@@ -22,11 +22,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from harness.db.dialects import dialect_of
 from harness.db.perf import PerfResult
 from harness.db.targets import DbTarget
-
-#: the reference tool per family (Dameng has none: the Python clients measure it)
-TOOLS = {"postgresql": "pgbench", "mysql": "sysbench"}
 
 
 @dataclass
@@ -56,8 +54,9 @@ def _cpu_times() -> list[int] | None:
 
 
 def tool_for(family: str) -> str | None:
-    """The reference tool of ``family`` when it is on PATH (or pgbench beside PostgreSQL's binaries)."""
-    name = TOOLS.get(family)
+    """The reference tool of ``family`` (its dialect's ``smoke_tool``) when it is on PATH (or pgbench
+    beside PostgreSQL's binaries)."""
+    name = dialect_of(family).smoke_tool
     if name is None:
         return None
     found = shutil.which(name)
@@ -236,8 +235,10 @@ def run_sysbench(
     return result
 
 
+#: each reference tool's runner, by the name a dialect gives as its ``smoke_tool``
+RUNNERS = {"pgbench": run_pgbench, "sysbench": run_sysbench}
 #: XCERT_SMOKE_TOOL chooses what drives XC-DB-050: auto (the family's tool when installed), or python
-TOOL_CHOICES = ("auto", "python", "pgbench", "sysbench")
+TOOL_CHOICES = ("auto", "python", *RUNNERS)
 
 
 def drive(
@@ -258,11 +259,10 @@ def drive(
     tool = tool or os.environ.get("XCERT_SMOKE_TOOL", "auto")
     if tool not in TOOL_CHOICES:
         raise RuntimeError(f"XCERT_SMOKE_TOOL={tool!r}: use one of {', '.join(TOOL_CHOICES)}")
-    exe = tool_for(target.family) if tool in ("auto", TOOLS.get(target.family)) else None
+    name = dialect_of(target.family).smoke_tool
+    exe = tool_for(target.family) if tool in ("auto", name) else None
     if tool not in ("auto", "python") and exe is None:
         raise RuntimeError(f"{tool} does not drive the {target.family} family, or is not installed")
-    if exe and target.family == "postgresql":
-        return run_pgbench(exe, target, endpoint, schema, clients, duration_s, scale)
-    if exe and target.family == "mysql":
-        return run_sysbench(exe, target, endpoint, schema, clients, duration_s, scale)
+    if exe and name is not None:
+        return RUNNERS[name](exe, target, endpoint, schema, clients, duration_s, scale)
     return perf.run(target, endpoint, schema, clients, duration_s, scale)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from harness.checks import N_, CheckContext
-from harness.db.connection import DbConnection, SqlLog, connect
+from harness.db.connection import DbConnect, DbConnection, SqlLog, connect
 from harness.db.identify import ServerIdentity, identify_server
 from harness.db.scratch import Scratch
 from harness.db.targets import DbTarget
@@ -122,7 +122,7 @@ def db_endpoint(target: HostSession, db_target: DbTarget) -> Iterator[tuple[str,
 @pytest.fixture
 def db_connect(
     db_target: DbTarget, db_log: SqlLog, db_endpoint: tuple[str, int] | None
-) -> Iterator[Callable[..., DbConnection]]:
+) -> Iterator[DbConnect]:
     """``db_connect(label, driver_name=None)``: a new connection, closed after the check."""
     opened: list[DbConnection] = []
 
@@ -151,7 +151,7 @@ def db_scratch(db_target: DbTarget, db_log: SqlLog, db_endpoint: tuple[str, int]
 
 
 @pytest.fixture
-def db_identity(db_connect: Callable[..., DbConnection]) -> ServerIdentity:
+def db_identity(db_connect: DbConnect) -> ServerIdentity:
     """What the server says it is (version query and settings), asked over a fresh connection."""
     conn = db_connect("identify")
     try:

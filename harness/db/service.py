@@ -1,7 +1,8 @@
 """The database service on its host, seen through the host's transport (commands are evidence).
 
 Pure parsers (``parse_ss``, ``parse_stat``) and small functions that take the host session's
-``run``; nothing here imports a transport.
+``run``; nothing here imports a transport. What differs by family (how the server tells its pid, the
+data directory's mode rule, a restart without a unit) is the family's dialect's (harness.db.dialects).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from harness.db.dialects import dialect_of
 from harness.db.identify_arch import elf_arch, parse_od
 from harness.transport.base import CommandResult
 
@@ -67,11 +69,7 @@ def datadir_problem(family: str, st: PathStat, service_user: str | None) -> str 
         return f"owned by {st.owner}, the server runs as {service_user}"
     if st.mode & 0o002:
         return f"mode {st.mode:04o} lets every user write"
-    if family == "postgresql" and st.mode & 0o077 not in (0, 0o050, 0o040):
-        return f"mode {st.mode:04o}: PostgreSQL requires 0700 or 0750"
-    if family == "dameng" and st.mode & 0o007:
-        return f"mode {st.mode:04o} lets other users in"
-    return None
+    return dialect_of(family).datadir_mode_problem(st.mode)
 
 
 def listeners(run: Run, port: int) -> list[Listener]:
@@ -108,20 +106,15 @@ def unit_state(run: Run, unit: str) -> tuple[str, str]:
 def server_pid(run: Run, port: int, ask: Callable[[str], object | None] | None = None, family: str = "") -> int | None:
     """The main pid of the server listening on ``port``: from ss where it may show it, else from the server.
 
-    ``ask(sql)`` runs one query on the server (PostgreSQL: the backend's parent; MySQL: ``@@pid_file``).
+    ``ask(sql)`` runs one query on the server; the family's dialect knows which (PostgreSQL: the
+    backend's parent; MySQL: ``@@pid_file``).
     """
     procs = [p for lst in listeners(run, port) for p in lst.processes]
     if procs:
         return procs[0][1]
-    if ask is None:
+    if ask is None or not family:
         return None
-    if family == "postgresql":
-        parent = run(f"ps -o ppid= -p {int(str(ask('SELECT pg_backend_pid()')))}").text.strip()
-        return int(parent) if parent.isdigit() else None
-    if family == "mysql":
-        text = run(f"cat {shlex.quote(str(ask('SELECT @@pid_file')))}").text.strip()
-        return int(text) if text.isdigit() else None
-    return None
+    return dialect_of(family).server_pid(run, ask)
 
 
 def binary_arch(run: Run, pid: int) -> str | None:
@@ -187,14 +180,9 @@ def restart_command(
     """The shell command that restarts the server, quoted; one that cannot be built raises."""
     if unit:
         return f"systemctl restart {shlex.quote(unit)}"
-    if family == "postgresql":
-        ctl = f'$(dirname "$(readlink /proc/{int(pid)}/exe)")/pg_ctl'
-        log = f"/tmp/xcert-pg-restart-{int(pid)}.log"
-        inner = f"{ctl} restart -D {shlex.quote(datadir)} -m fast -w -t 60 -l {log}"
-        return (
-            f'if [ "$(id -un)" = {shlex.quote(user)} ]; then {inner}; '
-            f"else runuser -u {shlex.quote(user)} -- sh -c {shlex.quote(inner)}; fi"
-        )
+    own = dialect_of(family).restart_command(pid, user, datadir)
+    if own is not None:
+        return own
     if not cmdline:
         raise RuntimeError(f"no command line for pid {pid}")
     sig = GRACEFUL_STOP.get(posixpath.basename(cmdline[0]), "TERM")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import testinfra.host
 
 from harness.checks import CheckContext
 from harness.decide import NotCaptured
@@ -39,7 +40,7 @@ def xc(request: pytest.FixtureRequest) -> CheckContext:
 
 
 @pytest.fixture
-def host(request: pytest.FixtureRequest) -> Any:
+def host(request: pytest.FixtureRequest) -> testinfra.host.Host:
     """A testinfra Host on xcert's own connection to the target; every command it runs is evidence."""
     return testinfra_host(_run_of(request).session)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from harness import catalog
-from harness.checks import N_, check
-from harness.identify import declared_matches
+from harness.checks import N_, CheckContext, check
+from harness.identify import Component, declared_matches
 from harness.terms import message
 
 
@@ -22,7 +24,7 @@ from harness.terms import message
         "Make /proc/cpuinfo and uname readable to the certifying user; for an unknown CPU, add it to the catalog."
     ),
 )
-def test_cpu_identified(identity, xc):
+def test_cpu_identified(identity: dict[str, Component], xc: CheckContext) -> None:
     cpu = identity["cpu"]
     if not cpu.arch:
         xc.fail(
@@ -53,7 +55,7 @@ def test_cpu_identified(identity, xc):
     remedy=N_("Correct xc_cpu in the inventory, or certify the host the bundle really names."),
     applies_to={"declared.cpu": ["*"]},
 )
-def test_cpu_matches_declared(identity, declared, xc):
+def test_cpu_matches_declared(identity: dict[str, Component], declared: dict[str, str], xc: CheckContext) -> None:
     wanted = declared["cpu"]
     detected = identity["cpu"]
     shown = detected.catalog_id or detected.model or detected.product or "unknown"
@@ -78,7 +80,7 @@ def test_cpu_matches_declared(identity, declared, xc):
     ),
     remedy=N_("Check that every database and binary of the bundle supports this page size (ELF LOAD alignment)."),
 )
-def test_page_size(summary, xc):
+def test_page_size(summary: dict[str, Any], xc: CheckContext) -> None:
     size = summary.get("page_size")
     if not size:
         xc.fail(N_("The page size could not be read (getconf PAGESIZE)"))
@@ -103,7 +105,7 @@ def test_page_size(summary, xc):
         "Make dmidecode available to the certifying user (root), or add the processor to the catalog with its source."
     ),
 )
-def test_cpu_model_decided(identity, xc):
+def test_cpu_model_decided(identity: dict[str, Component], xc: CheckContext) -> None:
     cpu = identity["cpu"]
     if cpu.confidence not in ("high", "medium"):
         xc.fail(

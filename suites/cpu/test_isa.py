@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from harness import hostreq
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
+from harness.facts.snapshot import Facts
+from harness.identify import Component
 from harness.probes import isa
+from harness.session import HostSession
 from suites.hostlib import FactMissing, lineage, need, probe, record
 
 KERNEL_HWCAPS = "Linux Documentation/arch/arm64/elf_hwcaps.rst (HWCAP_* names as /proc/cpuinfo Features)"
 
 
-def _flags(facts) -> set[str]:
+def _flags(facts: Facts) -> set[str]:
     flags = isa.cpu_flags(facts.file("/proc/cpuinfo"))
     if flags is None:
         raise FactMissing("/proc/cpuinfo has no flags/Features line: the CPU's features cannot be read")
     return flags
 
 
-def _feature(xc, facts, names: tuple[str, ...], label: str) -> bool:
+def _feature(xc: CheckContext, facts: Facts, names: tuple[str, ...], label: str) -> bool:
     flags = _flags(facts)
     present = any(n in flags for n in names)
     xc.measure(label, present, "bool")
@@ -38,7 +43,7 @@ def _feature(xc, facts, names: tuple[str, ...], label: str) -> bool:
     source="oceanbase/obdeploy@a3e8c47d start_check_pre.py (aarch64 needs atomics); " + KERNEL_HWCAPS,
     tags=("cpu-abi",),
 )
-def test_lse_atomics(facts, xc):
+def test_lse_atomics(facts: Facts, xc: CheckContext) -> None:
     if not _feature(xc, facts, ("atomics",), "atomics"):
         xc.fail(N_("The CPU lacks {feature}: {why}"), feature="atomics (LSE)", why="an ARMv8.0 core")
     xc.note(N_("The CPU has {feature}"), feature="atomics (LSE)")
@@ -55,7 +60,7 @@ def test_lse_atomics(facts, xc):
     source=KERNEL_HWCAPS,
     tags=("cpu-abi",),
 )
-def test_crc32(facts, xc):
+def test_crc32(facts: Facts, xc: CheckContext) -> None:
     record(xc, "crc32", "yes" if _feature(xc, facts, ("crc32",), "crc32") else "no")
 
 
@@ -72,7 +77,7 @@ def test_crc32(facts, xc):
     source=KERNEL_HWCAPS,
     tags=("cpu-abi",),
 )
-def test_arm_crypto(facts, xc):
+def test_arm_crypto(facts: Facts, xc: CheckContext) -> None:
     flags = _flags(facts)
     have = [f for f in ("aes", "sha1", "sha2", "sha3", "sm3", "sm4") if f in flags]
     xc.measure("sha2", "sha2" in flags, "bool")
@@ -92,7 +97,7 @@ def test_arm_crypto(facts, xc):
     source="Arm Procedure Call Standard for AArch64 (AAPCS64, SIMD and FP registers); " + KERNEL_HWCAPS,
     tags=("cpu-abi",),
 )
-def test_asimd(facts, xc):
+def test_asimd(facts: Facts, xc: CheckContext) -> None:
     flags = _flags(facts)
     lacking = [f for f in ("fp", "asimd") if f not in flags]
     xc.measure("asimd", "asimd" in flags, "bool")
@@ -112,7 +117,7 @@ def test_asimd(facts, xc):
     source=KERNEL_HWCAPS,
     tags=("cpu-abi",),
 )
-def test_sve(facts, xc):
+def test_sve(facts: Facts, xc: CheckContext) -> None:
     flags = _flags(facts)
     xc.measure("sve", "sve" in flags, "bool")
     record(xc, "SVE", ", ".join(f for f in ("sve", "sve2") if f in flags) or "none")
@@ -132,7 +137,7 @@ def test_sve(facts, xc):
     source="x86-64 psABI, 'Micro-architecture levels' (gitlab.com/x86-psABIs/x86-64-ABI)",
     tags=("cpu-abi",),
 )
-def test_x86_level(facts, xc):
+def test_x86_level(facts: Facts, xc: CheckContext) -> None:
     level, lacking = isa.x86_level(_flags(facts))
     xc.measure("x86_64_level", int(level[-1]) if level[-1].isdigit() else 1, "count")
     record(xc, "x86-64 level", f"{level}" + (f" (next level lacks {', '.join(lacking[:6])})" if lacking else ""))
@@ -149,7 +154,7 @@ def test_x86_level(facts, xc):
     source="oceanbase/obdeploy@a3e8c47d start_check_pre.py (x86 needs the avx flag)",
     tags=("cpu-abi",),
 )
-def test_avx(facts, xc):
+def test_avx(facts: Facts, xc: CheckContext) -> None:
     if not _feature(xc, facts, ("avx",), "avx"):
         xc.fail(N_("The CPU lacks {feature}: {why}"), feature="avx", why="cpuinfo flags")
     xc.note(N_("The CPU has {feature}"), feature="avx")
@@ -166,7 +171,7 @@ def test_avx(facts, xc):
     source="Linux arch/loongarch/kernel/proc.c (Features: lsx lasx); REFID 1.7 (3A5000 cpuinfo)",
     tags=("cpu-abi",),
 )
-def test_loongarch_simd(facts, xc):
+def test_loongarch_simd(facts: Facts, xc: CheckContext) -> None:
     flags = _flags(facts)
     xc.measure("lsx", "lsx" in flags, "bool")
     xc.measure("lasx", "lasx" in flags, "bool")
@@ -184,7 +189,7 @@ def test_loongarch_simd(facts, xc):
     source="Linux arch/mips/kernel/proc.c ('ASEs implemented' line)",
     tags=("cpu-abi",),
 )
-def test_mips_msa(facts, xc):
+def test_mips_msa(facts: Facts, xc: CheckContext) -> None:
     record(xc, "MSA", "yes" if _feature(xc, facts, ("msa",), "msa") else "no")
 
 
@@ -202,7 +207,7 @@ def test_mips_msa(facts, xc):
     source="distrotwin/kylin@101db81c README, distrotwin/uos@140b53ec README (REFID 1.7)",
     tags=("cpu-abi",),
 )
-def test_loongarch_world(target, identity, xc):
+def test_loongarch_world(target: HostSession, identity: dict[str, Component], xc: CheckContext) -> None:
     text = need(target, "hc-loongarch-abi")
     world = isa.loongarch_world(isa.loongarch_loaders(text))
     if world is None:
@@ -243,7 +248,7 @@ def test_loongarch_world(target, identity, xc):
     source="Linux Documentation/admin-guide/binfmt-misc.rst; issue 15 item 1 (LATX, box64, qemu-user)",
     tags=("cpu-abi",),
 )
-def test_translation(facts, summary, target, xc):
+def test_translation(facts: Facts, summary: dict[str, Any], target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-binfmt")
     entries = [] if tool else [e for e in isa.binfmt_entries(text) if e["state"] == "enabled"]
     tools = isa.translation_tools(text)
@@ -293,7 +298,7 @@ def test_translation(facts, summary, target, xc):
     source="Linux Documentation/ABI/testing/sysfs-devices-system-cpu, Documentation/admin-guide/hw-vuln/",
     tags=("cpu-abi",),
 )
-def test_vulnerabilities(target, xc):
+def test_vulnerabilities(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-cpu-vulns")
     if tool:
         xc.not_applicable(
@@ -319,7 +324,7 @@ def test_vulnerabilities(target, xc):
     source="Linux Documentation/admin-guide/pm/cpufreq.rst",
     tags=("cpu-abi",),
 )
-def test_governor(target, xc):
+def test_governor(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-cpufreq")
     if tool:
         xc.not_applicable(
@@ -343,7 +348,7 @@ def test_governor(target, xc):
     source="Linux Documentation/ABI/stable/sysfs-devices-node",
     tags=("cpu-abi",),
 )
-def test_numa(target, xc):
+def test_numa(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-numa")
     if tool:
         xc.not_applicable(
@@ -370,7 +375,7 @@ def test_numa(target, xc):
     source="Linux Documentation/ABI/testing/sysfs-devices-system-cpu (smt/control, smt/active)",
     tags=("cpu-abi",),
 )
-def test_smt(target, xc):
+def test_smt(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-smt")
     if tool:
         xc.not_applicable(
@@ -398,7 +403,7 @@ def test_smt(target, xc):
     source="harness/catalog/requirements.yml os_arches (wention/blogs@52d7d7cf:posts/others/kylinos-downloads.md)",
     tags=("cpu-abi",),
 )
-def test_os_arch_support(summary, identity, xc):
+def test_os_arch_support(summary: dict[str, Any], identity: dict[str, Component], xc: CheckContext) -> None:
     arch = summary.get("arch")
     if not arch:
         raise FactMissing("uname -m could not be read")

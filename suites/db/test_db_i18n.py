@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
 from harness.clock import utc_now_iso
 from harness.db import multilingual
 from harness.db import vendor as vendor_driver
 from harness.db.connection import DriverMissing, load_driver
+from harness.db.scratch import Scratch
+from harness.db.targets import DbTarget
 from harness.db.verdict import refused_or_lost
 
 
@@ -22,7 +24,7 @@ from harness.db.verdict import refused_or_lost
     ),
     remedy=N_("Create the database with UTF-8 (utf8mb4 on the MySQL family) and connect with a UTF-8 client encoding."),
 )
-def test_multilingual_roundtrip(db_scratch, xc):
+def test_multilingual_roundtrip(db_scratch: Scratch, xc: CheckContext) -> None:
     try:
         result = multilingual.roundtrip(db_scratch.conn)
     except db_scratch.conn.driver.Error as exc:
@@ -50,7 +52,7 @@ def test_multilingual_roundtrip(db_scratch, xc):
     requirement=N_("The server and client encodings are UTF-8, and the default collation's sort order is recorded."),
     remedy=N_("Use UTF-8 (utf8mb4) for the server, the database and the client connection."),
 )
-def test_encodings(db_scratch, xc):
+def test_encodings(db_scratch: Scratch, xc: CheckContext) -> None:
     conn = db_scratch.conn
     enc = multilingual.encodings(conn)
     order = multilingual.sort_order(conn)
@@ -78,7 +80,9 @@ def test_encodings(db_scratch, xc):
     ),
     remedy=N_("Install the vendor's driver (pip install ksycopg2 / dmPython) and use the client library it bundles."),
 )
-def test_vendor_driver(db_target, db_endpoint, db_scratch, xc):
+def test_vendor_driver(
+    db_target: DbTarget, db_endpoint: tuple[str, int] | None, db_scratch: Scratch, xc: CheckContext
+) -> None:
     vendor = {"postgresql": "ksycopg2", "dameng": "dmPython"}.get(db_target.family)
     if vendor is None:
         xc.not_applicable(N_("No vendor Python driver is catalogued for the {family} family"), family=db_target.family)

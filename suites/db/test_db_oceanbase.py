@@ -6,20 +6,25 @@ A server the catalog does not place under ``oceanbase`` gets these checks as not
 
 from __future__ import annotations
 
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
 from harness.db import oceanbase
+from harness.db.connection import DbConnect
+from harness.db.identify import ServerIdentity
+from harness.db.scratch import Scratch
+from harness.db.targets import DbTarget
+from harness.session import HostSession
 
 _REMEDY_MODE = N_(
     "Declare the tenant's real mode (xc_db_targets[].compat_mode) or certify a tenant of the mode needed."
 )
 
 
-def _oceanbase_only(db_identity, xc):
+def _oceanbase_only(db_identity: ServerIdentity, xc: CheckContext) -> None:
     if "oceanbase" not in (db_identity.lineage or []):
         xc.not_applicable(N_("{product} is not OceanBase"), product=db_identity.name or "the server")
 
 
-def _facts(db_connect):
+def _facts(db_connect: DbConnect) -> oceanbase.ObFacts:
     conn = db_connect("oceanbase")
     try:
         return oceanbase.read_facts(conn)
@@ -41,7 +46,9 @@ def _facts(db_connect):
     "tenant); seekdb 1.4.0.0 has no such variable and no Oracle mode (pylibseekdb 1.4.0.post1, measured)",
     tags=("oceanbase",),
 )
-def test_ob_compat_mode(db_target, db_identity, db_connect, xc):
+def test_ob_compat_mode(
+    db_target: DbTarget, db_identity: ServerIdentity, db_connect: DbConnect, xc: CheckContext
+) -> None:
     _oceanbase_only(db_identity, xc)
     facts = _facts(db_connect)
     holds, mode = oceanbase.decide_compat(facts, db_target.compat_mode)
@@ -70,7 +77,7 @@ def test_ob_compat_mode(db_target, db_identity, db_connect, xc):
     "sets the budget, memory_limit is ignored (shared/LAB-NOTES.md)",
     tags=("oceanbase",),
 )
-def test_ob_resources(db_identity, db_connect, xc):
+def test_ob_resources(db_identity: ServerIdentity, db_connect: DbConnect, xc: CheckContext) -> None:
     _oceanbase_only(db_identity, xc)
     facts = _facts(db_connect)
     if not facts.parameters:
@@ -101,7 +108,7 @@ def test_ob_resources(db_identity, db_connect, xc):
     "OceanBase 4.x MySQL mode character sets (utf8mb4, gbk, gb18030); information_schema.CHARACTER_SETS",
     tags=("oceanbase", "i18n"),
 )
-def test_ob_chinese_charsets(db_identity, db_connect, xc):
+def test_ob_chinese_charsets(db_identity: ServerIdentity, db_connect: DbConnect, xc: CheckContext) -> None:
     _oceanbase_only(db_identity, xc)
     facts = _facts(db_connect)
     if not facts.charsets:
@@ -134,7 +141,7 @@ def test_ob_chinese_charsets(db_identity, db_connect, xc):
     "(default READ COMMITTED)",
     tags=("oceanbase", "migration"),
 )
-def test_ob_migration_defaults(db_identity, db_connect, xc):
+def test_ob_migration_defaults(db_identity: ServerIdentity, db_connect: DbConnect, xc: CheckContext) -> None:
     _oceanbase_only(db_identity, xc)
     facts = _facts(db_connect)
     missing = [k for k in ("lower_case_table_names", "transaction_isolation", "time_zone") if k not in facts.settings]
@@ -163,7 +170,7 @@ def test_ob_migration_defaults(db_identity, db_connect, xc):
     "Reference, CREATE SEQUENCE",
     tags=("oceanbase", "migration"),
 )
-def test_ob_sequences(db_identity, db_scratch, xc):
+def test_ob_sequences(db_identity: ServerIdentity, db_scratch: Scratch, xc: CheckContext) -> None:
     _oceanbase_only(db_identity, xc)
     holds, detail = oceanbase.sequences_supported(db_scratch.conn, db_scratch.name)
     xc.measure("supported", holds, "bool")
@@ -182,7 +189,7 @@ def test_ob_sequences(db_identity, db_scratch, xc):
     source="OceanBase documentation: obclient, the OceanBase command-line client",
     tags=("oceanbase",),
 )
-def test_ob_client(db_identity, target, xc):
+def test_ob_client(db_identity: ServerIdentity, target: HostSession, xc: CheckContext) -> None:
     _oceanbase_only(db_identity, xc)
     found = target.run("command -v obclient || true").text.strip()
     if not found:

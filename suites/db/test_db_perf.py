@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
 from harness.clock import utc_now_iso
 from harness.db import perf, perf_tools
+from harness.db.scratch import Scratch
+from harness.db.targets import DbTarget
 
 
 @check(
@@ -22,7 +24,9 @@ from harness.db import perf, perf_tools
     remedy=N_("Look at the server's configuration (memory, fsync, connections) and the host's disks."),
     profiles=("full", "disruptive"),
 )
-def test_db_perf(db_target, db_scratch, db_endpoint, db_profile, xc):
+def test_db_perf(
+    db_target: DbTarget, db_scratch: Scratch, db_endpoint: tuple[str, int] | None, db_profile: str, xc: CheckContext
+) -> None:
     clients, duration = perf.PROFILE_LOAD[db_profile]
     perf.setup(db_scratch.conn, scale=1)
     db_scratch.conn.commit()

@@ -4,35 +4,30 @@ from __future__ import annotations
 
 import time
 
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
 from harness.db import service
-from harness.db.connection import DbUnavailable
+from harness.db.connection import DbConnect, DbUnavailable
 from harness.db.dialects import dialect_of
-from harness.db.scratch import use
+from harness.db.scratch import Scratch, use
+from harness.db.targets import DbTarget
 from harness.db.verdict import served_by_host
+from harness.session import HostSession
+from suites.db._common import asker
 
 
-def _on_host(db_target, target, xc):
+def _on_host(db_target: DbTarget, target: HostSession, xc: CheckContext) -> None:
     if not served_by_host(db_target, target.spec.address, target.spec.connection):
         xc.not_applicable(N_("The database runs on {host}, not on this host"), host=db_target.host)
 
 
-def _asker(db_connect):
-    def ask(sql):
-        conn = db_connect("pid")
-        value = conn.scalar(sql)
-        conn.rollback()
-        return value
-
-    return ask
-
-
-def _server_pid(db_target, target, db_connect):
+def _server_pid(db_target: DbTarget, target: HostSession, db_connect: DbConnect) -> int | None:
     """The server's main pid: from ss when it may show it, else from the server itself."""
-    return service.server_pid(target.run, db_target.port, _asker(db_connect), db_target.family)
+    return service.server_pid(target.run, db_target.port, asker(db_connect), db_target.family)
 
 
-def _datadir(db_target, db_connect, target=None, pid=None):
+def _datadir(
+    db_target: DbTarget, db_connect: DbConnect, target: HostSession | None = None, pid: int | None = None
+) -> str | None:
     """The data directory, absolute: a relative answer (OceanBase: ``store``) is joined to the server's cwd."""
     conn = db_connect("datadir")
     try:
@@ -64,7 +59,7 @@ def _datadir(db_target, db_connect, target=None, pid=None):
     ),
     remedy=N_("Enable and start the database's service (systemctl enable --now UNIT) and set its port."),
 )
-def test_db_service(db_target, db_connect, target, xc):
+def test_db_service(db_target: DbTarget, db_connect: DbConnect, target: HostSession, xc: CheckContext) -> None:
     _on_host(db_target, target, xc)
     found = service.listeners(target.run, db_target.port)
     if not found:
@@ -100,7 +95,7 @@ def test_db_service(db_target, db_connect, target, xc):
     requirement=N_("The data directory belongs to the user the server runs as and no other user may write to it."),
     remedy=N_("chown -R the data directory to the service user and chmod it 0700 (0750 at most)."),
 )
-def test_db_datadir(db_target, db_connect, target, xc):
+def test_db_datadir(db_target: DbTarget, db_connect: DbConnect, target: HostSession, xc: CheckContext) -> None:
     _on_host(db_target, target, xc)
     pid = _server_pid(db_target, target, db_connect)
     datadir = _datadir(db_target, db_connect, target, pid)
@@ -126,7 +121,9 @@ def test_db_datadir(db_target, db_connect, target, xc):
     remedy=N_("Check the server's durability settings (fsync, innodb_flush_log_at_trx_commit) and its service unit."),
     profiles=("disruptive",),
 )
-def test_db_restart(db_target, db_scratch, db_connect, target, xc):
+def test_db_restart(
+    db_target: DbTarget, db_scratch: Scratch, db_connect: DbConnect, target: HostSession, xc: CheckContext
+) -> None:
     _on_host(db_target, target, xc)
     conn = db_scratch.conn
     conn.execute("CREATE TABLE xc_durable (id INT PRIMARY KEY, v VARCHAR(40))")

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from harness.checks import N_, check
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from harness.checks import N_, CheckContext, check
 from harness.db import features
 from harness.db.report import SQL_FEATURE
+from harness.db.scratch import Scratch
 from harness.db.verdict import decide_feature
+
+#: a feature probe of harness.db.features: what it saw in the scratch schema
+FeatureProbe = Callable[[Scratch], Mapping[str, Any]]
 
 _REMEDY = N_("Adapt the application's SQL to this database or enable its compatibility mode; see the evidence.")
 
@@ -31,7 +38,14 @@ SQL_SOURCES = {
 }
 
 
-def _sql_check(check_id: str, title: str, requirement: str, probe, severity: str = "mandatory", source: str = ""):
+def _sql_check(
+    check_id: str,
+    title: str,
+    requirement: str,
+    probe: FeatureProbe,
+    severity: str = "mandatory",
+    source: str = "",
+) -> Callable[[Scratch, CheckContext], None]:
     @check(
         check_id,
         layer="db",
@@ -42,7 +56,7 @@ def _sql_check(check_id: str, title: str, requirement: str, probe, severity: str
         source=source or SQL_SOURCES.get(check_id, ""),
         tags=(SQL_FEATURE,),  # the report's SQL feature table selects these by tag
     )
-    def _test(db_scratch, xc):
+    def _test(db_scratch: Scratch, xc: CheckContext) -> None:
         decide_feature(xc, db_scratch, probe)
 
     _test.__name__ = f"test_{probe.__name__}"

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from harness import catalog
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
 from harness.db import service
+from harness.db.connection import DbConnect
 from harness.db.dialects import dialect_of
-from harness.db.identify import protocol_of
+from harness.db.identify import ServerIdentity, protocol_of
+from harness.db.targets import DbTarget
 from harness.db.verdict import served_by_host
+from harness.session import HostSession
+from suites.db._common import asker
 
 
 @check(
@@ -19,7 +25,7 @@ from harness.db.verdict import served_by_host
     requirement=N_("The declared database accepts a connection with the declared user through its Python driver."),
     remedy=N_("Check the port, the database name, the user and password, and the server's client authentication."),
 )
-def test_db_reachable(db_target, db_connect, xc):
+def test_db_reachable(db_target: DbTarget, db_connect: DbConnect, xc: CheckContext) -> None:
     conn = db_connect("login")
     probe = dialect_of(db_target.family).one_sql
     value = conn.scalar(probe)
@@ -48,7 +54,9 @@ def test_db_reachable(db_target, db_connect, xc):
     ),
     remedy=N_("Declare the product the server really is (xc_db_targets[].product), or add the product to the catalog."),
 )
-def test_db_identified(db_target, db_identity, declared, xc):
+def test_db_identified(
+    db_target: DbTarget, db_identity: ServerIdentity, declared: dict[str, str], xc: CheckContext
+) -> None:
     ident = db_identity
     if ident.product is None:
         xc.fail(N_("The version string names no known product: {raw}"), raw=ident.raw_version[:200])
@@ -98,7 +106,14 @@ def test_db_identified(db_target, db_identity, declared, xc):
     ),
     remedy=N_("Install the server build for this CPU architecture (for example aarch64 on Kunpeng or Phytium)."),
 )
-def test_db_arch(db_target, db_identity, db_connect, summary, target, xc):
+def test_db_arch(
+    db_target: DbTarget,
+    db_identity: ServerIdentity,
+    db_connect: DbConnect,
+    summary: dict[str, Any],
+    target: HostSession,
+    xc: CheckContext,
+) -> None:
     if not served_by_host(db_target, target.spec.address, target.spec.connection):
         xc.not_applicable(N_("The database runs on {host}, not on this host"), host=db_target.host)
     host_arch = summary.get("arch")
@@ -108,7 +123,7 @@ def test_db_arch(db_target, db_identity, db_connect, summary, target, xc):
     if not arch:
         # the server does not say (MySQL-family builds with an empty @@version_compile_machine, Dameng):
         # its binary does, through the host's own connection
-        pid = service.server_pid(target.run, db_target.port, _asker(db_connect), db_target.family)
+        pid = service.server_pid(target.run, db_target.port, asker(db_connect), db_target.family)
         if pid is None:
             raise RuntimeError(
                 f"{db_identity.name or 'the server'} does not report the architecture it was built for, "
@@ -123,13 +138,3 @@ def test_db_arch(db_target, db_identity, db_connect, summary, target, xc):
         xc.note(N_("{arch} server binary (its ELF header) on a {arch} host"), arch=host_arch)
         return
     xc.note(N_("{arch} server on a {arch} host"), arch=host_arch)
-
-
-def _asker(db_connect):
-    def ask(sql):
-        conn = db_connect("pid")
-        value = conn.scalar(sql)
-        conn.rollback()
-        return value
-
-    return ask

@@ -9,7 +9,7 @@ subject (see SUBJECTS).
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
 
 from harness.bundles.crosshost import CrossHost, Endpoint
 from harness.checks import N_, CheckContext, check
@@ -205,10 +205,10 @@ def check_names(view: CrossHost, xc: CheckContext, subject: None) -> None:
     xc.note(N_("Every host resolves {count} names alike"), count=len(names))
 
 
-def subjects(view: CrossHost, fn: Any) -> list[Any]:
+def subjects(view: CrossHost, fn: Callable[..., None]) -> list[Endpoint | None]:
     """What each check looks at: one endpoint each for XC-INT-001, the whole bundle for the others."""
     if fn is check_ports:
-        return list(view.endpoints())
+        return [*view.endpoints()]
     return [None]
 
 

@@ -8,13 +8,14 @@ declared port matrix).
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
 from harness.lifecycle import service as ops
 from harness.lifecycle.declare import port_key
 from harness.lifecycle.service import Service
 from harness.lifecycle.sockets import parse_ss
+from harness.session import HostSession
 
 OPENEULER_ISV = (
     "openEuler ISV technical certification test rules (openEuler community, oec/compatibility "
@@ -22,7 +23,7 @@ OPENEULER_ISV = (
 )
 
 
-def _services(target: Any, xc: Any) -> list[Service]:
+def _services(target: HostSession, xc: CheckContext) -> list[Service]:
     declared = [Service(d) for d in getattr(target.spec, "services", ()) or ()]
     if not declared:
         xc.not_applicable(N_("No services are declared for this host (xc_services)"))
@@ -44,7 +45,7 @@ def _services(target: Any, xc: Any) -> list[Service]:
     tags=("lifecycle",),
     timeout_s=900,
 )
-def test_service_lifecycle(target: Any, xc: Any) -> None:
+def test_service_lifecycle(target: HostSession, xc: CheckContext) -> None:
     problems: list[str] = []
     for svc in _services(target, xc):
         if ops.run_step(target, svc, "status").rc != 0:
@@ -58,7 +59,7 @@ def test_service_lifecycle(target: Any, xc: Any) -> None:
         if ops.run_step(target, svc, "start").rc != 0:
             problems.append(f"{svc.name}: start exits non-zero")
             continue
-        up = ops.wait_for(lambda s=svc: ops.answers(target, s), svc.recover_s)
+        up = ops.wait_for(partial(ops.answers, target, svc), svc.recover_s)
         if up is None:
             problems.append(f"{svc.name}: does not answer {svc.recover_s:g} s after start")
             continue
@@ -66,7 +67,7 @@ def test_service_lifecycle(target: Any, xc: Any) -> None:
         if not ops.restart(target, svc):
             problems.append(f"{svc.name}: restart exits non-zero")
             continue
-        again = ops.wait_for(lambda s=svc: ops.answers(target, s), svc.recover_s)
+        again = ops.wait_for(partial(ops.answers, target, svc), svc.recover_s)
         if again is None:
             problems.append(f"{svc.name}: does not answer {svc.recover_s:g} s after restart")
             continue
@@ -76,7 +77,7 @@ def test_service_lifecycle(target: Any, xc: Any) -> None:
     xc.note(N_("Every declared service stopped, started and restarted cleanly"))
 
 
-def _start_load(target: Any, svc: Service) -> int | None:
+def _start_load(target: HostSession, svc: Service) -> int | None:
     """The service's declared workload in the background, in a process group of its own (None: none declared)."""
     import shlex
 
@@ -90,7 +91,7 @@ def _start_load(target: Any, svc: Service) -> int | None:
     return int(text[-1]) if text and text[-1].isdigit() else None
 
 
-def _recover(target: Any, svc: Service, xc: Any) -> str | None:
+def _recover(target: HostSession, svc: Service, xc: CheckContext) -> str | None:
     """Kill the main process ``svc.kills`` times under the service's declared workload; None when it came
     back each time, else what went wrong."""
     load = _start_load(target, svc)
@@ -101,7 +102,7 @@ def _recover(target: Any, svc: Service, xc: Any) -> str | None:
             target.run(f"kill -TERM -- -{int(load)} 2>/dev/null; true", timeout_s=30)
 
 
-def _kill_and_wait(target: Any, svc: Service, xc: Any, loaded: bool) -> str | None:
+def _kill_and_wait(target: HostSession, svc: Service, xc: CheckContext, loaded: bool) -> str | None:
     times: list[float] = []
     for attempt in range(1, svc.kills + 1):
         pid = ops.main_pid(target, svc)
@@ -144,14 +145,14 @@ def _kill_and_wait(target: Any, svc: Service, xc: Any, loaded: bool) -> str | No
     tags=("lifecycle", "reliability"),
     timeout_s=3600,
 )
-def test_service_kill9_recovery(target: Any, xc: Any) -> None:
+def test_service_kill9_recovery(target: HostSession, xc: CheckContext) -> None:
     problems = [p for svc in _services(target, xc) if (p := _recover(target, svc, xc))]
     if problems:
         xc.fail(N_("Forced-kill recovery: {problems}"), problems="; ".join(problems))
     xc.note(N_("Every declared service came back after each kill -9"))
 
 
-def _binaries(target: Any, xc: Any) -> list[str]:
+def _binaries(target: HostSession, xc: CheckContext) -> list[str]:
     found = [b for svc in _services(target, xc) for b in svc.binaries]
     if not found:
         xc.not_applicable(N_("No binaries are declared for this host's services"))
@@ -169,7 +170,7 @@ def _binaries(target: Any, xc: Any) -> list[str]:
     source=OPENEULER_ISV,
     tags=("lifecycle",),
 )
-def test_binaries_run(target: Any, xc: Any) -> None:
+def test_binaries_run(target: HostSession, xc: CheckContext) -> None:
     import shlex
 
     broken = []
@@ -195,7 +196,7 @@ def test_binaries_run(target: Any, xc: Any) -> None:
     source=OPENEULER_ISV,
     tags=("lifecycle", "abi"),
 )
-def test_binaries_link(target: Any, xc: Any) -> None:
+def test_binaries_link(target: HostSession, xc: CheckContext) -> None:
     import shlex
 
     missing: list[str] = []
@@ -228,7 +229,7 @@ def test_binaries_link(target: Any, xc: Any) -> None:
     source=OPENEULER_ISV,
     tags=("lifecycle", "exposure"),
 )
-def test_exposed_ports(target: Any, xc: Any) -> None:
+def test_exposed_ports(target: HostSession, xc: CheckContext) -> None:
     spec = target.spec
     declared = {*(getattr(spec, "ports", ()) or ())}
     for svc in getattr(spec, "services", ()) or ():

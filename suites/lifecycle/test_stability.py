@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime
-from typing import Any
 
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
 from harness.lifecycle import plot, sampler
 from harness.lifecycle.logs import KERNEL_TROUBLE, new_error_lines
 from harness.lifecycle.service import Service
+from harness.session import HostSession
 
 OPENEULER_ISV = "openEuler ISV technical certification test rules (reliability: load fluctuation, long run)"
 RUNS = 3
@@ -35,7 +35,7 @@ def soak_seconds(svc: Service) -> float:
     return float(svc.decl.get("soak_s", DEFAULT_SOAK_S))
 
 
-def _sampled(target: Any, svc: Service, xc: Any) -> tuple[list[list[sampler.Sample]], float]:
+def _sampled(target: HostSession, svc: Service, xc: CheckContext) -> tuple[list[list[sampler.Sample]], float]:
     seconds = soak_seconds(svc)
     interval = float(svc.decl.get("sample_s", DEFAULT_SAMPLE_S))
     runs = []
@@ -68,7 +68,7 @@ def _sampled(target: Any, svc: Service, xc: Any) -> tuple[list[list[sampler.Samp
     tags=("lifecycle", "reliability", "soak"),
     timeout_s=4 * 3600,
 )
-def test_load_fluctuation(target: Any, xc: Any) -> None:
+def test_load_fluctuation(target: HostSession, xc: CheckContext) -> None:
     services = [Service(d) for d in getattr(target.spec, "services", ()) or () if d.get("workload")]
     if not services:
         xc.not_applicable(N_("No workload is declared for this host's services (xc_services workload)"))
@@ -93,7 +93,7 @@ def test_load_fluctuation(target: Any, xc: Any) -> None:
     xc.note(N_("Resource use was steady across {runs} runs of each declared workload"), runs=RUNS)
 
 
-def _run_started(target: Any) -> datetime:
+def _run_started(target: HostSession) -> datetime:
     meta = json.loads((target.evidence.run_dir / "run.json").read_text(encoding="utf-8"))
     return datetime.fromisoformat(str(meta["started"]).replace("Z", "+00:00"))
 
@@ -112,7 +112,7 @@ def _run_started(target: Any) -> datetime:
     source=OPENEULER_ISV,
     tags=("lifecycle", "reliability"),
 )
-def test_no_new_system_errors(target: Any, xc: Any) -> None:
+def test_no_new_system_errors(target: HostSession, xc: CheckContext) -> None:
     started = _run_started(target)
     epoch = int(started.timestamp())
     journal = target.run(

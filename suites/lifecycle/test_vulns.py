@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
+from harness.facts.snapshot import Facts
 from harness.probes.os_release import parse_os_release
+from harness.session import HostSession
 from harness.vulns.feed import load_run_feed
 from harness.vulns.match import ecosystem_for, find, parse_dpkg, parse_rpm
 
@@ -26,7 +26,7 @@ SHOWN = 5
     "https://ossf.github.io/osv-schema/",
     tags=("vulnerability",),
 )
-def test_no_known_vulnerable_packages(facts: Any, target: Any, xc: Any) -> None:
+def test_no_known_vulnerable_packages(facts: Facts, target: HostSession, xc: CheckContext) -> None:
     feed = load_run_feed(target.evidence.run_dir)
     if feed is None:
         xc.not_applicable(N_("No vulnerability feed was given (xcert certify --vuln-feed FILE)"))

@@ -3,11 +3,12 @@ their own version files and the HTTP Server header; product, version, install pa
 
 from __future__ import annotations
 
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
 from harness.middleware.view import declared, pair
 from harness.probes.jvm import parse_jvm_info
 from harness.probes.middleware import installed_servers, parse_http, running_servers
 from harness.probes.once import probe
+from harness.session import HostSession
 
 SRC_REF4 = (
     "ReaJason/MemShellParty@82fcd8ae integration-test/src/test/resources/infos/*ContainerTestBasicInfo.txt "
@@ -25,7 +26,7 @@ SRC_REF4 = (
     source=SRC_REF4,
     tags=("middleware", "detection"),
 )
-def test_running_servers(target, xc):
+def test_running_servers(target: HostSession, xc: CheckContext) -> None:
     result = probe(target, "mw-jvms")
     servers = running_servers(result.text)
     if "== pid=" not in result.text:
@@ -53,7 +54,7 @@ def test_running_servers(target, xc):
     source=SRC_REF4 + "; Apache Tomcat lib/catalina.jar ServerInfo.properties",
     tags=("middleware", "detection"),
 )
-def test_install_dirs(target, xc):
+def test_install_dirs(target: HostSession, xc: CheckContext) -> None:
     found = installed_servers(probe(target, "mw-install").text)
     if not found:
         if declared(target.spec):
@@ -73,7 +74,7 @@ def test_install_dirs(target, xc):
     source="RFC 9110 section 10.2.4 (Server header); harness/facts/manifest.py probe mw-http",
     tags=("middleware", "detection", "network"),
 )
-def test_server_header(target, xc):
+def test_server_header(target: HostSession, xc: CheckContext) -> None:
     listeners = parse_http(probe(target, "mw-http").text)
     if not listeners:
         xc.not_applicable(N_("No JVM listens on a TCP port"))
@@ -101,7 +102,7 @@ def test_server_header(target, xc):
     tags=("middleware", "detection", "consistency"),
     waivable=False,
 )
-def test_version_agrees(target, xc):
+def test_version_agrees(target: HostSession, xc: CheckContext) -> None:
     running = running_servers(probe(target, "mw-jvms").text)
     installed = installed_servers(probe(target, "mw-install").text)
     pairs = []
@@ -141,7 +142,7 @@ def test_version_agrees(target, xc):
     tags=("middleware", "detection"),
     applies_to={"declared.middleware": ["*"]},
 )
-def test_declared_home(target, xc):
+def test_declared_home(target: HostSession, xc: CheckContext) -> None:
     pairs = pair(target.spec, probe(target, "mw-jvms").text)
     if not pairs:
         xc.not_applicable(N_("No xc_middleware_targets declared"))
@@ -161,7 +162,7 @@ def test_declared_home(target, xc):
     source=SRC_REF4 + "; OpenJDK JEP 220 ($JAVA_HOME/release)",
     tags=("middleware", "detection", "jvm"),
 )
-def test_java_home(target, xc):
+def test_java_home(target: HostSession, xc: CheckContext) -> None:
     servers = running_servers(probe(target, "mw-jvms").text)
     if not servers:
         xc.not_applicable(N_("No catalogued application server runs"))

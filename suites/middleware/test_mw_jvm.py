@@ -3,18 +3,22 @@ an identity that holds together, a heap that fits the host."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from harness import catalog
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
 from harness.middleware.view import pair
 from harness.probes.jvm import JvmInfo, heap_max_bytes, norm_arch, parse_jvm_info
-from harness.probes.middleware import server_of
+from harness.probes.middleware import Jvm, server_of
 from harness.probes.once import probe
+from harness.session import HostSession
 
 DECLARED = {"declared.middleware": ["*"]}
 MIB = 1024**2
 
 
-def _jvms(target, xc):
+def _jvms(target: HostSession, xc: CheckContext) -> list[tuple[Mapping[str, Any], Jvm, JvmInfo]]:
     """[(declared target, its JVM, the JVM's info)]; not applicable without a declaration, fail without a JVM."""
     pairs = pair(target.spec, probe(target, "mw-jvms").text)
     if not pairs:
@@ -37,7 +41,7 @@ def _jvms(target, xc):
     tags=("middleware", "jvm"),
     applies_to=DECLARED,
 )
-def test_jvm_exists(target, xc):
+def test_jvm_exists(target: HostSession, xc: CheckContext) -> None:
     rows = []
     for t, jvm, info in _jvms(target, xc):
         if not info.version or not info.elf:
@@ -74,7 +78,7 @@ def _java_min(product: str, version: str | None) -> tuple[int | None, str]:
     tags=("middleware", "jvm"),
     applies_to=DECLARED,
 )
-def test_jvm_supported(target, xc):
+def test_jvm_supported(target: HostSession, xc: CheckContext) -> None:
     rows: list[str] = []
     unjudged: list[str] = []
     for t, jvm, info in _jvms(target, xc):
@@ -102,7 +106,7 @@ def test_jvm_supported(target, xc):
         xc.note(N_("JVM versions: {rows}"), rows="; ".join(rows))
 
 
-def _server_version(target, t, running: str | None) -> str | None:
+def _server_version(target: HostSession, t: Mapping[str, Any], running: str | None) -> str | None:
     """The most precise version known: the install directory's, else the command line's."""
     from harness.probes.middleware import installed_servers
 
@@ -126,7 +130,7 @@ def _server_version(target, t, running: str | None) -> str | None:
     applies_to=DECLARED,
     waivable=False,
 )
-def test_jvm_arch(target, summary, xc):
+def test_jvm_arch(target: HostSession, summary: dict[str, Any], xc: CheckContext) -> None:
     cpu = norm_arch(summary.get("arch"))
     rows = []
     for t, jvm, info in _jvms(target, xc):
@@ -152,7 +156,7 @@ def test_jvm_arch(target, summary, xc):
     applies_to=DECLARED,
     waivable=False,
 )
-def test_jvm_identity(target, xc):
+def test_jvm_identity(target: HostSession, xc: CheckContext) -> None:
     rows = []
     for t, _jvm, info in _jvms(target, xc):
         claims = {k: v for k, v in info.claimed_arch.items() if v}
@@ -185,7 +189,7 @@ def test_jvm_identity(target, xc):
     tags=("middleware", "jvm", "memory"),
     applies_to=DECLARED,
 )
-def test_heap(target, summary, xc):
+def test_heap(target: HostSession, summary: dict[str, Any], xc: CheckContext) -> None:
     total = summary.get("memory_total_bytes")
     if not total:
         raise RuntimeError("the host's memory could not be read")

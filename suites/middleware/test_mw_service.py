@@ -3,7 +3,10 @@ JDBC drivers and datasources."""
 
 from __future__ import annotations
 
-from harness.checks import N_, check
+from collections.abc import Mapping
+from typing import Any
+
+from harness.checks import N_, CheckContext, check
 from harness.middleware.view import declared, pair
 from harness.probes.middleware import (
     driver_key,
@@ -16,12 +19,13 @@ from harness.probes.middleware import (
     parse_units,
 )
 from harness.probes.once import probe
+from harness.session import HostSession
 
 DECLARED = {"declared.middleware": ["*"]}
 SRC_DECL = "docs/CHECKS_SERVER_MW.md (xc_middleware_targets: the ports and unit the bundle declares)"
 
 
-def _targets(target, xc, key: str | None = None):
+def _targets(target: HostSession, xc: CheckContext, key: str | None = None) -> list[Mapping[str, Any]]:
     targets = declared(target.spec)
     if key:
         targets = [t for t in targets if t.get(key)]
@@ -30,10 +34,10 @@ def _targets(target, xc, key: str | None = None):
     return targets
 
 
-def _listener_check(target, xc, key: str):
+def _listener_check(target: HostSession, xc: CheckContext, key: str) -> list[str]:
     targets = _targets(target, xc, key)
     listeners = {x.port: x for x in parse_http(probe(target, "mw-http").text)}
-    rows = []
+    rows: list[str] = []
     for t in targets:
         x = listeners.get(int(t[key]))
         if x is None:
@@ -60,7 +64,7 @@ def _listener_check(target, xc, key: str):
     tags=("middleware", "network"),
     applies_to=DECLARED,
 )
-def test_http(target, xc):
+def test_http(target: HostSession, xc: CheckContext) -> None:
     xc.note(N_("Answering: {rows}"), rows="; ".join(_listener_check(target, xc, "http_port")))
 
 
@@ -75,7 +79,7 @@ def test_http(target, xc):
     tags=("middleware", "network", "tls"),
     applies_to=DECLARED,
 )
-def test_https(target, xc):
+def test_https(target: HostSession, xc: CheckContext) -> None:
     xc.note(N_("Answering: {rows}"), rows="; ".join(_listener_check(target, xc, "https_port")))
 
 
@@ -92,10 +96,10 @@ def test_https(target, xc):
     tags=("middleware", "tls", "national-crypto"),
     applies_to=DECLARED,
 )
-def test_sm_tls(target, xc):
+def test_sm_tls(target: HostSession, xc: CheckContext) -> None:
     targets = _targets(target, xc, "https_port")
     listeners = {x.port: x for x in parse_http(probe(target, "mw-http").text)}
-    rows = []
+    rows: list[str] = []
     for t in targets:
         x = listeners.get(int(t["https_port"]))
         if x is None or not x.tls:
@@ -118,7 +122,7 @@ def test_sm_tls(target, xc):
     tags=("middleware", "security", "network"),
     applies_to=DECLARED,
 )
-def test_admin_bind(target, xc):
+def test_admin_bind(target: HostSession, xc: CheckContext) -> None:
     targets = _targets(target, xc, "admin_port")
     sockets = parse_listen(probe(target, "mw-listen").text)
     rows = []
@@ -136,7 +140,7 @@ def test_admin_bind(target, xc):
     xc.note(N_("Admin ports: {rows}"), rows="; ".join(rows))
 
 
-def _units(target, xc):
+def _units(target: HostSession, xc: CheckContext) -> tuple[list[Mapping[str, Any]], tuple[set[str], set[str]]]:
     targets = _targets(target, xc, "unit")
     return targets, parse_units(probe(target, "mw-units").text)
 
@@ -152,7 +156,7 @@ def _units(target, xc):
     tags=("middleware", "service"),
     applies_to=DECLARED,
 )
-def test_unit_present(target, xc):
+def test_unit_present(target: HostSession, xc: CheckContext) -> None:
     targets, (present, _enabled) = _units(target, xc)
     missing = [
         t["unit"] for t in targets if t["unit"] not in present and t["unit"].removesuffix(".service") not in present
@@ -175,7 +179,7 @@ def test_unit_present(target, xc):
     tags=("middleware", "service"),
     applies_to=DECLARED,
 )
-def test_unit_enabled(target, xc):
+def test_unit_enabled(target: HostSession, xc: CheckContext) -> None:
     targets, (_present, enabled) = _units(target, xc)
     off = [t["unit"] for t in targets if t["unit"] not in enabled]
     if off:
@@ -194,7 +198,7 @@ def test_unit_enabled(target, xc):
     tags=("middleware", "service"),
     applies_to=DECLARED,
 )
-def test_logs(target, xc):
+def test_logs(target: HostSession, xc: CheckContext) -> None:
     pairs = [(t, j) for t, j in pair(target.spec, probe(target, "mw-jvms").text) if j is not None]
     if not pairs:
         xc.not_applicable(N_("No declared server is running"))
@@ -220,7 +224,7 @@ def test_logs(target, xc):
     xc.note(N_("Logs: {rows}"), rows="; ".join(rows))
 
 
-def _db_needs(target, xc):
+def _db_needs(target: HostSession, xc: CheckContext) -> list[tuple[Mapping[str, Any], Mapping[str, Any], str]]:
     dbs = {str(d.get("name")): d for d in (target.spec.db_targets or ())}
     rows = [(t, dbs.get(name), name) for t in declared(target.spec) for name in t.get("databases", [])]
     if not rows:
@@ -228,7 +232,7 @@ def _db_needs(target, xc):
     unknown = [name for _t, db, name in rows if db is None]
     if unknown:
         raise RuntimeError(f"databases {unknown} are not in xc_db_targets")
-    return rows
+    return [(t, db, name) for t, db, name in rows if db is not None]
 
 
 @check(
@@ -244,7 +248,7 @@ def _db_needs(target, xc):
     tags=("middleware", "database", "jdbc"),
     applies_to=DECLARED,
 )
-def test_jdbc_driver(target, xc):
+def test_jdbc_driver(target: HostSession, xc: CheckContext) -> None:
     needs = _db_needs(target, xc)
     jars = parse_libs(probe(target, "mw-libs").text)
     rows = []
@@ -274,7 +278,7 @@ def test_jdbc_driver(target, xc):
     applies_to=DECLARED,
     profiles=("full", "disruptive"),
 )
-def test_datasource(target, xc):
+def test_datasource(target: HostSession, xc: CheckContext) -> None:
     needs = _db_needs(target, xc)
     sources = parse_datasources(probe(target, "mw-datasources").text)
     rows = []

@@ -7,8 +7,9 @@ its settings; it never invents a length, an age or a count.
 
 from __future__ import annotations
 
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
 from harness.probes import baseline
+from harness.session import HostSession
 from suites.hostlib import MLPS_TAGS, FactMissing, need, probe
 
 GBT = "GB/T 22239-2019 (信息安全技术 网络安全等级保护基本要求), level 3, "
@@ -18,7 +19,7 @@ AU = GBT + "8.1.4.3 安全审计 (security audit)"
 IP = GBT + "8.1.4.4 入侵防范 (intrusion prevention)"
 
 
-def _pam(target) -> str:
+def _pam(target: HostSession) -> str:
     text = need(target, "hc-pam")
     if "end" not in text.split():
         raise FactMissing("the PAM probe did not finish")
@@ -39,7 +40,7 @@ def _pam(target) -> str:
     source=IA + " a)",
     tags=MLPS_TAGS,
 )
-def test_password_complexity(target, xc):
+def test_password_complexity(target: HostSession, xc: CheckContext) -> None:
     text = _pam(target)
     stack = baseline.pam_modules(text, "password")
     if not stack:
@@ -78,7 +79,7 @@ def test_password_complexity(target, xc):
     source=IA + " a) (定期更换, changed periodically); login.defs(5) PASS_MAX_DAYS (99999 or -1: never expires)",
     tags=MLPS_TAGS,
 )
-def test_password_expiry(target, xc):
+def test_password_expiry(target: HostSession, xc: CheckContext) -> None:
     defs = baseline.login_defs(need(target, "hc-login-defs"))
     days = defs.get("PASS_MAX_DAYS")
     if days is None or not days.isdigit() or int(days) >= 99999:
@@ -101,7 +102,7 @@ def test_password_expiry(target, xc):
     source=IA + " b)",
     tags=MLPS_TAGS,
 )
-def test_lockout(target, xc):
+def test_lockout(target: HostSession, xc: CheckContext) -> None:
     text = _pam(target)
     stack = baseline.pam_modules(text, "auth")
     if not stack:
@@ -131,7 +132,7 @@ def test_lockout(target, xc):
     source=IA + " b) (登录连接超时自动退出)",
     tags=MLPS_TAGS,
 )
-def test_idle_timeout(target, xc):
+def test_idle_timeout(target: HostSession, xc: CheckContext) -> None:
     text = need(target, "hc-tmout")
     if "end" not in text.split():
         raise FactMissing("the idle timeout probe did not finish")
@@ -155,7 +156,7 @@ def test_idle_timeout(target, xc):
     source=AC + " b), d) (default account, separation of administrator privileges)",
     tags=MLPS_TAGS,
 )
-def test_root_login(target, xc):
+def test_root_login(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-sshd-config")
     if tool:
         xc.not_applicable(
@@ -167,11 +168,11 @@ def test_root_login(target, xc):
     xc.note(N_("sshd refuses root logins"))
 
 
-def _listening(target) -> set[tuple[str, int]]:
+def _listening(target: HostSession) -> set[tuple[str, int]]:
     return baseline.listening_ports(need(target, "hc-listening"))
 
 
-def _ports_check(xc, target, ports: dict[int, str]) -> None:
+def _ports_check(xc: CheckContext, target: HostSession, ports: dict[int, str]) -> None:
     open_ = _listening(target)
     hits = sorted({f"{ports[p]} ({proto}/{p})" for proto, p in open_ if p in ports})
     xc.measure("listening_sockets", len(open_), "count")
@@ -194,7 +195,7 @@ def _ports_check(xc, target, ports: dict[int, str]) -> None:
     source=IA + " c)",
     tags=MLPS_TAGS,
 )
-def test_cleartext_admin(target, xc):
+def test_cleartext_admin(target: HostSession, xc: CheckContext) -> None:
     _ports_check(xc, target, {23: "telnet", 512: "rexec", 513: "rlogin", 514: "rsh"})
 
 
@@ -209,13 +210,13 @@ def test_cleartext_admin(target, xc):
     "well-known ftp, tftp, netbios-ns/dgm/ssn and microsoft-ds services)",
     tags=MLPS_TAGS,
 )
-def test_risky_ports(target, xc):
+def test_risky_ports(target: HostSession, xc: CheckContext) -> None:
     _ports_check(
         xc, target, {21: "ftp", 69: "tftp", 137: "netbios-ns", 138: "netbios-dgm", 139: "netbios-ssn", 445: "smb"}
     )
 
 
-def _audit(target) -> dict[str, object]:
+def _audit(target: HostSession) -> dict[str, object]:
     text = need(target, "hc-auditd")
     if "end" not in text.split():
         raise FactMissing("the audit probe did not finish")
@@ -232,7 +233,7 @@ def _audit(target) -> dict[str, object]:
     source=AU + " a), d)",
     tags=MLPS_TAGS,
 )
-def test_auditd(target, xc):
+def test_auditd(target: HostSession, xc: CheckContext) -> None:
     facts = _audit(target)
     if not facts["running"]:
         xc.fail(N_("auditd is not running"))
@@ -253,7 +254,7 @@ def test_auditd(target, xc):
     source=AU + " a), b)",
     tags=MLPS_TAGS,
 )
-def test_audit_rules(target, xc):
+def test_audit_rules(target: HostSession, xc: CheckContext) -> None:
     rules = _audit(target)["rules"]
     assert isinstance(rules, list)
     xc.measure("audit_rules", len(rules), "count")
@@ -274,7 +275,7 @@ def test_audit_rules(target, xc):
     source=AU + " c)",
     tags=MLPS_TAGS,
 )
-def test_audit_logs(target, xc):
+def test_audit_logs(target: HostSession, xc: CheckContext) -> None:
     perms = _audit(target)["perms"]
     assert isinstance(perms, dict)
     if not perms:
@@ -300,7 +301,7 @@ def test_audit_logs(target, xc):
     source=AC + " (users get only the rights assigned to them); " + IP,
     tags=MLPS_TAGS,
 )
-def test_world_writable(target, xc):
+def test_world_writable(target: HostSession, xc: CheckContext) -> None:
     text, _ = probe(target, "hc-world-writable")
     done, files = baseline.world_writable(text)
     if not done:
@@ -321,7 +322,7 @@ def test_world_writable(target, xc):
     source=AC + " d)",
     tags=MLPS_TAGS,
 )
-def test_uid0(target, xc):
+def test_uid0(target: HostSession, xc: CheckContext) -> None:
     entries = baseline.passwd_entries(need(target, "hc-passwd"))
     if not entries:
         raise FactMissing("/etc/passwd could not be read")
@@ -341,7 +342,7 @@ def test_uid0(target, xc):
     source=IA + " a)",
     tags=MLPS_TAGS,
 )
-def test_empty_passwords(target, xc):
+def test_empty_passwords(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-shadow-empty")
     if tool:
         raise FactMissing("/etc/shadow is not readable by the certifying user (needs root)")

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
 from harness.probes import smcrypto
+from harness.session import HostSession
+from harness.transport.base import CommandResult
 from suites.hostlib import FactMissing, probe, record, run_probe
 
 SM4_MAN = "man EVP_sm4_cbc(3) ('appeared in OpenSSL 1.1.1', docs.openssl.org/1.1.1/man3/EVP_sm4_cbc)"
 GBT32907 = "GB/T 32907-2016 SM4 appendix A example 1 (key = plaintext 0123456789abcdeffedcba9876543210)"
 
 
-def _absent(result) -> bool:
+def _absent(result: CommandResult) -> bool:
     """The host has no openssl command (its shell said so: not a snapshot that lacks the probe)."""
     err = result.stderr.decode("utf-8", errors="replace")
     return result.rc == 127 and not result.text.strip() and "not in snapshot" not in err
 
 
-def _version(target, xc) -> tuple[tuple[int, int, int], str]:
+def _version(target: HostSession, xc: CheckContext) -> tuple[tuple[int, int, int], str]:
     result = run_probe(target, "openssl-version")
     version = smcrypto.openssl_version(result.text)
     if version is None:
@@ -28,7 +30,7 @@ def _version(target, xc) -> tuple[tuple[int, int, int], str]:
     return version, result.text.strip()
 
 
-def _openssl(target, xc, name: str) -> str:
+def _openssl(target: HostSession, xc: CheckContext, name: str) -> str:
     """The probe's output; an openssl the probe found missing fails the check (the requirement needs it)."""
     text, tool = probe(target, name)
     if tool == "openssl":
@@ -48,7 +50,7 @@ def _openssl(target, xc, name: str) -> str:
     source=SM4_MAN + "; SM2(7) man.netbsd.org/SM2.7",
     tags=("sm-crypto",),
 )
-def test_openssl_release(target, xc):
+def test_openssl_release(target: HostSession, xc: CheckContext) -> None:
     version, text = _version(target, xc)
     if version < (1, 1, 1):
         xc.fail(N_("{version} is older than 1.1.1: no SM2, SM3 or SM4"), version=text)
@@ -67,7 +69,7 @@ def test_openssl_release(target, xc):
     source=GBT32907 + "; " + SM4_MAN,
     tags=("sm-crypto",),
 )
-def test_sm4_cbc(target, xc):
+def test_sm4_cbc(target: HostSession, xc: CheckContext) -> None:
     got = smcrypto.hex_bytes(_openssl(target, xc, "hc-openssl-sm4-cbc"))
     if got != smcrypto.SM4_KAT:
         xc.fail(
@@ -91,7 +93,7 @@ def test_sm4_cbc(target, xc):
     source="EVP_CIPHER-SM4(7) for OpenSSL 3.0 (man.netbsd.org/NetBSD-10.2/EVP_CIPHER-SM4.7) and 3.3 (manpages.ubuntu.com oracular)",
     tags=("sm-crypto",),
 )
-def test_sm4_modes(target, xc):
+def test_sm4_modes(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-openssl-ciphers")
     if tool == "openssl":
         xc.not_applicable(N_("{tool} is not installed: {what} is not present"), tool="openssl", what="OpenSSL's SM4")
@@ -114,7 +116,7 @@ def test_sm4_modes(target, xc):
     source="SM2(7) man.netbsd.org/SM2.7; openssl/openssl#6359 (genpkey -pkeyopt ec_paramgen_curve:sm2 on 1.1.1)",
     tags=("sm-crypto",),
 )
-def test_sm2_curve(target, xc):
+def test_sm2_curve(target: HostSession, xc: CheckContext) -> None:
     text = _openssl(target, xc, "hc-openssl-sm2-curve")
     if "SM2" not in text.upper().split("END")[0]:
         xc.fail(N_("OpenSSL does not list the {curve} curve"), curve="SM2")
@@ -135,7 +137,7 @@ def test_sm2_curve(target, xc):
     source="openssl/openssl#6359 and #6719 (no SM2 signing from the 1.1.1 CLI); REF 3 (SM2 round trip, verified on OpenSSL 3.0.19)",
     tags=("sm-crypto",),
 )
-def test_sm2_sign(target, xc):
+def test_sm2_sign(target: HostSession, xc: CheckContext) -> None:
     version, text = _version(target, xc)
     if version < (3, 0, 0):
         xc.not_applicable(
@@ -162,7 +164,7 @@ def test_sm2_sign(target, xc):
     source="guanzhi/GmSSL README (SM3 'abc' vector); Tongsuo-Project/Tongsuo README",
     tags=("sm-crypto",),
 )
-def test_other_sm_libs(target, xc):
+def test_other_sm_libs(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-gmssl-tongsuo")
     if tool:
         xc.not_applicable(
@@ -193,7 +195,7 @@ def test_other_sm_libs(target, xc):
     source="Tongsuo-Project/Tongsuo#17 README (TLCP); guanzhi/GmSSL; REF 3 (RFC 8998 and TLCP are not in upstream OpenSSL)",
     tags=("sm-crypto",),
 )
-def test_tlcp(target, xc):
+def test_tlcp(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-gmssl-tongsuo")
     if tool:
         # the fact that remains: the system OpenSSL (upstream has no TLCP), or no openssl at all
@@ -221,7 +223,7 @@ def test_tlcp(target, xc):
     source="crypto-policies(7) (gitlab.com/redhat-crypto/fedora-crypto-policies)",
     tags=("sm-crypto",),
 )
-def test_crypto_policy(target, xc):
+def test_crypto_policy(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-crypto-policy")
     if tool:
         xc.not_applicable(

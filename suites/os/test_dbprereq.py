@@ -6,13 +6,17 @@ a product whose guide gives none for a parameter has the value recorded, not jud
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from harness import hostreq
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, F, check
+from harness.facts.snapshot import Facts
+from harness.identify import Component
 from harness.probes import kparams
 from harness.probes.platform import python_version
 from harness.probes.system import parse_meminfo
+from harness.session import HostSession
 from suites.hostlib import DB_APPLIES, FactMissing, declared_db, judge_db, judge_many, lineage, need, probe
 
 OG = "opengauss-mirror/openGauss-OM@792253ff check_list.conf, script/local/LocalCheck.py (gs_checkos)"
@@ -24,19 +28,21 @@ ALL = f"{OG}; {OB}; {DM}; {KB}; {GB} (REF 4.3)"
 TAGS = ("db-prereq",)
 
 
-def _sysctl(target) -> dict[str, str]:
+def _sysctl(target: HostSession) -> dict[str, str]:
     values = kparams.sysctl_values(need(target, "hc-sysctl-db"))
     if not values:
         raise FactMissing("no kernel parameter under /proc/sys could be read")
     return values
 
 
-def _mem_kib(facts) -> int | None:
+def _mem_kib(facts: Facts) -> int | None:
     total = parse_meminfo(facts.file("/proc/meminfo")).get("MemTotal")
     return total // 1024 if total else None
 
 
-def _sysctl_check(xc, target, declared, keys: tuple[str, ...], facts=None) -> None:
+def _sysctl_check(
+    xc: CheckContext, target: HostSession, declared: dict[str, str], keys: tuple[str, ...], facts: Facts | None = None
+) -> None:
     values = _sysctl(target)
     mem = _mem_kib(facts) if facts is not None else None
     if len(keys) == 1:
@@ -45,7 +51,7 @@ def _sysctl_check(xc, target, declared, keys: tuple[str, ...], facts=None) -> No
         judge_many(xc, declared, [(k, k, values.get(k)) for k in keys], mem_total_kib=mem)
 
 
-def _limits(target, declared) -> tuple[str, dict[str, str]]:
+def _limits(target: HostSession, declared: dict[str, str]) -> tuple[str, dict[str, str]]:
     """(whose limits, the limits): the database's OS user where it exists, else the certifying user."""
     text = need(target, "hc-db-user-limits")
     rows = kparams.user_limits(text)
@@ -63,7 +69,7 @@ def _limits(target, declared) -> tuple[str, dict[str, str]]:
     return f"{who} (certifying user; {user or 'the database user'} does not exist)", rows[self_rows[0]]
 
 
-def _limit_check(xc, target, declared, names: tuple[str, ...]) -> None:
+def _limit_check(xc: CheckContext, target: HostSession, declared: dict[str, str], names: tuple[str, ...]) -> None:
     who, limits = _limits(target, declared)
     items = [(f"limit.{n}", f"{n} of {who}", limits.get(n)) for n in names]
     if len(items) == 1:
@@ -75,7 +81,7 @@ def _limit_check(xc, target, declared, names: tuple[str, ...]) -> None:
 
 def _meta(
     check_id: str, title: str, requirement: str, remedy: str, source: str = ALL, severity: str = "mandatory"
-) -> Any:
+) -> Callable[[F], F]:
     return check(
         check_id,
         layer="os",
@@ -102,7 +108,7 @@ LIMITS_REMEDY = N_(
     SYSCTL_REMEDY,
     f"{OG}; {KB} (REF 4.3)",
 )
-def test_shm(target, declared, xc):
+def test_shm(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _sysctl_check(xc, target, declared, ("kernel.shmmax", "kernel.shmall", "kernel.shmmni"))
 
 
@@ -113,7 +119,7 @@ def test_shm(target, declared, xc):
     SYSCTL_REMEDY,
     f"{OG}; {KB} (REF 4.3)",
 )
-def test_sem(target, declared, xc):
+def test_sem(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _sysctl_check(xc, target, declared, ("kernel.sem",))
 
 
@@ -124,7 +130,7 @@ def test_sem(target, declared, xc):
     SYSCTL_REMEDY,
     f"{OB}; {KB} (REF 4.3)",
 )
-def test_file_max(target, declared, xc):
+def test_file_max(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _sysctl_check(xc, target, declared, ("fs.file-max",))
 
 
@@ -135,7 +141,7 @@ def test_file_max(target, declared, xc):
     SYSCTL_REMEDY,
     f"{OB}; {KB} (REF 4.2, 4.3)",
 )
-def test_aio(target, declared, xc):
+def test_aio(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     values = _sysctl(target)
     maxnr, nr = values.get("fs.aio-max-nr"), values.get("fs.aio-nr")
     free = str(int(maxnr) - int(nr)) if maxnr and nr and maxnr.isdigit() and nr.isdigit() else None
@@ -150,7 +156,7 @@ def test_aio(target, declared, xc):
     ALL,
     "advisory",
 )
-def test_swappiness(target, declared, xc):
+def test_swappiness(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _sysctl_check(xc, target, declared, ("vm.swappiness",))
 
 
@@ -161,7 +167,7 @@ def test_swappiness(target, declared, xc):
     SYSCTL_REMEDY,
     f"{OG}; {OB} (REF 4.3)",
 )
-def test_overcommit(target, declared, xc):
+def test_overcommit(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _sysctl_check(xc, target, declared, ("vm.overcommit_memory", "vm.overcommit_ratio"))
 
 
@@ -172,7 +178,7 @@ def test_overcommit(target, declared, xc):
     SYSCTL_REMEDY,
     f"{OB} (REF 4.3)",
 )
-def test_max_map_count(target, declared, xc):
+def test_max_map_count(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _sysctl_check(xc, target, declared, ("vm.max_map_count",))
 
 
@@ -185,7 +191,7 @@ def test_max_map_count(target, declared, xc):
     SYSCTL_REMEDY,
     f"{OG}; {OB} (REF 4.1, 4.3)",
 )
-def test_min_free(facts, target, declared, xc):
+def test_min_free(facts: Facts, target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _sysctl_check(xc, target, declared, ("vm.min_free_kbytes",), facts=facts)
 
 
@@ -196,7 +202,7 @@ def test_min_free(facts, target, declared, xc):
     SYSCTL_REMEDY,
     f"{OG} (REF 4.3)",
 )
-def test_somaxconn(target, declared, xc):
+def test_somaxconn(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _sysctl_check(xc, target, declared, ("net.core.somaxconn",))
 
 
@@ -207,7 +213,7 @@ def test_somaxconn(target, declared, xc):
     SYSCTL_REMEDY,
     f"{OG}; {KB} (REF 4.3)",
 )
-def test_port_range(target, declared, xc):
+def test_port_range(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _sysctl_check(xc, target, declared, ("net.ipv4.ip_local_port_range",))
 
 
@@ -218,7 +224,7 @@ def test_port_range(target, declared, xc):
     SYSCTL_REMEDY,
     f"{OG}; {KB} (REF 4.3)",
 )
-def test_socket_buffers(target, declared, xc):
+def test_socket_buffers(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _sysctl_check(
         xc,
         target,
@@ -234,7 +240,7 @@ def test_socket_buffers(target, declared, xc):
     LIMITS_REMEDY,
     f"{OG}; {OB}; {DM}; {GB} (REF 4.3)",
 )
-def test_nofile(target, declared, xc):
+def test_nofile(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _limit_check(xc, target, declared, ("nofile",))
 
 
@@ -245,7 +251,7 @@ def test_nofile(target, declared, xc):
     LIMITS_REMEDY,
     f"{OG}; {OB}; {GB} (REF 4.3)",
 )
-def test_nproc(target, declared, xc):
+def test_nproc(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _limit_check(xc, target, declared, ("nproc",))
 
 
@@ -257,7 +263,7 @@ def test_nproc(target, declared, xc):
     ALL,
     "advisory",
 )
-def test_memlock(target, declared, xc):
+def test_memlock(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _limit_check(xc, target, declared, ("memlock",))
 
 
@@ -268,7 +274,7 @@ def test_memlock(target, declared, xc):
     LIMITS_REMEDY,
     f"{OG}; {OB}; {GB} (REF 4.3)",
 )
-def test_stack(target, declared, xc):
+def test_stack(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _limit_check(xc, target, declared, ("stack",))
 
 
@@ -281,7 +287,7 @@ def test_stack(target, declared, xc):
     LIMITS_REMEDY,
     f"{OG}; {DM} (REF 4.3)",
 )
-def test_as_data_fsize(target, declared, xc):
+def test_as_data_fsize(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     _limit_check(xc, target, declared, ("as", "data", "fsize"))
 
 
@@ -294,7 +300,7 @@ def test_as_data_fsize(target, declared, xc):
     ),
     f"{OG} (A14) (REF 4.1)",
 )
-def test_thp(facts, declared, xc):
+def test_thp(facts: Facts, declared: dict[str, str], xc: CheckContext) -> None:
     text = facts.file("/sys/kernel/mm/transparent_hugepage/enabled")
     value = kparams.active_scheduler(text) if text else None  # the same [bracketed] format
     if text is not None and value is None:
@@ -308,7 +314,7 @@ def test_thp(facts, declared, xc):
     judge_db(xc, declared, "thp", "transparent huge pages", value)
 
 
-def _queues(target) -> dict[str, dict[str, str]]:
+def _queues(target: HostSession) -> dict[str, dict[str, str]]:
     text = need(target, "hc-block-queues")
     if "end" not in text.split():
         raise FactMissing("the block queue probe did not finish")
@@ -327,7 +333,7 @@ def _queues(target) -> dict[str, dict[str, str]]:
     N_("Select the scheduler: echo mq-deadline > /sys/block/DEV/queue/scheduler, and persist it with a udev rule."),
     f"{OG} (A10) (REF 4.1)",
 )
-def test_scheduler(target, declared, xc):
+def test_scheduler(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     queues = _queues(target)
     items = [
         (
@@ -349,7 +355,7 @@ def test_scheduler(target, declared, xc):
     N_("blockdev --setra 16384 /dev/DEV (and persist it in a udev rule or rc.local)."),
     f"{OG} (A9) (REF 4.1)",
 )
-def test_read_ahead(target, declared, xc):
+def test_read_ahead(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     queues = _queues(target)
     items = []
     for dev, q in queues.items():
@@ -368,7 +374,7 @@ def test_read_ahead(target, declared, xc):
     ALL,
     "advisory",
 )
-def test_mounts(target, declared, xc):
+def test_mounts(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     mounts = kparams.mounts(need(target, "hc-mounts"))
     if not mounts:
         raise FactMissing("findmnt printed no mount")
@@ -379,7 +385,7 @@ def test_mounts(target, declared, xc):
     )
 
 
-def _free_mib(summary, path: str) -> str | None:
+def _free_mib(summary: dict[str, Any], path: str) -> str | None:
     disks = summary.get("disks") or []
     best = None
     for d in disks:
@@ -399,7 +405,7 @@ def _free_mib(summary, path: str) -> str | None:
     N_("Free space or mount a larger file system (DM8: or set DM_INSTALL_TMPDIR)."),
     f"{DM}; {KB}; {GB} (REF 4.3)",
 )
-def test_free_space(summary, declared, xc):
+def test_free_space(summary: dict[str, Any], declared: dict[str, str], xc: CheckContext) -> None:
     if not summary.get("disks"):
         raise FactMissing("no file system sizes could be read (df)")
     judge_many(
@@ -421,7 +427,7 @@ def test_free_space(summary, declared, xc):
     N_("Add memory or move other services off the host."),
     f"{OB}; {KB}; {GB} (REF 4.2, 4.3)",
 )
-def test_memory(facts, declared, xc):
+def test_memory(facts: Facts, declared: dict[str, str], xc: CheckContext) -> None:
     mem = parse_meminfo(facts.file("/proc/meminfo"))
     total, avail = mem.get("MemTotal"), mem.get("MemAvailable")
     judge_many(
@@ -441,7 +447,7 @@ def test_memory(facts, declared, xc):
     N_("Shrink the swap space to at most the size of memory."),
     f"{OG} (A5) (REF 4.1)",
 )
-def test_swap(facts, declared, xc):
+def test_swap(facts: Facts, declared: dict[str, str], xc: CheckContext) -> None:
     mem = parse_meminfo(facts.file("/proc/meminfo"))
     if "MemTotal" not in mem or "SwapTotal" not in mem:
         raise FactMissing("/proc/meminfo has no MemTotal or SwapTotal")
@@ -464,7 +470,7 @@ def test_swap(facts, declared, xc):
     N_("Set RemoveIPC=no in /etc/systemd/logind.conf and restart systemd-logind."),
     f"{OG} LocalCheckOS.py (B7 sets RemoveIPC=no) (REF 4.1)",
 )
-def test_removeipc(target, declared, xc):
+def test_removeipc(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     text, tool = probe(target, "hc-removeipc")
     if tool:
         xc.not_applicable(N_("{tool} is not installed: {what} is not present"), tool=tool, what="systemd-logind")
@@ -478,7 +484,7 @@ def test_removeipc(target, declared, xc):
     N_("Stop and disable the firewall service (or open the database's ports as the site's policy allows)."),
     f"{OG} (A13); {GB} (REF 4.1, 4.3)",
 )
-def test_firewall(target, declared, xc):
+def test_firewall(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     text, tool = probe(target, "hc-firewall")
     if tool:
         raise FactMissing(f"{tool}: the firewall service state cannot be read")
@@ -487,7 +493,7 @@ def test_firewall(target, declared, xc):
     judge_db(xc, declared, "firewall", "firewall services", "active: " + ", ".join(active) if active else "inactive")
 
 
-def _support(xc, declared, key: str, fact: str, candidates: list[str]) -> None:
+def _support(xc: CheckContext, declared: dict[str, str], key: str, fact: str, candidates: list[str]) -> None:
     _, product = declared_db(declared)
     rule = hostreq.db_rule(product, key) if product else None
     if not candidates:
@@ -506,7 +512,7 @@ def _support(xc, declared, key: str, fact: str, candidates: list[str]) -> None:
     N_("Certify the database on a CPU its vendor supports, or obtain the vendor's statement for this one."),
     f"{KB}; {GB} (REF 4.3)",
 )
-def test_db_cpu(identity, declared, xc):
+def test_db_cpu(identity: dict[str, Component], declared: dict[str, str], xc: CheckContext) -> None:
     _support(xc, declared, "cpu", "CPU", lineage(identity, "cpu"))
 
 
@@ -517,7 +523,7 @@ def test_db_cpu(identity, declared, xc):
     N_("Certify the database on an operating system its vendor supports."),
     f"{OG} gsplatform.py; {KB}; {GB} (REF 4.1, 4.3)",
 )
-def test_db_os(identity, declared, xc):
+def test_db_os(identity: dict[str, Component], declared: dict[str, str], xc: CheckContext) -> None:
     _support(xc, declared, "os", "operating system", lineage(identity, "os"))
 
 
@@ -528,7 +534,7 @@ def test_db_os(identity, declared, xc):
     N_("Install python3 from the distribution."),
     "opengauss-mirror/docs InstallationGuide (Python >= 3.6) (REF 4.1)",
 )
-def test_db_python(target, declared, xc):
+def test_db_python(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     text, tool = probe(target, "hc-python")
     _, product = declared_db(declared)
     needs = product is not None and hostreq.db_rule(product, "python") is not None

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
 from harness.probes import execctl
+from harness.session import HostSession
 from suites.hostlib import DB_APPLIES, FactMissing, judge_db, need, probe, record
 
 KYSEC = "银河麒麟系统安全机制-KYSEC (zhihu p/349663329, mirrored iter01.com/2807912.html); REF 2.1 (getstatus output)"
 DEEPIN = "zhul.in/2021/11/20/what-is-deepin-elf-verify; deepin-defender 'hierarchical control of signature' disclaimer (REF 2.2)"
 
 
-def _kysec(target, xc) -> dict[str, str]:
+def _kysec(target: HostSession, xc: CheckContext) -> dict[str, str]:
     text, tool = probe(target, "hc-kysec")
     if tool:
         xc.not_applicable(N_("{tool} is not installed: {what} is not present"), tool=tool, what="KYSEC")
@@ -33,7 +34,7 @@ def _kysec(target, xc) -> dict[str, str]:
     source=KYSEC,
     tags=("exec-control",),
 )
-def test_kysec_status(target, xc):
+def test_kysec_status(target: HostSession, xc: CheckContext) -> None:
     status = _kysec(target, xc)
     record(xc, "KYSEC", "; ".join(f"{k}: {v}" for k, v in status.items()))
 
@@ -54,7 +55,7 @@ def test_kysec_status(target, xc):
     source=KYSEC + "; REF 2.1 ('treat anything other than off/disabled as enforcing', kysec_set)",
     tags=("exec-control",),
 )
-def test_kysec_exec(target, xc):
+def test_kysec_exec(target: HostSession, xc: CheckContext) -> None:
     status = _kysec(target, xc)
     enforcing = execctl.kysec_enforcing(status)
     if enforcing is None:
@@ -71,7 +72,7 @@ def test_kysec_exec(target, xc):
     )
 
 
-def _deepin(target) -> tuple[bool | None, str, bool]:
+def _deepin(target: HostSession) -> tuple[bool | None, str, bool]:
     return execctl.deepin_verify(need(target, "hc-deepin-elf-verify"))
 
 
@@ -88,7 +89,7 @@ def _deepin(target) -> tuple[bool | None, str, bool]:
     source=DEEPIN,
     tags=("exec-control",),
 )
-def test_deepin_elf_verify(target, xc):
+def test_deepin_elf_verify(target: HostSession, xc: CheckContext) -> None:
     installed, version, _ = _deepin(target)
     if installed is None:
         raise FactMissing("dpkg-query did not say whether deepin-elf-verify is installed")
@@ -111,7 +112,7 @@ def test_deepin_elf_verify(target, xc):
     source=DEEPIN + "; developer-mode flag files /var/lib/deepin/developer-install_mode*/enabled [index-only]",
     tags=("exec-control",),
 )
-def test_uos_devmode(target, xc):
+def test_uos_devmode(target: HostSession, xc: CheckContext) -> None:
     installed, _, devmode = _deepin(target)
     if installed is None:
         raise FactMissing("dpkg-query did not say whether deepin-elf-verify is installed")
@@ -125,7 +126,7 @@ def test_uos_devmode(target, xc):
     xc.note(N_("Developer mode is on: unsigned programs may run"))
 
 
-def _selinux(target) -> tuple[str, str]:
+def _selinux(target: HostSession) -> tuple[str, str]:
     return execctl.selinux_mode(need(target, "hc-selinux"))
 
 
@@ -141,7 +142,7 @@ def _selinux(target) -> tuple[str, str]:
     source="openeuler-mirror/docs:docs/zh/docs/SecHarden/SELinux配置.md (openEuler default enforcing) (REF 2.3)",
     tags=("exec-control",),
 )
-def test_selinux_mode(target, xc):
+def test_selinux_mode(target: HostSession, xc: CheckContext) -> None:
     running, configured = _selinux(target)
     record(xc, "SELinux", f"{running} (configured: {configured or 'no /etc/selinux/config'})")
 
@@ -159,7 +160,7 @@ def test_selinux_mode(target, xc):
     source="opengauss-mirror/docs@6a179ba6 InstallationGuide ('set SELINUX=disabled'); GBase 8a implementation guide (REF 2.3, 4.3)",
     tags=("exec-control", "db-prereq"),
 )
-def test_selinux_db(target, declared, xc):
+def test_selinux_db(target: HostSession, declared: dict[str, str], xc: CheckContext) -> None:
     running, configured = _selinux(target)
     # the openGauss guide asks for "disabled"; a running system that is permissive until the next
     # boot counts only when the configuration says disabled
@@ -179,7 +180,7 @@ def test_selinux_db(target, declared, xc):
     source="Linux Documentation/admin-guide/tainted-kernels.rst",
     tags=("exec-control",),
 )
-def test_taint(target, xc):
+def test_taint(target: HostSession, xc: CheckContext) -> None:
     value = execctl.taint(need(target, "hc-taint"))
     if value is None:
         raise FactMissing("/proc/sys/kernel/tainted is not a number")
@@ -201,7 +202,7 @@ def test_taint(target, xc):
     source="UEFI Specification 2.10 §32.3 (SecureBoot global variable); Linux Documentation/ABI/stable/sysfs-firmware-efi-vars",
     tags=("exec-control",),
 )
-def test_secure_boot(target, xc):
+def test_secure_boot(target: HostSession, xc: CheckContext) -> None:
     firmware, state = execctl.secure_boot(need(target, "hc-secureboot"))
     if firmware == "bios":
         xc.not_applicable(N_("The host boots through legacy BIOS: there is no UEFI Secure Boot"))
@@ -223,7 +224,7 @@ def test_secure_boot(target, xc):
     source="Linux Documentation/admin-guide/LSM/index.rst; Documentation/ABI/testing/lockdown",
     tags=("exec-control",),
 )
-def test_lsm(target, xc):
+def test_lsm(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-lsm")
     if tool:
         xc.not_applicable(

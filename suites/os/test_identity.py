@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from harness.checks import N_, check
-from harness.identify import declared_matches
+from harness.checks import N_, CheckContext, check
+from harness.identify import Component, declared_matches
 
 
 @check(
@@ -22,7 +22,7 @@ from harness.identify import declared_matches
         "build, an emulated userland) and certify a host whose identity holds together."
     ),
 )
-def test_identity_consistent(identity, xc):
+def test_identity_consistent(identity: dict[str, Component], xc: CheckContext) -> None:
     issues: list[str] = []
     for comp in identity.values():
         issues.extend(i for i in comp.issues if i not in issues)
@@ -45,7 +45,7 @@ def test_identity_consistent(identity, xc):
     remedy=N_("Correct xc_os in the inventory, or certify the host the bundle really names."),
     applies_to={"declared.os": ["*"]},
 )
-def test_os_matches_declared(identity, declared, xc):
+def test_os_matches_declared(identity: dict[str, Component], declared: dict[str, str], xc: CheckContext) -> None:
     detected = identity["os"]
     shown = detected.catalog_id or detected.product or "unknown"
     ok, wanted = declared_matches("os", declared["os"], detected)

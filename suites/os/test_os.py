@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
+from harness.facts.snapshot import Facts
+from harness.identify import Component
 from harness.probes.os_release import parse_os_release
+from harness.session import HostSession
 from harness.terms import message
 
 
@@ -19,7 +23,7 @@ from harness.terms import message
     requirement=N_("/etc/os-release (or /usr/lib/os-release) names the operating system and its version."),
     remedy=N_("Restore /etc/os-release from the distribution's release package."),
 )
-def test_os_identified(facts, identity, xc):
+def test_os_identified(facts: Facts, identity: dict[str, Component], xc: CheckContext) -> None:
     fields = parse_os_release(facts.file("/etc/os-release") or facts.file("/usr/lib/os-release"))
     if not fields.get("ID"):
         xc.fail(N_("No usable os-release: {reason}"), reason=identity["os"].description or message(N_("no ID= line")))
@@ -43,7 +47,7 @@ def test_os_identified(facts, identity, xc):
         "Install a catalogued Xinchuang operating system; if this one is, add it to the catalog with its source."
     ),
 )
-def test_os_xinchuang(identity, xc):
+def test_os_xinchuang(identity: dict[str, Component], xc: CheckContext) -> None:
     os_ = identity["os"]
     if os_.catalog_id is None:
         xc.fail(N_("{os} is not in the catalog"), os=os_.product or message(N_("The operating system")))
@@ -70,7 +74,7 @@ def test_os_xinchuang(identity, xc):
     requirement=N_("The running kernel's release (uname -r) is recorded."),
     remedy=N_("Make uname available to the certifying user."),
 )
-def test_kernel_version(summary, xc):
+def test_kernel_version(summary: dict[str, Any], xc: CheckContext) -> None:
     kernel = summary.get("kernel")
     if not kernel:
         xc.fail(N_("The kernel release could not be read"))
@@ -86,7 +90,7 @@ def test_kernel_version(summary, xc):
     requirement=N_("The C library's version (getconf GNU_LIBC_VERSION or ldd --version) is recorded."),
     remedy=N_("Install getconf (libc-bin or glibc-common)."),
 )
-def test_glibc_version(summary, xc):
+def test_glibc_version(summary: dict[str, Any], xc: CheckContext) -> None:
     glibc = summary.get("glibc")
     if not glibc:
         xc.fail(N_("The glibc version could not be read"))
@@ -107,7 +111,7 @@ _ZH_UTF8 = re.compile(r"^zh_CN\.utf-?8$", re.IGNORECASE)
         "Generate it: localedef -i zh_CN -f UTF-8 zh_CN.UTF-8 (or install the distribution's Chinese language pack)."
     ),
 )
-def test_locale_zh(target, xc):
+def test_locale_zh(target: HostSession, xc: CheckContext) -> None:
     result = target.probe("locale-a")
     if result.rc != 0:
         raise RuntimeError(f"locale -a failed with rc {result.rc}")
@@ -126,7 +130,7 @@ def test_locale_zh(target, xc):
     requirement=N_("iconv converts GB18030 to UTF-8 (C4E3 BAC3 decodes to 你好)."),
     remedy=N_("Install the glibc gconv modules (glibc-gconv-extra or libc-bin)."),
 )
-def test_gb18030(target, xc):
+def test_gb18030(target: HostSession, xc: CheckContext) -> None:
     result = target.probe("iconv-gb18030")
     if result.rc == 127:
         raise RuntimeError("iconv is not installed")
@@ -148,7 +152,7 @@ def test_gb18030(target, xc):
     requirement=N_("A time daemon (chronyd, ntpd or systemd-timesyncd) runs and reports the clock synchronised."),
     remedy=N_("Install and enable chrony, and point it at the site's time servers."),
 )
-def test_clock_sync(target, xc):
+def test_clock_sync(target: HostSession, xc: CheckContext) -> None:
     result = target.probe("time-sync")
     text = result.text
     daemons = [d for d in text.split() if d in ("chronyd", "ntpd", "systemd-timesyn", "openntpd")]
@@ -173,7 +177,7 @@ _SM4_KAT = "681edf34d206965e86b3e94f536e4246"
     requirement=N_("openssl computes the SM3 digest of 'abc' and the SM4-ECB known answer of GB/T 32907 correctly."),
     remedy=N_("Install an OpenSSL of 1.1.1 or later built with SM3 and SM4 (the distribution's openssl package)."),
 )
-def test_openssl_sm(target, xc):
+def test_openssl_sm(target: HostSession, xc: CheckContext) -> None:
     version = target.probe("openssl-version")
     if version.rc == 127:
         xc.fail(N_("openssl is not installed"))

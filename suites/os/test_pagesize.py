@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from harness import hostreq
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
+from harness.identify import Component
 from harness.probes import elf
+from harness.session import HostSession
 from suites.hostlib import FactMissing, lineage, need, probe
 
 JEMALLOC = "jemalloc/jemalloc#467 and #2572 (a 4 KiB build aborts on 64 KiB pages: 'Unsupported system page size')"
 CEF = "chromiumembedded/cef#3695 ('ELF load command alignment not page-aligned' with LOAD Align 0x1000 on 65536)"
 
 
-def _page(summary) -> int:
+def _page(summary: dict[str, Any]) -> int:
     size = summary.get("page_size")
     if not size:
         raise FactMissing("the page size could not be read (getconf PAGESIZE)")
@@ -32,7 +36,7 @@ def _page(summary) -> int:
     source="harness/catalog/requirements.yml page_size (REF 1.1: openEuler kernel I4HDHZ, rustfs#3276, qdrant#6512)",
     tags=("pagesize",),
 )
-def test_page_size_release(summary, identity, xc):
+def test_page_size_release(summary: dict[str, Any], identity: dict[str, Component], xc: CheckContext) -> None:
     size = _page(summary)
     xc.measure("page_size", size, "bytes")
     rows = [r for r in hostreq.entries("page_size", lineage(identity, "os")) if r.get("arch") == "aarch64"]
@@ -67,7 +71,7 @@ def test_page_size_release(summary, identity, xc):
     source="Android 'Getting page size' (source.android.google.cn/docs/core/architecture/16kb-page-size/getting-page-size)",
     tags=("pagesize",),
 )
-def test_page_size_config(summary, target, xc):
+def test_page_size_config(summary: dict[str, Any], target: HostSession, xc: CheckContext) -> None:
     size = _page(summary)
     text, tool = probe(target, "hc-kernel-pagesize-config")
     if tool:
@@ -94,7 +98,9 @@ def test_page_size_config(summary, target, xc):
     xc.note(N_("Page size is {size} bytes in getconf and in the kernel configuration"), size=size)
 
 
-def _alignment_check(xc, summary, target, probe_name: str, what: str) -> None:
+def _alignment_check(
+    xc: CheckContext, summary: dict[str, Any], target: HostSession, probe_name: str, what: str
+) -> None:
     size = _page(summary)
     text = need(target, probe_name)
     aligns = elf.load_alignments(text)
@@ -132,7 +138,7 @@ def _alignment_check(xc, summary, target, probe_name: str, what: str) -> None:
     source=CEF + "; upx/upx#254 (binutils aarch64 default 0x10000)",
     tags=("pagesize",),
 )
-def test_elf_alignment(summary, target, xc):
+def test_elf_alignment(summary: dict[str, Any], target: HostSession, xc: CheckContext) -> None:
     _alignment_check(xc, summary, target, "hc-elf-align", "no database or application server runs or is installed")
 
 
@@ -149,7 +155,7 @@ def test_elf_alignment(summary, target, xc):
     source=CEF,
     tags=("pagesize",),
 )
-def test_thirdparty_alignment(summary, target, xc):
+def test_thirdparty_alignment(summary: dict[str, Any], target: HostSession, xc: CheckContext) -> None:
     _alignment_check(xc, summary, target, "hc-thirdparty-align", "no shared object under /opt or /usr/local")
 
 
@@ -167,7 +173,7 @@ def test_thirdparty_alignment(summary, target, xc):
     source=JEMALLOC + "; redis/redis-rpm#59 (--with-lg-page=16); jemalloc(3) stats_print 'Page size' (arenas.page)",
     tags=("pagesize",),
 )
-def test_jemalloc(summary, target, xc):
+def test_jemalloc(summary: dict[str, Any], target: HostSession, xc: CheckContext) -> None:
     size = _page(summary)
     text = need(target, "hc-jemalloc")
     done, results = elf.jemalloc_results(text)
@@ -210,7 +216,7 @@ def test_jemalloc(summary, target, xc):
     source="ldd(1); issue 17 item 1 ('ldd -d -r resolves everything'); REFID 3.3 (install directories)",
     tags=("pagesize",),
 )
-def test_ldd(target, xc):
+def test_ldd(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-ldd")
     if tool:
         raise FactMissing(f"{tool} is not installed: the libraries cannot be resolved")

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from harness import hostreq
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
+from harness.facts.snapshot import Facts
+from harness.identify import Component
 from harness.probes import platform
 from harness.probes.hostprobe import lines
+from harness.session import HostSession
 from suites.hostlib import FactMissing, lineage, need, probe, record, run_probe
 
 GLIBC_LOCALES = "glibc localedata/SUPPORTED (zh_CN.GB18030 GB18030, en_US.UTF-8, ru_RU.UTF-8); localedef(1) (REF 6)"
 TAGS = ("platform",)
 
 
-def _locales(target) -> list[str]:
+def _locales(target: HostSession) -> list[str]:
     result = run_probe(target, "locale-a")
     if result.rc != 0 or not result.text.strip():
         raise FactMissing(f"locale -a gave nothing (rc {result.rc})")
@@ -26,7 +30,7 @@ def _has_locale(locales: list[str], lang: str, charset: str) -> bool:
     return any(want.match(name) for name in locales)
 
 
-def _locale_check(target, xc, lang: str, charset: str, shown: str) -> None:
+def _locale_check(target: HostSession, xc: CheckContext, lang: str, charset: str, shown: str) -> None:
     locales = _locales(target)
     if not _has_locale(locales, lang, charset):
         xc.fail(
@@ -47,7 +51,7 @@ def _locale_check(target, xc, lang: str, charset: str, shown: str) -> None:
     source=GLIBC_LOCALES + "; GB 18030-2022 (mandatory national character set standard)",
     tags=TAGS,
 )
-def test_locale_gb18030(target, xc):
+def test_locale_gb18030(target: HostSession, xc: CheckContext) -> None:
     _locale_check(target, xc, "zh_CN", "gb18030", "zh_CN.GB18030")
 
 
@@ -61,7 +65,7 @@ def test_locale_gb18030(target, xc):
     source=GLIBC_LOCALES + "; openEuler glibc-2.38-24 spec [index-only]",
     tags=TAGS,
 )
-def test_locale_en(target, xc):
+def test_locale_en(target: HostSession, xc: CheckContext) -> None:
     _locale_check(target, xc, "en_US", "utf-?8", "en_US.UTF-8")
 
 
@@ -75,11 +79,11 @@ def test_locale_en(target, xc):
     source=GLIBC_LOCALES + "; issue 15 item 6 (reports and deliveries in en, zh and ru)",
     tags=TAGS,
 )
-def test_locale_ru(target, xc):
+def test_locale_ru(target: HostSession, xc: CheckContext) -> None:
     _locale_check(target, xc, "ru_RU", "utf-?8", "ru_RU.UTF-8")
 
 
-def _glibc(summary) -> tuple[int, int] | None:
+def _glibc(summary: dict[str, Any]) -> tuple[int, int] | None:
     m = re.match(r"(\d+)\.(\d+)", summary.get("glibc") or "")
     return (int(m.group(1)), int(m.group(2))) if m else None
 
@@ -97,7 +101,7 @@ def _glibc(summary) -> tuple[int, int] | None:
     source="glibc commit e1d33120 'add GB18030-2022 charmap' [BZ #30243], first in glibc-2.39 (REF 6)",
     tags=TAGS,
 )
-def test_gb18030_2022(summary, target, xc):
+def test_gb18030_2022(summary: dict[str, Any], target: HostSession, xc: CheckContext) -> None:
     glibc = _glibc(summary)
     if glibc is None:
         raise FactMissing("the glibc version could not be read")
@@ -121,7 +125,7 @@ def test_gb18030_2022(summary, target, xc):
     source="fontconfig fc-list(1) ':lang=zh' pattern; issue 15 item 6",
     tags=TAGS,
 )
-def test_cjk_fonts(target, xc):
+def test_cjk_fonts(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-fonts-zh")
     if tool:
         xc.fail(N_("fontconfig (fc-list) is not installed: no application can find a Chinese font"))
@@ -148,7 +152,7 @@ def test_cjk_fonts(target, xc):
     source="opengauss-mirror/openGauss-OM@792253ff gs_checkos A4 time zone (REF 4.1)",
     tags=TAGS,
 )
-def test_timezone(target, xc):
+def test_timezone(target: HostSession, xc: CheckContext) -> None:
     text = need(target, "hc-timezone")
     zone = platform.timezone(text)
     offsets = lines(text, "offset")
@@ -171,7 +175,7 @@ def test_timezone(target, xc):
     source="oceanbase/obdeploy@a3e8c47d (cluster clocks within 200 ms); chronyc(1) tracking 'System time' (REF 4.2, 6)",
     tags=TAGS,
 )
-def test_clock_offset(target, xc):
+def test_clock_offset(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-clock-offset")
     if tool:
         xc.not_applicable(
@@ -198,7 +202,7 @@ def test_clock_offset(target, xc):
     source="OpenJDK System.getProperties() (os.arch, sun.arch.data.model, java.vendor); issue 15 item 6",
     tags=TAGS,
 )
-def test_java(summary, target, xc):
+def test_java(summary: dict[str, Any], target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-java")
     if tool:
         xc.not_applicable(N_("{tool} is not installed: {what} is not present"), tool="java", what="a Java runtime")
@@ -226,7 +230,7 @@ def test_java(summary, target, xc):
     source="opengauss-mirror/docs InstallationGuide (Python >= 3.6) (REF 4.1)",
     tags=TAGS,
 )
-def test_python(target, xc):
+def test_python(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-python")
     if tool:
         xc.not_applicable(N_("{tool} is not installed: {what} is not present"), tool="python3", what="Python")
@@ -248,7 +252,7 @@ def test_python(target, xc):
     source="harness/catalog/requirements.yml package_manager (REFID 2.1)",
     tags=TAGS,
 )
-def test_package_manager(identity, target, xc):
+def test_package_manager(identity: dict[str, Component], target: HostSession, xc: CheckContext) -> None:
     text = need(target, "hc-package-managers")
     if "end" not in text.split():
         raise FactMissing("the package tool probe did not finish")
@@ -283,7 +287,7 @@ def test_package_manager(identity, target, xc):
     source="harness/catalog/requirements.yml kernel_series (REF 1.1; REFID 2.2)",
     tags=TAGS,
 )
-def test_kernel_series(summary, identity, xc):
+def test_kernel_series(summary: dict[str, Any], identity: dict[str, Component], xc: CheckContext) -> None:
     kernel = summary.get("kernel")
     if not kernel:
         raise FactMissing("uname -r could not be read")
@@ -316,7 +320,7 @@ def test_kernel_series(summary, identity, xc):
     source="getent(1); openGauss-OM gs_preinstall (cluster hosts by name) (REF 4.1); issue 15 item 6",
     tags=TAGS,
 )
-def test_resolve_self(target, xc):
+def test_resolve_self(target: HostSession, xc: CheckContext) -> None:
     text = need(target, "hc-resolve-self")
     if "end" not in text.split():
         raise FactMissing("the name resolution probe did not finish")
@@ -340,7 +344,7 @@ def test_resolve_self(target, xc):
     source="Linux Documentation/admin-guide/cgroup-v2.rst",
     tags=TAGS,
 )
-def test_cgroup(target, xc):
+def test_cgroup(target: HostSession, xc: CheckContext) -> None:
     text = need(target, "hc-cgroup")
     version = platform.cgroup_version(text)
     if version is None and "fstype sysfs" in text:
@@ -363,7 +367,7 @@ def test_cgroup(target, xc):
     source="systemctl(1) is-system-running (running, degraded) and --failed",
     tags=TAGS,
 )
-def test_systemd(target, xc):
+def test_systemd(target: HostSession, xc: CheckContext) -> None:
     text, tool = probe(target, "hc-systemd")
     if tool:
         xc.not_applicable(N_("systemd is not the init system here (a container or another init)"))
@@ -388,7 +392,7 @@ def test_systemd(target, xc):
     source="opengauss-mirror/openGauss-OM@792253ff gs_checkos A3 Unicode (REF 4.1)",
     tags=TAGS,
 )
-def test_lang(facts, xc):
+def test_lang(facts: Facts, xc: CheckContext) -> None:
     for path in ("/etc/locale.conf", "/etc/default/locale"):
         text = facts.file(path)
         if text is not None:

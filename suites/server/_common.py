@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from harness.checks import N_
+from harness.checks import N_, CheckContext
 from harness.probes.hardware import Platform, parse_platform
 from harness.probes.once import probe
+from harness.session import HostSession
 
 SRC_DMI = "DMTF SMBIOS Reference Specification DSP0134 (types 0-3); Linux Documentation/ABI/testing/sysfs-firmware-dmi (/sys/class/dmi/id)"
 SRC_OEC = "openeuler-mirror/oec-hardware tests (server compatibility: system, ipmi, memory, disk, raid, network, kdump, watchdog)"
 
 
-def physical(target: Any, xc: Any) -> Platform:
+def physical(target: HostSession, xc: CheckContext) -> Platform:
     """Not applicable unless the host is a physical machine (a VM or container has no server hardware of its own)."""
     platform = parse_platform(probe(target, "srv-platform").text)
     if platform.kind == "container":

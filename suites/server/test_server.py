@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from harness.checks import N_, check
+from typing import Any
+
+from harness.checks import N_, CheckContext, check
 
 GIB = 1024**3
 
@@ -16,7 +18,7 @@ GIB = 1024**3
     requirement=N_("The host's total memory is recorded."),
     remedy=N_("Make /proc/meminfo readable."),
 )
-def test_memory(summary, xc):
+def test_memory(summary: dict[str, Any], xc: CheckContext) -> None:
     total = summary.get("memory_total_bytes")
     if not total:
         xc.fail(N_("Total memory could not be read"))
@@ -33,7 +35,7 @@ def test_memory(summary, xc):
     requirement=N_("The host's file systems, their size and free space are recorded."),
     remedy=N_("Make df available to the certifying user."),
 )
-def test_disks(summary, xc):
+def test_disks(summary: dict[str, Any], xc: CheckContext) -> None:
     disks = summary.get("disks") or []
     if not disks:
         xc.fail(N_("No file system could be read"))
@@ -52,7 +54,7 @@ def test_disks(summary, xc):
     requirement=N_("The host's network interfaces and their addresses are recorded."),
     remedy=N_("Install iproute2 (ip) on the host."),
 )
-def test_interfaces(summary, xc):
+def test_interfaces(summary: dict[str, Any], xc: CheckContext) -> None:
     interfaces = summary.get("interfaces") or []
     if not interfaces:
         xc.fail(N_("No network interface could be read"))

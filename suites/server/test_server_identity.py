@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from harness.checks import N_, check
-from harness.identify import declared_matches
+from harness.checks import N_, CheckContext, check
+from harness.identify import Component, declared_matches
 
 
 @check(
@@ -16,7 +16,7 @@ from harness.identify import declared_matches
     requirement=N_("DMI (/sys/class/dmi/id or dmidecode) names the server's vendor and model."),
     remedy=N_("Run as root so dmidecode can read the SMBIOS tables, or add the vendor to the catalog with its source."),
 )
-def test_server_identified(identity, xc):
+def test_server_identified(identity: dict[str, Component], xc: CheckContext) -> None:
     server = identity["server"]
     if not (server.catalog_id or server.vendor):
         xc.fail(N_("The server could not be named: {reason}"), reason=server.description or server.reason)
@@ -39,7 +39,7 @@ def test_server_identified(identity, xc):
     remedy=N_("Correct xc_server in the inventory, or certify the server the bundle really names."),
     applies_to={"declared.server": ["*"]},
 )
-def test_server_matches_declared(identity, declared, xc):
+def test_server_matches_declared(identity: dict[str, Component], declared: dict[str, str], xc: CheckContext) -> None:
     detected = identity["server"]
     shown = detected.catalog_id or detected.model or detected.vendor or "unknown"
     ok, wanted = declared_matches("server", declared["server"], detected)
@@ -60,7 +60,9 @@ def test_server_matches_declared(identity, declared, xc):
     remedy=N_("Start the declared application server before certifying, or correct xc_middleware in the inventory."),
     applies_to={"declared.middleware": ["*"]},
 )
-def test_middleware_matches_declared(identity, declared, xc):
+def test_middleware_matches_declared(
+    identity: dict[str, Component], declared: dict[str, str], xc: CheckContext
+) -> None:
     detected = identity["middleware"]
     shown = detected.catalog_id or detected.product or "none running"
     ok, wanted = declared_matches("middleware", declared["middleware"], detected)

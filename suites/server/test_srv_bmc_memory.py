@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from harness.checks import N_, check
-from harness.probes.hardware import ecc_state, missing_tool, parse_dimms, parse_edac, parse_mce
+from harness.checks import N_, CheckContext, check
+from harness.probes.hardware import Dimm, EdacController, ecc_state, missing_tool, parse_dimms, parse_edac, parse_mce
 from harness.probes.once import probe
+from harness.session import HostSession
 from suites.server._common import SRC_DMI, SRC_OEC, physical
 
 SRC_IPMI = (
@@ -17,7 +18,7 @@ SRC_IPMI = (
 SRC_EDAC = "Linux Documentation/admin-guide/ras.rst and Documentation/driver-api/edac.rst (mc*/ce_count, ue_count)"
 
 
-def _ipmi(target, xc, name: str) -> str:
+def _ipmi(target: HostSession, xc: CheckContext, name: str) -> str:
     physical(target, xc)
     text = probe(target, name).text
     if missing_tool(text):
@@ -40,7 +41,7 @@ def _ipmi(target, xc, name: str) -> str:
     source=SRC_IPMI,
     tags=("server", "bmc"),
 )
-def test_bmc(target, xc):
+def test_bmc(target: HostSession, xc: CheckContext) -> None:
     text = _ipmi(target, xc, "srv-ipmi-mc")
     fw = re.search(r"Firmware Revision\s*:\s*(\S+)", text)
     maker = re.search(r"Manufacturer Name\s*:\s*(.+)", text)
@@ -59,7 +60,7 @@ def test_bmc(target, xc):
     source=SRC_IPMI,
     tags=("server", "bmc"),
 )
-def test_sensors(target, xc):
+def test_sensors(target: HostSession, xc: CheckContext) -> None:
     text = _ipmi(target, xc, "srv-ipmi-sensors")
     rows = [[c.strip() for c in ln.split("|")] for ln in text.splitlines() if ln.count("|") >= 3]
     if not rows:
@@ -81,7 +82,7 @@ def test_sensors(target, xc):
     source=SRC_IPMI,
     tags=("server", "bmc", "power"),
 )
-def test_psu(target, xc):
+def test_psu(target: HostSession, xc: CheckContext) -> None:
     text = _ipmi(target, xc, "srv-ipmi-psu")
     lines = [ln for ln in text.splitlines() if "|" in ln]
     if not lines:
@@ -108,7 +109,7 @@ def test_psu(target, xc):
     source=SRC_IPMI,
     tags=("server", "bmc", "ras"),
 )
-def test_sel(target, xc):
+def test_sel(target: HostSession, xc: CheckContext) -> None:
     text = _ipmi(target, xc, "srv-ipmi-sel")
     events = [ln for ln in text.splitlines() if ln.count("|") >= 3]
     bad = [
@@ -122,7 +123,7 @@ def test_sel(target, xc):
     xc.note(N_("{count} SEL events, none serious"), count=len(events))
 
 
-def _dimms(target, xc):
+def _dimms(target: HostSession, xc: CheckContext) -> tuple[str, list[Dimm]]:
     physical(target, xc)
     text = probe(target, "srv-dmidecode-memory").text
     if missing_tool(text):
@@ -142,7 +143,7 @@ def _dimms(target, xc):
     source=SRC_DMI + " 7.18 (Memory Device); " + SRC_OEC + " tests/memory",
     tags=("server", "memory"),
 )
-def test_dimms(target, xc):
+def test_dimms(target: HostSession, xc: CheckContext) -> None:
     _text, dimms = _dimms(target, xc)
     if not dimms:
         xc.fail(N_("No populated memory device was read (run with become)"))
@@ -163,7 +164,7 @@ def test_dimms(target, xc):
     source=SRC_DMI + " 7.17.3 (Memory Array Error Correction Types), 7.18 (Total Width includes error-correction bits)",
     tags=("server", "memory", "ras"),
 )
-def test_ecc(target, xc):
+def test_ecc(target: HostSession, xc: CheckContext) -> None:
     text, _ = _dimms(target, xc)
     enabled, how = ecc_state(text)
     if enabled is None:
@@ -186,7 +187,7 @@ def test_ecc(target, xc):
     source=SRC_DMI + " 7.18.19 (Configured Memory Speed)",
     tags=("server", "memory"),
 )
-def test_dimm_speed(target, xc):
+def test_dimm_speed(target: HostSession, xc: CheckContext) -> None:
     _text, dimms = _dimms(target, xc)
     if not dimms:
         xc.fail(N_("No populated memory device was read (run with become)"))
@@ -196,7 +197,7 @@ def test_dimm_speed(target, xc):
     xc.note(N_("All {count} DIMMs run at {speed}"), count=len(dimms), speed=speeds[0])
 
 
-def _edac(target, xc):
+def _edac(target: HostSession, xc: CheckContext) -> list[EdacController]:
     physical(target, xc)
     controllers = parse_edac(probe(target, "srv-edac").text)
     if controllers is None:
@@ -218,7 +219,7 @@ def _edac(target, xc):
     source=SRC_EDAC,
     tags=("server", "memory", "ras"),
 )
-def test_edac_ue(target, xc):
+def test_edac_ue(target: HostSession, xc: CheckContext) -> None:
     controllers = _edac(target, xc)
     ue = sum(c.ue for c in controllers)
     xc.measure("uncorrected_errors", ue, "count")
@@ -243,7 +244,7 @@ def test_edac_ue(target, xc):
     source=SRC_EDAC,
     tags=("server", "memory", "ras"),
 )
-def test_edac_ce(target, xc):
+def test_edac_ce(target: HostSession, xc: CheckContext) -> None:
     controllers = _edac(target, xc)
     ce = sum(c.ce for c in controllers)
     xc.measure("corrected_errors", ce, "count")
@@ -260,7 +261,7 @@ def test_edac_ce(target, xc):
     source="Linux Documentation/admin-guide/ras.rst (MCE, APEI GHES '[Hardware Error]'); Documentation/arch/x86/x86_64/machinecheck.rst",
     tags=("server", "ras"),
 )
-def test_mce(target, xc):
+def test_mce(target: HostSession, xc: CheckContext) -> None:
     physical(target, xc)
     source, lines = parse_mce(probe(target, "srv-mce").text)
     if source == "none":

@@ -3,9 +3,10 @@ bonding, domestic PCI silicon and its drivers, TPM/TCM, kdump, hardware watchdog
 
 from __future__ import annotations
 
-from harness.catalog.pci import vendors
-from harness.checks import N_, check
+from harness.catalog.pci import PciVendor, vendors
+from harness.checks import N_, CheckContext, check
 from harness.probes.hardware import (
+    PciDevice,
     key_values,
     missing_tool,
     parse_bonding,
@@ -16,12 +17,13 @@ from harness.probes.hardware import (
     pipe_records,
 )
 from harness.probes.once import probe
+from harness.session import HostSession
 from suites.server._common import SRC_OEC, physical
 
 SRC_SYSFS = "Linux Documentation/ABI (sysfs-class-net, sysfs-class-nvme, sysfs-bus-pci)"
 
 
-def _disks(target, xc):
+def _disks(target: HostSession, xc: CheckContext) -> list[dict[str, str]]:
     physical(target, xc)
     disks = [d for d in parse_lsblk_pairs(probe(target, "srv-disks").text) if d.get("TYPE") == "disk"]
     if not disks:
@@ -39,7 +41,7 @@ def _disks(target, xc):
     source="lsblk(8) (MODEL, REV, TRAN); " + SRC_OEC + " tests/disk",
     tags=("server", "storage"),
 )
-def test_disks(target, xc):
+def test_disks(target: HostSession, xc: CheckContext) -> None:
     disks = _disks(target, xc)
     xc.measure("disks", len(disks), "count")
     xc.note(
@@ -61,7 +63,7 @@ def test_disks(target, xc):
     source="smartctl(8) -H (overall-health self-assessment); " + SRC_OEC + " tests/disk",
     tags=("server", "storage", "ras"),
 )
-def test_smart(target, xc):
+def test_smart(target: HostSession, xc: CheckContext) -> None:
     physical(target, xc)
     text = probe(target, "srv-smart").text
     if missing_tool(text):
@@ -89,7 +91,7 @@ def test_smart(target, xc):
     source=SRC_SYSFS + " (/sys/class/nvme/nvme*/state, model, firmware_rev); " + SRC_OEC + " tests/nvme",
     tags=("server", "storage"),
 )
-def test_nvme(target, xc):
+def test_nvme(target: HostSession, xc: CheckContext) -> None:
     physical(target, xc)
     ctrls = pipe_records(probe(target, "srv-nvme").text)
     if not ctrls:
@@ -113,7 +115,7 @@ def test_nvme(target, xc):
     source="Linux Documentation/admin-guide/md.rst (/proc/mdstat); " + SRC_OEC + " tests/compatible/raid",
     tags=("server", "storage", "ras"),
 )
-def test_raid(target, xc):
+def test_raid(target: HostSession, xc: CheckContext) -> None:
     physical(target, xc)
     arrays, controllers = parse_mdstat(probe(target, "srv-raid").text)
     if not arrays and not controllers:
@@ -128,7 +130,7 @@ def test_raid(target, xc):
     )
 
 
-def _nics(target, xc):
+def _nics(target: HostSession, xc: CheckContext) -> list[dict[str, str]]:
     physical(target, xc)
     nics = [n for n in pipe_records(probe(target, "srv-nics").text) if n.get("virtual") != "yes"]
     if not nics:
@@ -148,7 +150,7 @@ def _nics(target, xc):
     source=SRC_SYSFS + " (device/driver); ethtool(8) -i; " + SRC_OEC + " tests/network",
     tags=("server", "network"),
 )
-def test_nic_driver(target, xc):
+def test_nic_driver(target: HostSession, xc: CheckContext) -> None:
     nics = _nics(target, xc)
     bad = [n["name"] for n in nics if not n.get("driver")]
     if bad:
@@ -166,7 +168,7 @@ def test_nic_driver(target, xc):
     source=SRC_SYSFS + " (speed, duplex, operstate); " + SRC_OEC + " tests/network",
     tags=("server", "network"),
 )
-def test_nic_speed(target, xc):
+def test_nic_speed(target: HostSession, xc: CheckContext) -> None:
     nics = [n for n in _nics(target, xc) if n.get("operstate") == "up"]
     if not nics:
         xc.fail(N_("No physical network interface is up"))
@@ -186,7 +188,7 @@ def test_nic_speed(target, xc):
     source="Linux Documentation/networking/bonding.rst (/proc/net/bonding)",
     tags=("server", "network"),
 )
-def test_bonding(target, xc):
+def test_bonding(target: HostSession, xc: CheckContext) -> None:
     physical(target, xc)
     bonds = parse_bonding(probe(target, "srv-bonding").text)
     if not bonds:
@@ -199,7 +201,7 @@ def test_bonding(target, xc):
     xc.note(N_("Bonds: {bonds}"), bonds="; ".join(f"{b.name} ({b.mode}) {len(b.slaves)} slaves up" for b in bonds))
 
 
-def _domestic(target, xc):
+def _domestic(target: HostSession, xc: CheckContext) -> tuple[list[PciDevice], list[tuple[PciDevice, PciVendor]]]:
     physical(target, xc)
     devices = parse_pci(probe(target, "srv-pci").text)
     if not devices:
@@ -220,7 +222,7 @@ def _domestic(target, xc):
     source="harness/catalog/pci.yml (PCI ID Repository via GuillaumeGomez/sysinfo src/pcis.rs); " + SRC_SYSFS,
     tags=("server", "pci"),
 )
-def test_pci_domestic(target, xc):
+def test_pci_domestic(target: HostSession, xc: CheckContext) -> None:
     devices, domestic = _domestic(target, xc)
     xc.measure("pci_devices", len(devices), "count")
     xc.measure("domestic_pci_devices", len(domestic), "count")
@@ -246,7 +248,7 @@ _NO_DRIVER_CLASSES = ("06",)
     source="Linux driver model, Documentation/ABI/testing/sysfs-bus-pci (/sys/bus/pci/devices/*/driver); harness/catalog/pci.yml",
     tags=("server", "pci"),
 )
-def test_pci_drivers(target, xc):
+def test_pci_drivers(target: HostSession, xc: CheckContext) -> None:
     _devices, domestic = _domestic(target, xc)
     needing = [(d, v) for d, v in domestic if not d.pci_class.startswith(_NO_DRIVER_CLASSES)]
     if not needing:
@@ -269,7 +271,7 @@ def test_pci_drivers(target, xc):
     source="TCG TPM 2.0 Library; GB/T 29829-2013 (TCM); Linux Documentation/ABI/stable/sysfs-class-tpm (tpm_version_major)",
     tags=("server", "security", "trusted-computing"),
 )
-def test_tpm(target, xc):
+def test_tpm(target: HostSession, xc: CheckContext) -> None:
     physical(target, xc)
     text = probe(target, "srv-tpm").text
     tpm2 = [ln.split()[0] for ln in text.splitlines() if "version=2" in ln]
@@ -293,7 +295,7 @@ def test_tpm(target, xc):
     + " tests/kdump/kdump.py (crashkernel= in /proc/cmdline, kdump service active); Linux Documentation/admin-guide/kdump/kdump.rst",
     tags=("server", "ras"),
 )
-def test_kdump(target, xc):
+def test_kdump(target: HostSession, xc: CheckContext) -> None:
     physical(target, xc)
     text = probe(target, "srv-kdump").text
     kv = key_values(text)
@@ -320,7 +322,7 @@ def test_kdump(target, xc):
     + " tests/compatible/watchdog; Linux Documentation/watchdog/watchdog-api.rst (/sys/class/watchdog identity)",
     tags=("server", "ras"),
 )
-def test_watchdog(target, xc):
+def test_watchdog(target: HostSession, xc: CheckContext) -> None:
     physical(target, xc)
     dogs = pipe_records(probe(target, "srv-watchdog").text)
     hardware = [

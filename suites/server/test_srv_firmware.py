@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 
-from harness.checks import N_, check
+from harness.checks import N_, CheckContext, check
 from harness.probes.hardware import dmi_value, dmidecode_records, key_values, missing_tool, parse_platform
 from harness.probes.once import probe
+from harness.session import HostSession
 from suites.server._common import SRC_DMI, physical
 
 
-def _dmi(target, xc, dmi_type: int, sysfs_keys: dict[str, str]) -> dict[str, str]:
+def _dmi(target: HostSession, xc: CheckContext, dmi_type: int, sysfs_keys: dict[str, str]) -> dict[str, str]:
     """One DMI record: dmidecode (with become) fills what sysfs (readable without root) lacks."""
     physical(target, xc)
     sysfs = key_values(probe(target, "srv-dmi-sysfs").text)
@@ -29,7 +30,7 @@ def _dmi(target, xc, dmi_type: int, sysfs_keys: dict[str, str]) -> dict[str, str
     return out
 
 
-def _record(xc, what: str, fields: dict[str, str], needed: tuple[str, ...]) -> None:
+def _record(xc: CheckContext, what: str, fields: dict[str, str], needed: tuple[str, ...]) -> None:
     absent = [k for k in needed if not fields.get(k)]
     if absent:
         xc.fail(
@@ -52,7 +53,7 @@ def _record(xc, what: str, fields: dict[str, str], needed: tuple[str, ...]) -> N
     source="systemd-detect-virt(1); Linux arch/x86 X86_FEATURE_HYPERVISOR",
     tags=("server", "platform"),
 )
-def test_platform(target, xc):
+def test_platform(target: HostSession, xc: CheckContext) -> None:
     result = probe(target, "srv-platform")
     if not result.text.strip():
         raise RuntimeError("the platform probe printed nothing")
@@ -76,7 +77,7 @@ def test_platform(target, xc):
     source=SRC_DMI,
     tags=("server", "dmi"),
 )
-def test_dmi_system(target, xc):
+def test_dmi_system(target: HostSession, xc: CheckContext) -> None:
     f = _dmi(
         target, xc, 1, {"Manufacturer": "sys_vendor", "Product Name": "product_name", "Version": "product_version"}
     )
@@ -93,7 +94,7 @@ def test_dmi_system(target, xc):
     source=SRC_DMI,
     tags=("server", "dmi"),
 )
-def test_dmi_board(target, xc):
+def test_dmi_board(target: HostSession, xc: CheckContext) -> None:
     f = _dmi(target, xc, 2, {"Manufacturer": "board_vendor", "Product Name": "board_name", "Version": "board_version"})
     _record(xc, "Baseboard", f, ("Manufacturer", "Product Name"))
 
@@ -119,7 +120,7 @@ SERVER_CHASSIS = {
     source=SRC_DMI + " 7.4.1 (chassis types)",
     tags=("server", "dmi"),
 )
-def test_dmi_chassis(target, xc):
+def test_dmi_chassis(target: HostSession, xc: CheckContext) -> None:
     f = _dmi(target, xc, 3, {"Manufacturer": "chassis_vendor", "Type": "chassis_type"})
     if f.get("Type") in SERVER_CHASSIS:
         f["Type"] = f"{f['Type']} ({SERVER_CHASSIS[f['Type']]})"
@@ -136,7 +137,7 @@ def test_dmi_chassis(target, xc):
     source=SRC_DMI,
     tags=("server", "firmware"),
 )
-def test_bios_version(target, xc):
+def test_bios_version(target: HostSession, xc: CheckContext) -> None:
     f = _dmi(target, xc, 0, {"Vendor": "bios_vendor", "Version": "bios_version"})
     _record(xc, "BIOS", f, ("Vendor", "Version"))
 
@@ -153,7 +154,7 @@ def test_bios_version(target, xc):
     source=SRC_DMI + " 7.1 (BIOS Release Date, mm/dd/yyyy)",
     tags=("server", "firmware"),
 )
-def test_bios_date(target, xc):
+def test_bios_date(target: HostSession, xc: CheckContext) -> None:
     f = _dmi(target, xc, 0, {"Release Date": "bios_date"})
     date = f.get("Release Date", "")
     m = re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", date)
@@ -174,7 +175,7 @@ def test_bios_date(target, xc):
     source="Linux Documentation/admin-guide/efi-stub.rst and Documentation/ABI/testing/sysfs-firmware-efi",
     tags=("server", "firmware"),
 )
-def test_boot_mode(target, xc):
+def test_boot_mode(target: HostSession, xc: CheckContext) -> None:
     physical(target, xc)
     kv = key_values(probe(target, "srv-boot").text)
     mode = kv.get("mode")
@@ -196,7 +197,7 @@ def test_boot_mode(target, xc):
     tags=("server", "dmi", "consistency"),
     waivable=False,
 )
-def test_dmi_consistent(target, xc):
+def test_dmi_consistent(target: HostSession, xc: CheckContext) -> None:
     physical(target, xc)
     sysfs = key_values(probe(target, "srv-dmi-sysfs").text)
     text = probe(target, "srv-dmidecode").text

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.checks import CheckContext, CheckMeta, applies, check
+from harness.checks import CheckContext, CheckFailed, CheckMeta, NotApplicable, applies, check
 from harness.outcomes import Severity
 
 
@@ -35,3 +35,16 @@ def test_measurement_units_come_from_the_translated_list() -> None:
     ctx.measure("tps", 812.5, "tps")
     with pytest.raises(ValueError):
         ctx.measure("speed", 1, "furlongs")
+
+
+def test_a_message_may_have_a_parameter_named_key() -> None:
+    # XC-MW-015..020 say which declaration is missing as {key}: the message's own key is positional only
+    msgid = "No xc_middleware_targets entry declares {key}"
+    ctx = CheckContext(_meta())
+    with pytest.raises(NotApplicable) as info:
+        ctx.not_applicable(msgid, key="https_port")
+    assert info.value.params == {"key": "https_port"}
+    assert ctx.message_key == msgid and ctx.message_args == {"key": "https_port"}
+    with pytest.raises(CheckFailed):
+        ctx.fail(msgid, key="unit")
+    assert ctx.message_args == {"key": "unit"}

@@ -9,10 +9,17 @@ questions and reads the answers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from harness.db.connection import DbConnection
+    from harness.transport.base import CommandResult
+
+#: the host session's ``run`` (harness.db.service.Run): a command on the database's host, as evidence
+Run = Callable[..., "CommandResult"]
+#: one query on the server, its single value
+Ask = Callable[[str], object | None]
 
 
 class Dialect(Protocol):
@@ -89,6 +96,23 @@ class Dialect(Protocol):
 
     def routine_probe(self, c: DbConnection) -> Any:
         """Create xc_add(a, b) (inserting a + b into xc_log) and return xc_add(20, 22)."""
+        ...
+
+    # the service on its host (harness/db/service.py) and the performance smoke (harness/db/perf_tools.py)
+    #: the family's reference load tool driving XC-DB-050 where installed (None: the Python clients measure it)
+    smoke_tool: str | None
+
+    def server_pid(self, run: Run, ask: Ask) -> int | None:
+        """The server's main pid as the server tells it (ss did not show it), or None where it cannot."""
+        ...
+
+    def datadir_mode_problem(self, mode: int) -> str | None:
+        """What the family's own rule finds wrong with the data directory's mode, or None."""
+        ...
+
+    def restart_command(self, pid: int, user: str, datadir: str) -> str | None:
+        """The family's own restart of a server no unit runs (quoted shell), or None: stop it and start
+        its command line again."""
         ...
 
 

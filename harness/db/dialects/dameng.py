@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from harness.db.dialects import try_query
+from harness.db.dialects import Ask, Run, try_query
 
 if TYPE_CHECKING:
     from harness.db.connection import DbConnection
@@ -120,6 +120,20 @@ class DamengDialect:
             "INSERT INTO xc_log VALUES (a + b); RETURN a + b; END;"
         )
         return c.scalar("SELECT xc_add(20, 22) FROM DUAL")
+
+    # --- the service on its host ---
+    smoke_tool: str | None = None  # no reference tool: the Python clients measure it
+
+    def server_pid(self, run: Run, ask: Ask) -> int | None:
+        return None
+
+    def datadir_mode_problem(self, mode: int) -> str | None:
+        if mode & 0o007:
+            return f"mode {mode:04o} lets other users in"
+        return None
+
+    def restart_command(self, pid: int, user: str, datadir: str) -> str | None:
+        return None
 
 
 DIALECT = DamengDialect()

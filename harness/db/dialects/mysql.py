@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import TYPE_CHECKING, Any
 
-from harness.db.dialects import try_query
+from harness.db.dialects import Ask, Run, try_query
 from harness.db.identify_arch import normalize_arch
 
 if TYPE_CHECKING:
@@ -115,6 +116,19 @@ class MysqlDialect:
         c.execute("CREATE FUNCTION xc_add(a INT, b INT) RETURNS INT DETERMINISTIC RETURN a + b")
         c.execute("CALL xc_put(20, 22)")
         return c.scalar("SELECT xc_add(20, 22)")
+
+    # --- the service on its host ---
+    smoke_tool: str | None = "sysbench"
+
+    def server_pid(self, run: Run, ask: Ask) -> int | None:
+        text = run(f"cat {shlex.quote(str(ask('SELECT @@pid_file')))}").text.strip()
+        return int(text) if text.isdigit() else None
+
+    def datadir_mode_problem(self, mode: int) -> str | None:
+        return None
+
+    def restart_command(self, pid: int, user: str, datadir: str) -> str | None:
+        return None
 
 
 DIALECT = MysqlDialect()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import shlex
 from typing import TYPE_CHECKING, Any
 
-from harness.db.dialects import try_query
+from harness.db.dialects import Ask, Run, try_query
 from harness.db.identify_arch import normalize_arch
 
 if TYPE_CHECKING:
@@ -125,6 +126,28 @@ class PostgresqlDialect:
             "$$ BEGIN INSERT INTO xc_log VALUES (a + b); RETURN a + b; END $$"
         )
         return c.scalar("SELECT xc_add(20, 22)")
+
+    # --- the service on its host ---
+    smoke_tool: str | None = "pgbench"
+
+    def server_pid(self, run: Run, ask: Ask) -> int | None:
+        # the postmaster is the parent of this connection's backend
+        parent = run(f"ps -o ppid= -p {int(str(ask('SELECT pg_backend_pid()')))}").text.strip()
+        return int(parent) if parent.isdigit() else None
+
+    def datadir_mode_problem(self, mode: int) -> str | None:
+        if mode & 0o077 not in (0, 0o050, 0o040):
+            return f"mode {mode:04o}: PostgreSQL requires 0700 or 0750"
+        return None
+
+    def restart_command(self, pid: int, user: str, datadir: str) -> str | None:
+        ctl = f'$(dirname "$(readlink /proc/{int(pid)}/exe)")/pg_ctl'
+        log = f"/tmp/xcert-pg-restart-{int(pid)}.log"
+        inner = f"{ctl} restart -D {shlex.quote(datadir)} -m fast -w -t 60 -l {log}"
+        return (
+            f'if [ "$(id -un)" = {shlex.quote(user)} ]; then {inner}; '
+            f"else runuser -u {shlex.quote(user)} -- sh -c {shlex.quote(inner)}; fi"
+        )
 
 
 DIALECT = PostgresqlDialect()

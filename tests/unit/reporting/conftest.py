@@ -10,22 +10,22 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SHARED, xcert
+from tests.conftest import xcert
+from tests.snapshot_hosts import (
+    DEBIAN_FILES,
+    DEBIAN_X86,
+    HOST_COMMON,
+    KYLIN_ARM,
+    MEMINFO,
+    OS_GOOD,
+    capture,
+    kylin_files,
+    snapshot,
+    write_inventory,
+)
 
-PROBES = {
-    "locale-a": "C\nC.utf8\nPOSIX\nen_US.utf8\nzh_CN.utf8\n",
-    "iconv-gb18030": "你好",
-    "iconv-gb18030-2022": " ee a0 9e\n",
-    "openssl-version": "OpenSSL 1.1.1f  31 Mar 2020\n",
-    "openssl-sm3": "SM3(stdin)= 66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0\n",
-    "openssl-sm4": " 68 1e df 34 d2 06 96 5e 86 b3 e9 4f 53 6e 42 46\n",
-    "time-sync": "chronyd\nReference ID    : C0A80001 (ntp1)\nLeap status     : Normal\n",
-    "getconf-glibc": "glibc 2.28\n",
-    "df": "Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda2 104857600 1048576 103809024 2% /\n",
-    "ip-addr": "1: lo    inet 127.0.0.1/8 scope host lo\n2: eth0    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0\n",
-}
+PROBES = {**OS_GOOD, **HOST_COMMON}
 BAD = {"locale-a": "C\nC.utf8\nPOSIX\n", "iconv-gb18030": "", "iconv-gb18030-2022": "", "time-sync": ""}
-MEMINFO = "MemTotal:       263824444 kB\nMemFree:        1000 kB\n"
 LAB = """\
 [lab]
 name = "Xinchuang Compatibility Lab"
@@ -47,71 +47,31 @@ waivers:
 """
 
 
-def samples() -> Path:
-    refdata = SHARED / "refdata" / "samples"
-    return refdata if refdata.is_dir() else ROOT / "harness" / "lab" / "captures"
-
-
-def capture(name: str) -> str:
-    text = (samples() / name).read_text(encoding="utf-8")
-    return text.split("\n", 1)[1] if text.startswith("#") else text  # first line names the source
-
-
-def snapshot(root: Path, files: dict[str, str], commands: dict[str, str]) -> Path:
-    for path, text in files.items():
-        target = root / "files" / path.lstrip("/")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    (root / "commands").mkdir(parents=True, exist_ok=True)
-    for name, text in commands.items():
-        (root / "commands" / f"{name}.txt").write_text(text, encoding="utf-8")
-    return root
-
-
 @pytest.fixture(scope="session")
 def snapshot_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("report-run")
-    cpu = capture("cpuinfo-kunpeng920-hwloc-128arm.txt")
-    arm = {"uname-m": "aarch64\n", "getconf-pagesize": "65536\n", "uname-r": "4.19.90-24.4.v2101.ky10.aarch64\n"}
-    snapshot(
-        tmp / "kylin",
-        {
-            "/etc/os-release": capture("os-release-kylin-server-v10-sword.txt"),
-            "/proc/cpuinfo": cpu,
-            "/proc/meminfo": MEMINFO,
-        },
-        {**arm, **PROBES},
-    )
+    snapshot(tmp / "kylin", kylin_files(), {**KYLIN_ARM, **PROBES})
     snapshot(
         tmp / "uos",
         {
             "/etc/os-release": capture("os-release-uos-server-20-fou.txt"),
             "/etc/lsb-release": capture("lsb-release-uos-server-20-fou.txt"),
-            "/proc/cpuinfo": cpu,
+            "/proc/cpuinfo": capture("cpuinfo-kunpeng920-hwloc-128arm.txt"),
             "/proc/meminfo": MEMINFO,
         },
-        {**arm, **PROBES, "uname-r": "4.19.90-2201.4.0.0135.up1.uel20.aarch64\n"},
+        {**KYLIN_ARM, **PROBES, "uname-r": "4.19.90-2201.4.0.0135.up1.uel20.aarch64\n"},
     )
-    snapshot(
-        tmp / "debian",
-        {
-            "/etc/os-release": 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n',
-            "/proc/cpuinfo": "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R)\n\n",
-            "/proc/meminfo": MEMINFO,
-        },
-        {"uname-m": "x86_64\n", "getconf-pagesize": "4096\n", "uname-r": "6.1.0-18-amd64\n", **PROBES, **BAD},
-    )
+    debian = {**DEBIAN_X86, "uname-r": "6.1.0-18-amd64\n"}
+    snapshot(tmp / "debian", DEBIAN_FILES, {**debian, **PROBES, **BAD})
     snapshot(tmp / "bare", {"/etc/hostname": "bare\n"}, {})
-    inventory = tmp / "inventory.yml"
-    inventory.write_text(
-        "all:\n  hosts:\n"
-        f"    kylin1:\n      xc_snapshot: {tmp / 'kylin'}\n      xc_cpu: kunpeng-920\n      xc_os: kylin-server-v10\n"
-        f"    uos1:\n      xc_snapshot: {tmp / 'uos'}\n"
-        f"    debian1:\n      xc_snapshot: {tmp / 'debian'}\n      xc_cpu: kunpeng-920\n"
-        f"    bare1:\n      xc_snapshot: {tmp / 'bare'}\n"
-        f"    gone1:\n      xc_snapshot: {tmp / 'no-such-snapshot'}\n",
-        encoding="utf-8",
-    )
+    hosts: dict[str, dict[str, object]] = {
+        "kylin1": {"xc_snapshot": tmp / "kylin", "xc_cpu": "kunpeng-920", "xc_os": "kylin-server-v10"},
+        "uos1": {"xc_snapshot": tmp / "uos"},
+        "debian1": {"xc_snapshot": tmp / "debian", "xc_cpu": "kunpeng-920"},
+        "bare1": {"xc_snapshot": tmp / "bare"},
+        "gone1": {"xc_snapshot": tmp / "no-such-snapshot"},
+    }
+    inventory = write_inventory(tmp / "inventory.yml", hosts)
     (tmp / "lab.toml").write_text(LAB, encoding="utf-8")
     (tmp / "waivers.yml").write_text(WAIVERS, encoding="utf-8")
     out = tmp / "run"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.snapshot_hosts import capture
+
 # ---------------------------------------------------------------- documented formats
 
 #: the openGauss check_list.conf values (REF 4.3) and the rest of a tuned openEuler host
@@ -247,22 +249,17 @@ CPUINFO_A72 = (
 )
 
 
-def capture(samples: Path, name: str) -> str:
-    text = (samples / name).read_text(encoding="utf-8")
-    return text.split("\n", 1)[1] if text.startswith("#") else text
-
-
 def hosts(samples: Path) -> dict[str, tuple[dict[str, str], dict[str, str], dict[str, str]]]:
     """name -> (files, commands, host variables)."""
-    kunpeng = capture(samples, "cpuinfo-kunpeng920-hwloc-128arm.txt")
-    openeuler = capture(samples, "os-release-openeuler-20.03-lts.txt")
-    sword = capture(samples, "os-release-kylin-server-v10-sword.txt")
+    kunpeng = capture("cpuinfo-kunpeng920-hwloc-128arm.txt", samples)
+    openeuler = capture("os-release-openeuler-20.03-lts.txt", samples)
+    sword = capture("os-release-kylin-server-v10-sword.txt", samples)
     # Tercel (SP1) and Halberd (SP3 2403) differ from the Sword capture only in the codename (REFID 2.1, 2.2)
     tercel = sword.replace("Sword", "Tercel")
     halberd = sword.replace("Sword", "Halberd")
-    kylin_desktop = capture(samples, "os-release-kylin-desktop-v10-sp1-2303.txt")
-    loongson = capture(samples, "cpuinfo-loongson-3a5000-hv-utillinux.txt")
-    uos = capture(samples, "os-release-uos-server-20-fou.txt")
+    kylin_desktop = capture("os-release-kylin-desktop-v10-sp1-2303.txt", samples)
+    loongson = capture("cpuinfo-loongson-3a5000-hv-utillinux.txt", samples)
+    uos = capture("os-release-uos-server-20-fou.txt", samples)
     anolis = 'NAME="Anolis OS"\nVERSION="8.8"\nID="anolis"\nID_LIKE="rhel fedora centos"\nVERSION_ID="8.8"\nPLATFORM_ID="platform:an8"\nPRETTY_NAME="Anolis OS 8.8"\n'
     thp_never = "always madvise [never]\n"
     thp_always = "[always] madvise never\n"

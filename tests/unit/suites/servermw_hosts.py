@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests import snapshot_hosts
+
 CAPTURES = Path(__file__).resolve().parent / "servermw_captures"
 
 
 def capture(name: str) -> str:
-    text = (CAPTURES / name).read_text(encoding="utf-8")
-    return text.split("\n", 1)[1] if text.startswith("#") else text
+    return snapshot_hosts.capture(name, CAPTURES)
 
 
 def hwloc_sysfs(refdata: Path) -> str:

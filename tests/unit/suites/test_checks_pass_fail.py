@@ -8,21 +8,24 @@ that fails them, and one whose facts are missing.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import xcert
+from tests.snapshot_hosts import (
+    DEBIAN_FILES,
+    DEBIAN_X86,
+    HOST_COMMON,
+    KYLIN_ARM,
+    OS_GOOD,
+    kylin_files,
+    snapshot,
+    write_inventory,
+)
 
 GOOD_PROBES = {
-    "locale-a": "C\nC.utf8\nPOSIX\nen_US.utf8\nzh_CN.utf8\n",
-    "iconv-gb18030": "你好",
-    "iconv-gb18030-2022": " ee a0 9e\n",
-    "openssl-version": "OpenSSL 1.1.1f  31 Mar 2020\n",
-    "openssl-sm3": "SM3(stdin)= 66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0\n",
-    "openssl-sm4": " 68 1e df 34 d2 06 96 5e 86 b3 e9 4f 53 6e 42 46\n",
-    "time-sync": "chronyd\nReference ID    : C0A80001 (ntp1)\nLeap status     : Normal\n",
+    **OS_GOOD,
     # a virtual machine without Java servers: the server hardware and middleware checks do not apply
     "srv-platform": "vm=kvm\ncontainer=none\nhypervisor=yes\n",
     "mw-jvms": "",
@@ -37,67 +40,21 @@ BAD_PROBES = {
     "openssl-sm4": "",
     "time-sync": "",
 }
-COMMON = {
-    "getconf-glibc": "glibc 2.28\n",
-    "uname-r": "4.19.90-24.4.v2101.ky10.aarch64\n",
-    "df": "Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sda2 104857600 1048576 103809024 2% /\n",
-    "ip-addr": "1: lo    inet 127.0.0.1/8 scope host lo\n2: eth0    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0\n",
-}
-
-
-def _capture(samples: Path, name: str) -> str:
-    text = (samples / name).read_text(encoding="utf-8")
-    return text.split("\n", 1)[1] if text.startswith("#") else text  # first line names the source
-
-
-def _snapshot(root: Path, files: dict[str, str], commands: dict[str, str]) -> Path:
-    for path, text in files.items():
-        target = root / "files" / path.lstrip("/")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    (root / "commands").mkdir(parents=True, exist_ok=True)
-    for name, text in commands.items():
-        (root / "commands" / f"{name}.txt").write_text(text, encoding="utf-8")
-    return root
+COMMON = {**HOST_COMMON, "uname-r": KYLIN_ARM["uname-r"]}
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from tests.conftest import ROOT, SHARED
-
-    # the refdata captures, or the copies of them the lab ships (same files, same source lines)
-    refdata = SHARED / "refdata" / "samples"
-    if not refdata.is_dir():
-        refdata = ROOT / "harness" / "lab" / "captures"
     tmp = tmp_path_factory.mktemp("snapshots")
-    meminfo = "MemTotal:       263824444 kB\nMemFree:        1000 kB\n"
-    _snapshot(
-        tmp / "good",
-        {
-            "/etc/os-release": _capture(refdata, "os-release-kylin-server-v10-sword.txt"),
-            "/proc/cpuinfo": _capture(refdata, "cpuinfo-kunpeng920-hwloc-128arm.txt"),
-            "/proc/meminfo": meminfo,
-        },
-        {"uname-m": "aarch64\n", "getconf-pagesize": "65536\n", **COMMON, **GOOD_PROBES},
-    )
-    _snapshot(
-        tmp / "bad",
-        {
-            "/etc/os-release": 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n',
-            "/proc/cpuinfo": "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R)\n\n",
-            "/proc/meminfo": meminfo,
-        },
-        {"uname-m": "x86_64\n", "getconf-pagesize": "4096\n", **COMMON, **BAD_PROBES},
-    )
-    _snapshot(tmp / "bare", {"/etc/hostname": "bare\n"}, {})
-    inventory = tmp / "inventory.yml"
-    inventory.write_text(
-        "all:\n  hosts:\n"
-        f"    good:\n      xc_snapshot: {tmp / 'good'}\n      xc_cpu: kunpeng-920\n"
-        f"    bad:\n      xc_snapshot: {tmp / 'bad'}\n      xc_cpu: kunpeng-920\n"
-        f"    bare:\n      xc_snapshot: {tmp / 'bare'}\n",
-        encoding="utf-8",
-    )
+    snapshot(tmp / "good", kylin_files(), {**KYLIN_ARM, **COMMON, **GOOD_PROBES})
+    snapshot(tmp / "bad", DEBIAN_FILES, {**DEBIAN_X86, **COMMON, **BAD_PROBES})
+    snapshot(tmp / "bare", {"/etc/hostname": "bare\n"}, {})
+    hosts: dict[str, dict[str, object]] = {
+        "good": {"xc_snapshot": tmp / "good", "xc_cpu": "kunpeng-920"},
+        "bad": {"xc_snapshot": tmp / "bad", "xc_cpu": "kunpeng-920"},
+        "bare": {"xc_snapshot": tmp / "bare"},
+    }
+    inventory = write_inventory(tmp / "inventory.yml", hosts)
     out = tmp / "run"
     proc = xcert("certify", "-i", str(inventory), "--out", str(out), "--forks", "3")
     assert proc.returncode == 1, proc.stderr

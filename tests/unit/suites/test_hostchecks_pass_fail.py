@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import xcert
+from tests.snapshot_hosts import samples, snapshot, write_inventory
 from tests.unit.suites.hostcheck_hosts import hosts
 
 #: check -> (host where it passes, host where it does not, that outcome)
@@ -106,25 +107,12 @@ PATHS: dict[str, tuple[str, str, str]] = {
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict[str, Any]]]:
-    from tests.conftest import ROOT, SHARED
-
-    samples = SHARED / "refdata" / "samples"
-    if not samples.is_dir():
-        samples = ROOT / "harness" / "lab" / "captures"
     tmp = tmp_path_factory.mktemp("hostchecks")
-    inventory = "all:\n  hosts:\n"
-    for name, (files, commands, hostvars) in hosts(samples).items():
-        root = tmp / name
-        for path, text in files.items():
-            target = root / "files" / path.lstrip("/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        (root / "commands").mkdir(parents=True, exist_ok=True)
-        for probe, text in commands.items():
-            (root / "commands" / f"{probe}.txt").write_text(text, encoding="utf-8")
-        inventory += f"    {name}:\n      xc_snapshot: {root}\n"
-        inventory += "".join(f"      {k}: {v}\n" for k, v in hostvars.items())
-    (tmp / "inventory.yml").write_text(inventory, encoding="utf-8")
+    inventory = {
+        name: {"xc_snapshot": snapshot(tmp / name, files, commands), **hostvars}
+        for name, (files, commands, hostvars) in hosts(samples()).items()
+    }
+    write_inventory(tmp / "inventory.yml", inventory)
     out = tmp / "run"
     proc = xcert("certify", "-i", str(tmp / "inventory.yml"), "--out", str(out), "--profile", "full", "--forks", "3")
     assert proc.returncode == 1, proc.stderr[-2000:]

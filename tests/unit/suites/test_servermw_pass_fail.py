@@ -4,45 +4,27 @@ worker: snapshot hosts whose probe answers come from captures (servermw_hosts.py
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import xcert
+from tests.snapshot_hosts import KYLIN_ARM, MEMINFO, capture, samples, snapshot
 from tests.unit.suites import servermw_hosts as H
-
-KYLIN_ARM = {"uname-m": "aarch64\n", "uname-r": "4.19.90-24.4.v2101.ky10.aarch64\n", "getconf-pagesize": "65536\n"}
-MEMINFO = "MemTotal:       263824444 kB\nMemFree:        1000 kB\n"
-
-
-def _snapshot(root: Path, files: dict[str, str], commands: dict[str, str]) -> Path:
-    for path, text in files.items():
-        target = root / "files" / path.lstrip("/")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    (root / "commands").mkdir(parents=True, exist_ok=True)
-    for name, text in commands.items():
-        (root / "commands" / f"{name}.txt").write_text(text, encoding="utf-8")
-    return root
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from tests.conftest import ROOT, SHARED
-
-    refdata = SHARED / "refdata" / "samples"
-    if not refdata.is_dir():
-        refdata = ROOT / "harness" / "lab" / "captures"
-    cpuinfo = (refdata / "cpuinfo-kunpeng920-hwloc-128arm.txt").read_text(encoding="utf-8").split("\n", 1)[1]
+    refdata = samples()
+    cpuinfo = capture("cpuinfo-kunpeng920-hwloc-128arm.txt")
     tmp = tmp_path_factory.mktemp("servermw")
     arm_files = {"/proc/cpuinfo": cpuinfo, "/proc/meminfo": MEMINFO}
     good = {**KYLIN_ARM, **H.SERVER_GOOD, "srv-dmi-sysfs": H.hwloc_sysfs(refdata), **H.MW_GOOD}
-    _snapshot(tmp / "good", arm_files, good)
-    _snapshot(tmp / "bad", arm_files, {**KYLIN_ARM, **H.SERVER_BAD, **H.MW_BAD})
-    _snapshot(tmp / "other", arm_files, {**KYLIN_ARM, **H.SERVER_NO_DMI, **H.MW_OTHER})
-    _snapshot(tmp / "container", arm_files, {**KYLIN_ARM, **H.CONTAINER})
-    _snapshot(tmp / "tomcat8", arm_files, {**KYLIN_ARM, **H.CONTAINER, **H.TOMCAT_ON_JAVA8})
+    snapshot(tmp / "good", arm_files, good)
+    snapshot(tmp / "bad", arm_files, {**KYLIN_ARM, **H.SERVER_BAD, **H.MW_BAD})
+    snapshot(tmp / "other", arm_files, {**KYLIN_ARM, **H.SERVER_NO_DMI, **H.MW_OTHER})
+    snapshot(tmp / "container", arm_files, {**KYLIN_ARM, **H.CONTAINER})
+    snapshot(tmp / "tomcat8", arm_files, {**KYLIN_ARM, **H.CONTAINER, **H.TOMCAT_ON_JAVA8})
     inventory = tmp / "inventory.yml"
     inventory.write_text(
         "all:\n  hosts:\n"
