@@ -1,0 +1,180 @@
+"""The pytest side of user suites: ids and metadata for users' tests, ``testinfra_hosts``, load errors.
+
+Loaded with the harness's plugin (harness.pytest_plugin); inert in a run without user suites. Runs
+before the planning hook, so every user test reaches the plan as a check: a declared one
+(harness.usersuite.check) as its author declared it, any other as an advisory ``USER-<slug>``
+(harness.usersuite.ids).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.checks import N_, CheckMeta, NotApplicable
+from harness.outcomes import Severity
+from harness.pytest_plugin.run import HOST_RUN, check_key, meta_of, subject_of
+from harness.rundir import load_run_meta
+from harness.usersuite.declare import LAYER, user_meta
+from harness.usersuite.ids import IMPORT_ID, UserTest, assign
+from harness.usersuite.stage import staged_paths
+
+IMPORT_TITLE = N_("A user suite file could not be loaded")
+IMPORT_REQUIREMENT = N_("Every file of a user suite (--suite) loads.")
+IMPORT_REMEDY = N_("Fix the file named in the message; the host worker's log has the whole error.")
+NOT_THIS_HOST = N_("Does not apply: testinfra_hosts ({hosts}) names other hosts of this run")
+NO_HOSTS = N_("Does not apply: testinfra_hosts is empty")
+
+
+@dataclass(frozen=True)
+class Suite:
+    label: str
+    order: int
+    root: Path
+
+
+#: the run's suites and the pytest rootdir (module state, like planning's: the collect-report hook has no config)
+_SUITES: list[Suite] = []
+_ROOT: list[Path] = []
+
+
+class UserSuiteError(Exception):
+    """A user test that cannot be a check as written (an XC- id, an id used twice)."""
+
+
+def owner(path: Path) -> tuple[Suite, str] | None:
+    """The suite a file belongs to and its POSIX path in it."""
+    for suite in _SUITES:
+        try:
+            return suite, path.resolve().relative_to(suite.root).as_posix()
+        except ValueError:
+            continue
+    return None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    _SUITES.clear()
+    _ROOT[:] = [config.rootpath]
+    run = config.stash.get(HOST_RUN, None)
+    if run is None:
+        return
+    staged = staged_paths(run.run_dir, load_run_meta(run.run_dir))
+    _SUITES.extend(Suite(label, i, folder) for i, (label, folder) in enumerate(staged))
+
+
+def import_row(nodeid: str, reason: str) -> tuple[CheckMeta, str, str] | None:
+    """The ``error`` row of a user suite file that did not load (planning asks), else None."""
+    if not _SUITES or not nodeid:
+        return None
+    first = nodeid.split("::")[0]
+    # a node id is relative to the rootdir, or to the collected folder for files outside it
+    found = next((f for base in (*_ROOT, _SUITES[0].root.parent) if (f := owner(base / first)) is not None), None)
+    if found is None:
+        return None
+    suite, rel = found
+    shown = f"{suite.label}/{rel}"
+    meta = CheckMeta(
+        id=IMPORT_ID,
+        layer=LAYER,
+        severity=Severity.ADVISORY,
+        title=IMPORT_TITLE,
+        requirement=IMPORT_REQUIREMENT,
+        remedy=IMPORT_REMEDY,
+        tags=frozenset({"user"}),
+    )
+    return meta, shown, f"{shown}: {reason}"
+
+
+def _test_name(item: pytest.Item) -> str:
+    parts = item.nodeid.split("::")[1:]
+    if not parts:
+        return item.name
+    parts[-1] = getattr(item, "originalname", None) or parts[-1].split("[")[0]
+    return "::".join(parts)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not _SUITES or config.stash.get(HOST_RUN, None) is None:
+        return
+    mine: list[tuple[pytest.Item, UserTest]] = []
+    for item in items:
+        found = owner(item.path)
+        if found is not None:
+            mine.append((item, UserTest(found[0].label, found[0].order, found[1], _test_name(item))))
+    ids = assign([t for _, t in mine])
+    taken = {check_key(m.id, subject_of(i)) for i in items if (m := meta_of(i)) is not None and owner(i.path) is None}
+    for item, test in mine:
+        shown = f"{test.suite}/{test.path}::{test.name}"
+        declared = meta_of(item)
+        function = getattr(item, "function", None) or (lambda: None)
+        if declared is not None and declared.layer == LAYER:
+            meta = declared
+        else:
+            meta = user_meta(ids[test], function, test=shown)
+            if declared is not None:
+                item.xcert_user_error = f"{shown}: XC- ids are xcert's own; a user suite uses its own prefix"  # type: ignore[attr-defined]
+        key = check_key(meta.id, subject_of(item))
+        if key in taken:
+            meta = user_meta(ids[test], function, test=shown)
+            item.xcert_user_error = f"{shown}: check id {key} is used twice"  # type: ignore[attr-defined]
+            key = check_key(meta.id, subject_of(item))
+        taken.add(key)
+        item.xcert_check = meta  # type: ignore[attr-defined]  # per item: one function may be collected twice
+
+
+def _names(entry: str) -> str:
+    """The host name in a testinfra host spec: ``ssh://user@name:22?opt`` -> ``name``."""
+    text = entry.split("://", 1)[-1].split("?", 1)[0].rsplit("@", 1)[-1]
+    if text.startswith("["):
+        return text[1:].split("]", 1)[0]
+    return text.rsplit(":", 1)[0] if text.count(":") == 1 else text
+
+
+def host_matches(entries: Iterable[Any], me: Iterable[str], everyone: Iterable[str]) -> bool | None:
+    """Whether a module's ``testinfra_hosts`` runs on this host: True, False (names others), None (empty).
+
+    An entry names a host by a testinfra spec (``ssh://user@h:22``, ``ansible://h``, ``h``); its host part
+    matches this host's inventory name or address, exactly or as a shell pattern (``all`` and ``*`` match
+    every host). A list that names no host of this run at all (Molecule's own instance names, e.g.
+    ``instance``) is taken to mean the host being certified.
+    """
+    names = [_names(str(e)) for e in entries]
+    if not names:
+        return None
+    mine, all_hosts = list(me), list(everyone)
+
+    def hit(candidates: list[str]) -> bool:
+        return any(n in ("all", "*") or any(fnmatch.fnmatchcase(c, n) for c in candidates) for n in names)
+
+    return hit(mine) or not hit(all_hosts)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    run = item.config.stash.get(HOST_RUN, None)
+    if run is None or not _SUITES or owner(item.path) is None:
+        return
+    error = getattr(item, "xcert_user_error", None)
+    if error:
+        raise UserSuiteError(error)
+    hosts = getattr(getattr(item, "module", None), "testinfra_hosts", None)
+    if hosts is None:
+        return
+    entries = [hosts] if isinstance(hosts, str) else list(hosts)
+    meta = load_run_meta(run.run_dir)
+    everyone = [str(h.get(k)) for h in meta.get("hosts") or [] if isinstance(h, dict) for k in ("name", "address")]
+    verdict = host_matches(entries, [run.spec.name, run.spec.address], everyone)
+    if verdict is None:
+        raise NotApplicable(NO_HOSTS, {})
+    if not verdict:
+        raise NotApplicable(NOT_THIS_HOST, {"hosts": ", ".join(str(e) for e in entries)[:300]})
+
+
+__all__ = ["host_matches", "import_row", "owner"]
