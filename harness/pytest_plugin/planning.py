@@ -18,7 +18,6 @@ from harness.outcomes import Outcome, Severity
 from harness.pytest_plugin.run import HOST_RUN, check_key, meta_of, subject_of
 from harness.records import PlanRecord
 from harness.selection import NOT_SELECTED, Selection
-from harness.usersuite.plugin import import_row
 
 SUITE_REQUIREMENT = N_("Every module in suites/ loads, and every test in it is a declared check (@check).")
 SUITE_REMEDY = N_("Fix the suite module named in the message (the host worker's log has the whole error).")
@@ -57,6 +56,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _broken_rows(items: list[pytest.Item]) -> list[tuple[CheckMeta, str, str]]:
     """(meta, subject, message) of every module that did not load and every test without @check."""
+    from harness.usersuite.plugin import import_row  # a plugin module: imported by pytest first
+
     rows = []
     for nodeid, reason in _PENDING:
         user_row = import_row(nodeid, reason)  # a user suite's file: an advisory row of the user layer
