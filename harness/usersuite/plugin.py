@@ -78,7 +78,7 @@ def import_row(nodeid: str, reason: str) -> tuple[CheckMeta, str, str] | None:
     if found is None:
         return None
     suite, rel = found
-    shown = f"{suite.label}/{rel}"
+    shown = f"{suite.label}/{'' if rel == '.' else rel}"  # a folder: its conftest.py did not load
     meta = CheckMeta(
         id=IMPORT_ID,
         layer=LAYER,

@@ -243,3 +243,22 @@ def test_bad_suite_folders_are_refused_naming_the_folder(tmp_path: Path, case: s
     with pytest.raises(InputError) as raised:
         validate(given)
     assert str(target) in str(raised.value) and "--suite" in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_suites_from_xcert_toml_and_a_broken_conftest_is_a_row(tmp_path: Path) -> None:
+    builtin, _ = _suite(tmp_path)
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "conftest.py").write_text("import no_such_conftest_dep_xcert\n", encoding="utf-8")
+    (user / "test_a.py").write_text("def test_a(host):\n    assert host.run('true').rc == 0\n", encoding="utf-8")
+    config = tmp_path / "xcert.toml"
+    config.write_text('suites = ["mine"]\n', encoding="utf-8")
+    out = tmp_path / "run"
+    proc = xcert("certify", "--out", str(out), "--format", "json",
+                 env={"XCERT_SUITES": str(builtin), "XCERT_CONFIG": str(config)}, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-2000:]  # the built-in check passed; the user row is advisory
+    rows = _rows(json.loads((out / "results.json").read_text(encoding="utf-8")))
+    assert rows["XC-OS-961"]["outcome"] == "pass"
+    broken = rows["USER-IMPORT[mine/]"]
+    assert broken["outcome"] == "error" and "no_such_conftest_dep_xcert" in broken["message"]
+    assert not (user / "__pycache__").exists()
