@@ -175,11 +175,12 @@ def test_reports_have_a_user_checks_section(run: tuple[Any, dict[str, Any], Path
 def test_k_selects_a_user_check(run: tuple[Any, dict[str, Any], Path, Path]) -> None:
     *_, tmp = run
     proc, results, _ = _run(tmp, "-k", "root_exists", name="selected")
+    assert "partial selection" in proc.stderr
     rows = _rows(results)
     assert rows["USER-default-root-exists"]["outcome"] == "pass"
     assert rows["XC-OS-961"]["outcome"] == "skipped" and "Not selected" in rows["XC-OS-961"]["message"]
     assert rows["USER-default-no-such-file"]["outcome"] == "skipped"
-    proc, results, _ = _run(tmp, "--check", "ACME-BASE-001", name="by-id")
+    _, results, _ = _run(tmp, "--check", "ACME-BASE-001", name="by-id")
     assert _rows(results)["ACME-BASE-001"]["outcome"] == "pass"
     assert _rows(results)["USER-default-root-exists"]["outcome"] == "skipped"
 

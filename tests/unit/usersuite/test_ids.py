@@ -41,4 +41,4 @@ def test_a_long_name_is_cut_with_a_hash_and_never_meets_the_fixed_ids() -> None:
     assert len(long) == len("USER-") + MAX_SLUG - 9 + 9 and long.startswith("USER-xxx")
     derived = base_id(t("test_IMPORT.py", "test_X")).removeprefix("USER-")
     assert derived == derived.lower() == "import-x"
-    assert IMPORT_ID != IMPORT_ID.lower()  # derived slugs are lower case: USER-IMPORT is never derived
+    assert IMPORT_ID.upper() == IMPORT_ID != derived  # derived slugs are lower case: USER-IMPORT is never derived
