@@ -180,9 +180,6 @@ def test_k_selects_a_user_check(run: tuple[Any, dict[str, Any], Path, Path]) -> 
     assert rows["USER-default-root-exists"]["outcome"] == "pass"
     assert rows["XC-OS-961"]["outcome"] == "skipped" and "Not selected" in rows["XC-OS-961"]["message"]
     assert rows["USER-default-no-such-file"]["outcome"] == "skipped"
-    _, results, _ = _run(tmp, "--check", "ACME-BASE-001", name="by-id")
-    assert _rows(results)["ACME-BASE-001"]["outcome"] == "pass"
-    assert _rows(results)["USER-default-root-exists"]["outcome"] == "skipped"
 
 
 def test_resume_decides_the_rest_once_and_refuses_a_changed_suite(run: tuple[Any, dict[str, Any], Path, Path]) -> None:
@@ -246,20 +243,30 @@ def test_bad_suite_folders_are_refused_naming_the_folder(tmp_path: Path, case: s
     assert str(target) in str(raised.value) and "--suite" in str(raised.value) and "\n" not in str(raised.value)
 
 
-def test_suites_from_xcert_toml_and_a_broken_conftest_is_a_row(tmp_path: Path) -> None:
+def test_suites_from_xcert_toml_a_broken_conftest_and_a_mandatory_user_check(tmp_path: Path) -> None:
     builtin, _ = _suite(tmp_path)
     user = tmp_path / "mine"
-    user.mkdir()
-    (user / "conftest.py").write_text("import no_such_conftest_dep_xcert\n", encoding="utf-8")
-    (user / "test_a.py").write_text("def test_a(host):\n    assert host.run('true').rc == 0\n", encoding="utf-8")
+    (user / "sub").mkdir(parents=True)
+    (user / "sub" / "conftest.py").write_text("import no_such_conftest_dep_xcert\n", encoding="utf-8")
+    (user / "sub" / "test_a.py").write_text("def test_a(host):\n    assert host.run('true').rc == 0\n", encoding="utf-8")
+    (user / "test_m.py").write_text(
+        "from harness.usersuite import check\n\n\n"
+        "@check('ACME-MUST-001', severity='mandatory', title='must hold')\n"
+        "def test_must(host):\n    assert host.run('false').rc == 0\n",
+        encoding="utf-8",
+    )
     config = tmp_path / "xcert.toml"
     config.write_text('suites = ["mine"]\n', encoding="utf-8")
     out = tmp_path / "run"
     proc = xcert("certify", "--out", str(out), "--format", "json",
                  env={"XCERT_SUITES": str(builtin), "XCERT_CONFIG": str(config)}, timeout=180)
-    assert proc.returncode == 0, proc.stderr[-2000:]  # the built-in check passed; the user row is advisory
-    rows = _rows(json.loads((out / "results.json").read_text(encoding="utf-8")))
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    rows = _rows(results)
     assert rows["XC-OS-961"]["outcome"] == "pass"
-    broken = rows["USER-IMPORT[mine/]"]
+    broken = rows["USER-IMPORT[mine/sub]"]
     assert broken["outcome"] == "error" and "no_such_conftest_dep_xcert" in broken["message"]
-    assert not (user / "__pycache__").exists()
+    must = rows["ACME-MUST-001"]
+    assert (must["outcome"], must["severity"]) == ("fail", "mandatory")
+    # declared mandatory: it decides the certificate like a built-in check
+    assert results["hosts"][0]["verdict"] == "NOT_CERTIFIED" and proc.returncode == 1, proc.stderr[-2000:]
+    assert not (user / "__pycache__").exists() and not (user / "sub" / "__pycache__").exists()

@@ -39,3 +39,17 @@ def test_ids_that_are_not_the_users_own_are_refused(bad: Any) -> None:
 def test_a_severity_that_is_not_one_is_refused() -> None:
     with pytest.raises(ValueError, match="severity"):
         check("ACME-1", severity="critical")
+
+
+def test_a_user_check_is_selected_by_id_keyword_and_the_user_marker() -> None:
+    from harness.selection import Selection
+
+    @check("ACME-WEB-001")
+    def test_site(host: Any) -> None:
+        """nginx serves the site"""
+
+    meta = test_site.xcert_check  # type: ignore[attr-defined]
+    assert Selection(checks=("ACME-WEB-001",)).selects(meta, "")
+    assert Selection(keyword="nginx").selects(meta, "", ["test_site"])
+    assert Selection(marker="user and advisory").selects(meta, "")
+    assert not Selection(marker="os").selects(meta, "")
