@@ -41,6 +41,8 @@ class Suite:
 #: the run's suites and the pytest rootdir (module state, like planning's: the collect-report hook has no config)
 _SUITES: list[Suite] = []
 _ROOT: list[Path] = []
+#: the names and addresses of every host of the run (testinfra_hosts naming only others does not apply)
+_EVERYONE: list[str] = []
 
 
 class UserSuiteError(Exception):
@@ -64,8 +66,11 @@ def pytest_configure(config: pytest.Config) -> None:
     run = config.stash.get(HOST_RUN, None)
     if run is None:
         return
-    staged = staged_paths(run.run_dir, load_run_meta(run.run_dir))
+    meta = load_run_meta(run.run_dir)
+    staged = staged_paths(run.run_dir, meta)
     _SUITES.extend(Suite(label, i, folder) for i, (label, folder) in enumerate(staged))
+    hosts = meta.get("hosts") or []
+    _EVERYONE[:] = [str(h.get(k)) for h in hosts if isinstance(h, dict) for k in ("name", "address") if h.get(k)]
 
 
 def import_row(nodeid: str, reason: str) -> tuple[CheckMeta, str, str] | None:
@@ -164,13 +169,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     error = getattr(item, "xcert_user_error", None)
     if error:
         raise UserSuiteError(error)
+    info = getattr(item, "_fixtureinfo", None)
+    host_defs = info.name2fixturedefs.get("host") if info is not None else None
+    if host_defs and host_defs[-1].baseid:
+        # a conftest.py or the module defines its own `host` (e.g. testinfra.get_host("docker://instance")):
+        # it would look at something other than the host being certified
+        raise UserSuiteError(f"the suite redefines the `host` fixture ({host_defs[-1].baseid}): host is the certified target")
     hosts = getattr(getattr(item, "module", None), "testinfra_hosts", None)
     if hosts is None:
         return
     entries = [hosts] if isinstance(hosts, str) else list(hosts)
-    meta = load_run_meta(run.run_dir)
-    everyone = [str(h.get(k)) for h in meta.get("hosts") or [] if isinstance(h, dict) for k in ("name", "address")]
-    verdict = host_matches(entries, [run.spec.name, run.spec.address], everyone)
+    verdict = host_matches(entries, [run.spec.name, run.spec.address], _EVERYONE)
     if verdict is None:
         raise NotApplicable(NO_HOSTS, {})
     if not verdict:

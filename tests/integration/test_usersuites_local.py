@@ -71,6 +71,20 @@ def test_molecule_env(host):
     assert host.run("true").rc == 0
 '''
 
+OVERRIDE = '''
+import pytest
+import testinfra
+
+
+@pytest.fixture
+def host():
+    return testinfra.get_host("local://")
+
+
+def test_own_host(host):
+    assert host.run("true").rc == 0
+'''
+
 MISUSE = '''
 from harness.checks import N_, check
 
@@ -91,6 +105,7 @@ def _suite(tmp_path: Path) -> tuple[Path, Path]:
     (user / "test_missing.py").write_text("import no_such_module_xcert_user\n", encoding="utf-8")
     (user / "test_env.py").write_text("import os\nX = os.environ['NO_SUCH_VARIABLE_XCERT']\n", encoding="utf-8")
     (user / "test_misuse.py").write_text(MISUSE, encoding="utf-8")
+    (user / "test_override.py").write_text(OVERRIDE, encoding="utf-8")
     return builtin, user
 
 
@@ -149,13 +164,15 @@ def test_files_that_do_not_load_are_error_rows_naming_file_and_exception(run: tu
     misuse = rows["USER-misuse-pretends"]
     assert misuse["outcome"] == "error" and "XC- ids are xcert's own" in misuse["message"]
     assert "XC-OS-962" not in rows
+    own_host = rows["USER-override-own-host"]
+    assert own_host["outcome"] == "error" and "redefines the `host` fixture" in own_host["message"]
 
 
 def test_the_users_folder_is_not_written_and_the_inventory_is_the_host(run: tuple[Any, dict[str, Any], Path, Path]) -> None:
     _, _, out, tmp = run
     user = tmp / "role" / "molecule" / "default" / "tests"
     assert sorted(p.name for p in user.iterdir()) == sorted(
-        ["test_default.py", "test_syntax.py", "test_missing.py", "test_env.py", "test_misuse.py"]
+        ["test_default.py", "test_syntax.py", "test_missing.py", "test_env.py", "test_misuse.py", "test_override.py"]
     )
     inventory = out / "usersuites" / ".molecule" / "localhost" / "inventory.yml"
     assert oct(inventory.stat().st_mode & 0o777) == "0o600"
