@@ -30,9 +30,13 @@ def inventory_vars(spec: HostSpec) -> dict[str, object]:
     if spec.connection == "local":
         return {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
     if spec.connection == "ssh":
-        from harness.provision.resolved import host_vars
+        from harness.provision.resolved import _unsafe, host_vars, ssh_args
 
-        return {str(k): v for k, v in host_vars(spec).items()}
+        out = {str(k): v for k, v in host_vars(spec).items()}
+        args = ssh_args(spec, spec.ssh_args)  # xcert's known_hosts policy, as provisioning passes it
+        if args:
+            out["ansible_ssh_args"] = _unsafe(args)
+        return out
     # a host certified from a snapshot has no connection: never let Ansible reach anything in its name
     return {"ansible_connection": "xcert_snapshot_has_no_connection", "ansible_host": "127.0.0.1"}
 

@@ -38,6 +38,11 @@ def test_inventory_names_the_host(host):
 
     runner = testinfra.utils.ansible_runner.AnsibleRunner(os.environ["MOLECULE_INVENTORY_FILE"])
     assert runner.get_hosts("all") == [host.check_output("hostname")]
+
+
+def test_ansible_reaches_the_host(host):
+    assert host.ansible.get_variables()["inventory_hostname"] == "lab1"
+    assert host.ansible("setup")["ansible_facts"]["ansible_hostname"] == "lab1"
 '''
 
 
@@ -123,6 +128,11 @@ def test_the_tests_ran_on_the_lab_host_through_the_molecule_inventory(runs: dict
     hostname = checks["USER-own-runs-on-the-lab-host"]
     assert hostname["outcome"] == "fail" and "'lab1' == 'instance'" in hostname["message"].replace('"', "'")
     assert checks["USER-own-inventory-names-the-host"]["outcome"] == "pass"
+    # host.ansible runs Ansible through that inventory, against the lab host; its result is evidence
+    ansible = checks["USER-own-ansible-reaches-the-host"]
+    assert ansible["outcome"] == "pass", ansible["message"]
+    docs = [e for e in _evidence(runs["present"], ansible) if e.get("module") == "setup"]
+    assert docs and docs[0]["result"]["ansible_facts"]["ansible_hostname"] == "lab1"
     inventory = runs["present"] / "usersuites" / ".molecule" / "lab1" / "inventory.yml"
     text = inventory.read_text(encoding="utf-8")
     assert oct(inventory.stat().st_mode & 0o777) == "0o600"
