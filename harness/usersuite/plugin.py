@@ -9,6 +9,7 @@ before the planning hook, so every user test reaches the plan as a check: a decl
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,8 +70,23 @@ def pytest_configure(config: pytest.Config) -> None:
     meta = load_run_meta(run.run_dir)
     staged = staged_paths(run.run_dir, meta)
     _SUITES.extend(Suite(label, i, folder) for i, (label, folder) in enumerate(staged))
+    _register_markers(config)
     hosts = meta.get("hosts") or []
     _EVERYONE[:] = [str(h.get(k)) for h in hosts if isinstance(h, dict) for k in ("name", "address") if h.get(k)]
+
+
+_MARK = re.compile(r"\bmark\.([A-Za-z_][A-Za-z0-9_]{0,63})\b")
+
+
+def _register_markers(config: pytest.Config) -> None:
+    """The markers the user's files use (``@pytest.mark.slow``): the worker runs with --strict-markers, and a
+    suite's own pytest.ini is not read, so they are registered here rather than failing the file."""
+    names: set[str] = set()
+    for suite in _SUITES:
+        for path in sorted(suite.root.rglob("*.py")):
+            names.update(_MARK.findall(path.read_text(encoding="utf-8", errors="replace")))
+    for name in sorted(names)[:200]:
+        config.addinivalue_line("markers", f"{name}: used by a user suite (--suite)")
 
 
 def import_row(nodeid: str, reason: str) -> tuple[CheckMeta, str, str] | None:

@@ -52,6 +52,7 @@ def test_raises(host):
     raise RuntimeError("boom from the user test")
 
 
+@pytest.mark.slow
 def test_skips(host):
     pytest.skip("not today")
 
