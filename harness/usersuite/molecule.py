@@ -5,7 +5,7 @@ Before pytest starts, a worker whose run has user suites:
 - writes ``<run>/usersuites/.molecule/<slug>/inventory.yml`` (0600, no secrets): the certified host
   alone, under its inventory name, with the connection values xcert resolved (those the provisioning
   inventory has, harness.provision.resolved); a local host is ``ansible_connection: local``
-- sets ``MOLECULE_INVENTORY_FILE`` to it, so ``AnsibleRunner(os.environ['MOLECULE_INVENTORY_FILE'])
+- sets ``MOLECULE_INVENTORY_FILE`` (and ``ANSIBLE_INVENTORY``) to it, so ``AnsibleRunner(os.environ['MOLECULE_INVENTORY_FILE'])
   .get_hosts('all')`` answers ``[<the certified host>]``, and the other ``MOLECULE_*`` variables
   Molecule exports that tests read (scenario name and directories, the ephemeral directory, driver)
 - puts the virtual environment's ``bin`` first on ``PATH`` (``ansible-inventory`` is found) and sets
@@ -92,6 +92,8 @@ def environment(run_dir: Path, slug: str, spec: HostSpec, first: tuple[str, Path
         "PATH": venv_bin + (os.pathsep + path if path else ""),
         "PYTHONDONTWRITEBYTECODE": "1",
         "MOLECULE_INVENTORY_FILE": str(inventory),
+        # testinfra.get_host("ansible://<host>") and AnsibleRunner() without a file read Ansible's default inventory
+        "ANSIBLE_INVENTORY": str(inventory),
         "MOLECULE_EPHEMERAL_DIRECTORY": str(base),
         "MOLECULE_SCENARIO_NAME": scenario,
         "MOLECULE_SCENARIO_DIRECTORY": str(folder.parent if folder.name == "tests" else folder),
