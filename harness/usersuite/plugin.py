@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -148,6 +148,25 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             key = check_key(meta.id, subject_of(item))
         taken.add(key)
         item.xcert_check = meta  # type: ignore[attr-defined]  # per item: one function may be collected twice
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """An ``assert`` raised outside the test function (in testinfra, in a helper) is named for what it is."""
+    try:
+        return (yield)
+    except AssertionError as exc:
+        if owner(item.path) is None or not _SUITES:
+            raise
+        code = getattr(getattr(item, "function", None), "__code__", None)
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is None or tb.tb_frame.f_code is code:
+            raise  # the test's own assert: its verdict
+        where = str(tb.tb_frame.f_globals.get("__name__") or tb.tb_frame.f_code.co_filename)
+        text = (str(exc).strip().splitlines() or ["assert failed"])[0][:500]
+        raise UserSuiteError(f"an assert in {where} (line {tb.tb_lineno}), not in the test itself: {text}") from exc
 
 
 def _names(entry: str) -> str:

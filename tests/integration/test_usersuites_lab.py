@@ -108,6 +108,7 @@ def test_packages_and_files_the_roles_install_are_missing_here(runs: dict[str, A
     # the test's assert is reached: an error, not a verdict
     config = checks["USER-default-default-config"]
     assert config["outcome"] == "error" and "Unexpected exit code 2" in config["message"]
+    assert config["message"].startswith("UserSuiteError: an assert in testinfra."), config["message"]
     for d in ("/etc/prometheus", "/etc/prometheus/rules", "/var/lib/prometheus"):
         row = checks[f"USER-default-directories[{d}]"]
         assert row["outcome"] == "fail" and f"<file {d}>.is_directory" in row["message"]

@@ -67,6 +67,14 @@ def test_sh(host):
     assert host.file("/bin/sh").exists
 
 
+def _expect(f):
+    assert f.exists
+
+
+def test_helper_asserts(host):
+    _expect(host.file("/nonexistent-xcert-helper"))
+
+
 def test_molecule_env(host):
     assert os.environ["MOLECULE_SCENARIO_NAME"] == "default"
     assert host.run("true").rc == 0
@@ -150,6 +158,8 @@ def test_outcomes_of_user_tests(run: tuple[Any, dict[str, Any], Path, Path]) -> 
     sh = rows["ACME-BASE-001"]
     assert (sh["outcome"], sh["severity"], sh["title"]) == ("pass", "mandatory", "sh exists")
     assert rows["USER-default-molecule-env"]["outcome"] == "pass"
+    helper = rows["USER-default-helper-asserts"]  # only the test's own assert is a verdict
+    assert helper["outcome"] == "error" and "not in the test itself: assert False" in helper["message"], helper
     assert results["hosts"][0]["verdict"] == "CERTIFIED" and results["hosts"][0]["undecided"] == []
 
 
