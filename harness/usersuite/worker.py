@@ -28,6 +28,8 @@ def prepare(run_dir: Path, slug: str, spec: HostSpec | None) -> list[str]:
     label, folder = staged[0]
     os.environ.update(environment(run_dir, slug, spec, (label, folder, str(entries[0].get("source") or ""))))
     sys.dont_write_bytecode = True  # pytest's assertion rewriting then writes no .pyc either
+    # pytest's importlib mode leaves sys.path alone: a test importing a helper module beside it still finds it
+    sys.path[:0] = [str(folder) for _, folder in staged]
     return [str((run_dir / FOLDER).resolve())]
 
 

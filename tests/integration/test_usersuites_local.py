@@ -115,6 +115,11 @@ def _suite(tmp_path: Path) -> tuple[Path, Path]:
     (user / "test_env.py").write_text("import os\nX = os.environ['NO_SUCH_VARIABLE_XCERT']\n", encoding="utf-8")
     (user / "test_misuse.py").write_text(MISUSE, encoding="utf-8")
     (user / "test_override.py").write_text(OVERRIDE, encoding="utf-8")
+    (user / "helpers.py").write_text("ROOT_FILE = '/etc/passwd'\n", encoding="utf-8")
+    (user / "test_helper_module.py").write_text(
+        "from helpers import ROOT_FILE\n\n\ndef test_uses_helper(host):\n    assert host.file(ROOT_FILE).exists\n",
+        encoding="utf-8",
+    )
     return builtin, user
 
 
@@ -158,6 +163,7 @@ def test_outcomes_of_user_tests(run: tuple[Any, dict[str, Any], Path, Path]) -> 
     sh = rows["ACME-BASE-001"]
     assert (sh["outcome"], sh["severity"], sh["title"]) == ("pass", "mandatory", "sh exists")
     assert rows["USER-default-molecule-env"]["outcome"] == "pass"
+    assert rows["USER-helper-module-uses-helper"]["outcome"] == "pass"  # a helper module beside the test
     helper = rows["USER-default-helper-asserts"]  # only the test's own assert is a verdict
     assert helper["outcome"] == "error" and "not in the test itself: assert False" in helper["message"], helper
     assert results["hosts"][0]["verdict"] == "CERTIFIED" and results["hosts"][0]["undecided"] == []
@@ -183,7 +189,8 @@ def test_the_users_folder_is_not_written_and_the_inventory_is_the_host(run: tupl
     _, _, out, tmp = run
     user = tmp / "role" / "molecule" / "default" / "tests"
     assert sorted(p.name for p in user.iterdir()) == sorted(
-        ["test_default.py", "test_syntax.py", "test_missing.py", "test_env.py", "test_misuse.py", "test_override.py"]
+        ["test_default.py", "test_syntax.py", "test_missing.py", "test_env.py", "test_misuse.py", "test_override.py",
+         "helpers.py", "test_helper_module.py"]
     )
     inventory = out / "usersuites" / ".molecule" / "localhost" / "inventory.yml"
     assert oct(inventory.stat().st_mode & 0o777) == "0o600"
