@@ -10,6 +10,7 @@ Looked up in the working directory (``XCERT_CONFIG`` names a file instead)::
     formats = ["json", "junit", "html", "pdf"]
     lab_config = "lab.toml"
     waivers = "waivers.yml"
+    suites = ["molecule/default/tests"]  # --suite folders
 
 The command line wins over the file, the file over xcert's own defaults. A key xcert does not
 know, or a value of the wrong kind, is bad input naming the file, line and key.
@@ -39,6 +40,7 @@ KEYS: dict[str, tuple[type, str]] = {
     "formats": (list, "a list of report formats"),
     "lab_config": (str, "a lab config path"),
     "waivers": (str, "a waiver file path"),
+    "suites": (list, "a list of user suite folders (--suite)"),
 }
 PATH_KEYS = ("lab_config", "waivers")
 
@@ -114,6 +116,8 @@ def _resolved(key: str, value: Any, base: Path) -> Any:
     """Paths in the file are relative to it; host lists and URLs stay as written."""
     if key in PATH_KEYS:
         return str(base / value) if not Path(value).is_absolute() else value
+    if key == "suites":
+        return [v if Path(v).is_absolute() else str(base / v) for v in value]
     if key == "inventories":
         from harness.inventory_guard import is_host_list
 

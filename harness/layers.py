@@ -39,6 +39,8 @@ REGISTRY: tuple[Layer, ...] = (
     Layer("middleware", "MW", 50, catalog="middleware.yml"),
     Layer("integration", "INT", 60),
     Layer("lifecycle", "LC", 70),
+    # users' own tests (xcert certify --suite DIR, harness/usersuite): their own section, advisory by default
+    Layer("user", "USER", 80, report_section="User checks"),
 )
 
 _ORDERED = tuple(sorted(REGISTRY, key=lambda layer: layer.order))

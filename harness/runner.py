@@ -31,6 +31,9 @@ from harness.provision.steps import ProvisionSettings, provision_host, wanted
 from harness.redact import SecretFilter
 from harness.rundir import RUN_ID, RunLock, inside, load_run_meta, new_run_id, prepare, suite_digest, write_json_atomic
 from harness.runinput import check_run
+from harness.usersuite.stage import SuiteSource
+from harness.usersuite.stage import restage as restage_user_suites
+from harness.usersuite.stage import stage as stage_user_suites
 
 PROFILES = ("quick", "full", "disruptive")
 #: a worker (one host) may take this long before it is stopped; its decided checks are kept
@@ -52,6 +55,8 @@ class RunRequest:
     provision: ProvisionSettings | None = None
     #: -k / -m / --check (harness.selection): a partial selection is recorded and never CERTIFIED
     selection: Mapping[str, Any] = field(default_factory=dict)
+    #: --suite folders, validated (harness.usersuite.stage): copied into the run, run beside the checks
+    user_suites: tuple[SuiteSource, ...] = ()
 
 
 def host_slugs(hosts: Sequence[HostSpec]) -> list[str]:
@@ -75,6 +80,7 @@ def write_run_meta(request: RunRequest, run_id: str) -> dict[str, Any]:
         "inventories": list(request.inventories),
         "limit": request.limit,
         **({"selection": dict(request.selection)} if request.selection else {}),
+        **stage_user_suites(request.out, request.user_suites),
         "inventory_digest": inventory_digest(request.hosts),
         "tool": {
             "name": TOOL_NAME,
@@ -255,6 +261,7 @@ def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resu
             meta = load_run_meta(run_dir)
             check_run(run_dir, meta)  # the journals the workers read back are data like any other
             check_resumable(meta, request)
+            restage_user_suites(run_dir, meta, request.user_suites)
             meta.pop("finished", None)
             meta["resumed"] = [*meta.get("resumed", []), utc_now_iso()]
             write_json_atomic(run_dir / "run.json", meta)

@@ -31,6 +31,34 @@ class XcertBackend(base.BaseBackend):  # type: ignore[misc]
         result = self.session.run(cmd)
         return self.result(result.rc, self.encode(cmd), result.stdout, result.stderr)
 
+    # host.ansible(...) and host.ansible.get_variables() in users' suites: through the run's one-host
+    # inventory of the certified host (harness.usersuite.molecule), each result kept as evidence
+    HAS_RUN_ANSIBLE = True
+
+    def _ansible_runner(self) -> Any:
+        import os
+
+        from testinfra.utils.ansible_runner import AnsibleRunner
+
+        inventory = os.environ.get("MOLECULE_INVENTORY_FILE")
+        if not inventory:
+            raise RuntimeError("host.ansible needs the inventory of a user suite run (xcert certify --suite)")
+        return AnsibleRunner.get_runner(inventory)
+
+    def run_ansible(self, module_name: str, module_args: str | None = None, **kwargs: Any) -> Any:
+        result = self._ansible_runner().run_module(
+            self.session.spec.name, module_name, module_args, get_encoding=lambda: self.encoding, **kwargs
+        )
+        ref = self.session.evidence.document(
+            f"ansible-{module_name}", {"module": module_name, "args": module_args, "options": kwargs, "result": result}
+        )
+        if self.session.current is not None:
+            self.session.current.link(ref)
+        return result
+
+    def get_variables(self) -> Any:
+        return self._ansible_runner().get_variables(self.session.spec.name)
+
 
 def testinfra_host(session: HostSession) -> testinfra.host.Host:
     # no sudo here: the transport already runs every command with the host's become settings

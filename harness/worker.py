@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from importlib import metadata
+from pathlib import Path
 
 import pytest
 
@@ -34,16 +35,23 @@ def blocked_plugins() -> list[str]:
 def main(argv: list[str]) -> int:
     run_dir, slug, profile = argv[:3]
     spec_data = json.loads(sys.stdin.read() or "null")
-    if spec_data:
-        inject_spec(HostSpec(**spec_data))
+    spec = HostSpec(**spec_data) if spec_data else None
+    if spec is not None:
+        inject_spec(spec)
+    from harness.usersuite.worker import prepare
+
+    user_suites = prepare(Path(run_dir), slug, spec)  # the run's --suite copies, Molecule's env; [] without
     args = [
         str(suites_dir()),
+        *user_suites,
         # the harness's plugin; it loads each registered layer's plugin (harness.layers)
         "-p",
         "harness.pytest_plugin",
         *blocked_plugins(),
         # a suite module that does not load is an error row of its own; the other checks still run
         "--continue-on-collection-errors",
+        # users' folders hold test_default.py side by side without __init__.py: import each file on its own
+        *(["--import-mode=importlib"] if user_suites else []),
         "--rootdir",
         str(suites_dir().parent),
         "--confcutdir",

@@ -54,6 +54,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--check", action="append", default=[], metavar="ID", help="only this check (repeatable)")
     p.add_argument(
+        "--suite",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also run this folder of your own pytest-testinfra tests as user checks (repeatable; docs/USER_SUITES.md)",
+    )
+    p.add_argument(
         "--json",
         action="store_true",
         help="print the summary, verdict and run directory as JSON on stdout (progress stays on stderr)",
@@ -166,6 +173,9 @@ def run(args: argparse.Namespace) -> int:
         refuse_snapshots(args.lab_config, [(h.name, h.connection, h.address) for h in hosts])
     inventories = [source_name(i) for i in inventories]
     out = args.resume or args.out or REPORTS_DIR / new_run_id()
+    from harness.usersuite.stage import validate as validate_suites
+
+    user_suites = validate_suites(args.suite or config.get("suites") or [])  # a bad folder: one line, exit 3
     prepare(out)  # an unwritable --out is an error before anything runs
     install_report_inputs(args, out)
     from harness.selection import Selection, from_args
@@ -182,6 +192,7 @@ def run(args: argparse.Namespace) -> int:
         inventories=tuple(inventories),
         limit=limit,
         selection=selection.as_dict(),
+        user_suites=user_suites,
         provision=ProvisionSettings(
             enabled=not args.no_provision,
             inventories=tuple(inventories),

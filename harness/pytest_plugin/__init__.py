@@ -26,6 +26,7 @@ pytest_plugins = [
     "harness.pytest_plugin.timer",
     "harness.pytest_plugin.signals",
     "harness.pytest_plugin.fixtures",
+    "harness.usersuite.plugin",
     *PLUGINS,
 ]
 

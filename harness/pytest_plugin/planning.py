@@ -56,8 +56,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _broken_rows(items: list[pytest.Item]) -> list[tuple[CheckMeta, str, str]]:
     """(meta, subject, message) of every module that did not load and every test without @check."""
+    from harness.usersuite.plugin import import_row  # a plugin module: imported by pytest first
+
     rows = []
     for nodeid, reason in _PENDING:
+        user_row = import_row(nodeid, reason)  # a user suite's file: an advisory row of the user layer
+        if user_row is not None:
+            rows.append(user_row)
+            continue
         meta = suite_meta(nodeid, N_("A suite module could not be loaded"))
         rows.append((meta, nodeid, f"{nodeid}: {reason}"))
     _PENDING.clear()

@@ -156,8 +156,9 @@ def check_key(check_id: str, subject: str = "") -> str:
 
 
 def meta_of(item: pytest.Item) -> CheckMeta | None:
+    # a user suite's test carries its meta on the item (harness.usersuite.plugin), a check on its function
     fn = getattr(item, "function", None)
-    return getattr(fn, "xcert_check", None)
+    return getattr(item, "xcert_check", None) or getattr(fn, "xcert_check", None)
 
 
 def subject_of(item: pytest.Item) -> str:

@@ -52,6 +52,7 @@ WORDS: dict[str, str] = {
     "middleware": N_("Middleware"),
     "integration": N_("Integration"),
     "lifecycle": N_("Lifecycle"),
+    "user": N_("User checks"),
     "high": N_("high"),
     "medium": N_("medium"),
     "low": N_("low"),

@@ -10,7 +10,7 @@ from harness.identify import LAYERS as IDENTIFY_LAYERS
 
 
 def test_every_list_of_layers_is_the_registry() -> None:
-    assert layers.LAYERS == ("cpu", "os", "server", "db", "middleware", "integration", "lifecycle")
+    assert layers.LAYERS == ("cpu", "os", "server", "db", "middleware", "integration", "lifecycle", "user")
     assert catalog.LAYERS == IDENTIFY_LAYERS == layers.CATALOG_LAYERS == ("cpu", "os", "server", "db", "middleware")
     assert layers.PLUGINS == ("harness.db.pytest_db",)
 
