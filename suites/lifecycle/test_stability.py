@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from harness.checks import N_, check
-from harness.lifecycle import plot, sampler
+from harness.db.connection import SqlLog
+from harness.lifecycle import plot, recovery, sampler
+from harness.lifecycle.dbload import Databases, Ledger, SqlLoad
 from harness.lifecycle.logs import KERNEL_TROUBLE, new_error_lines
 from harness.lifecycle.service import Service
 
@@ -35,17 +37,42 @@ def soak_seconds(svc: Service) -> float:
     return float(svc.decl.get("soak_s", DEFAULT_SOAK_S))
 
 
-def _sampled(target: Any, svc: Service, xc: Any) -> tuple[list[list[sampler.Sample]], float]:
+def _loadable(target: Any) -> list[Service]:
+    """Services with a load: a declared workload, or their target's (the database smoke, an HTTP loop)."""
+    out = []
+    for decl in getattr(target.spec, "services", ()) or ():
+        probe = decl.get("probe") or {}
+        if decl.get("workload") or (decl.get("derived") and ({"sql", "http"} & set(probe))):
+            out.append(Service(decl))
+    return out
+
+
+def _one_run(target: Any, svc: Service, dbs: Databases, seconds: float, interval: float) -> str:
+    name = recovery.sql_name(svc)
+    if svc.decl.get("workload") or not name:
+        workload = recovery.shell_workload(target, svc)
+        if workload is None:
+            raise RuntimeError(f"{svc.name}: its HTTP port has no listener to load")
+        return str(target.run(sampler.command(workload, seconds, interval), timeout_s=seconds + 120).text)
+    ledger = Ledger(dbs, name, SqlLog())
+    try:
+        load = SqlLoad(ledger, seconds + 60)
+        try:
+            return str(target.run(sampler.command(None, seconds, interval), timeout_s=seconds + 120).text)
+        finally:
+            load.stop()
+    finally:
+        ledger.close()
+
+
+def _sampled(target: Any, svc: Service, dbs: Databases) -> tuple[list[list[sampler.Sample]], float]:
     seconds = soak_seconds(svc)
     interval = float(svc.decl.get("sample_s", DEFAULT_SAMPLE_S))
     runs = []
     for index in range(1, RUNS + 1):
-        result = target.run(sampler.command(str(svc.decl["workload"]), seconds, interval), timeout_s=seconds + 120)
-        samples = sampler.parse(result.text)
+        samples = sampler.parse(_one_run(target, svc, dbs, seconds, interval))
         if len(samples) < 2:
-            raise RuntimeError(
-                f"{svc.name}: the sampler returned {len(samples)} samples in run {index} (exit {result.rc})"
-            )
+            raise RuntimeError(f"{svc.name}: the sampler returned {len(samples)} samples in run {index}")
         runs.append(samples)
     return runs, seconds
 
@@ -69,28 +96,37 @@ def _sampled(target: Any, svc: Service, xc: Any) -> tuple[list[list[sampler.Samp
     timeout_s=4 * 3600,
 )
 def test_load_fluctuation(target: Any, xc: Any) -> None:
-    services = [Service(d) for d in getattr(target.spec, "services", ()) or () if d.get("workload")]
+    services = _loadable(target)
     if not services:
         xc.not_applicable(N_("No workload is declared for this host's services (xc_services workload)"))
         return
     problems = []
-    for svc in services:
-        runs, seconds = _sampled(target, svc, xc)
-        kept = [sampler.trim(r, TRIM) for r in runs]
-        cpu, mem, steady = sampler.fluctuation(kept, LIMIT_PP)
-        xc.measure(f"{svc.name}.cpu_deviation_pp", cpu, "%")
-        xc.measure(f"{svc.name}.memory_deviation_pp", mem, "%")
-        xc.measure(f"{svc.name}.run_s", seconds, "s")
-        for index, run in enumerate(kept, start=1):
-            xc.measure(f"{svc.name}.run{index}.cpu_mean", round(sampler.mean(run, "cpu_pct"), 2), "%")
-        store = target.evidence
-        xc.link(store.attachment(f"{svc.name}-samples", ".csv", sampler.to_csv(runs).encode("utf-8")))
-        xc.link(store.attachment(f"{svc.name}-plot", ".png", plot.runs_png(f"{svc.name}: {RUNS} runs", runs, TRIM)))
-        if not steady:
-            problems.append(f"{svc.name}: CPU differs by {cpu:g} and memory by {mem:g} percentage points")
+    dbs = Databases(getattr(target.spec, "db_targets", ()) or (), getattr(target, "transport", None))
+    try:
+        for svc in services:
+            problems += _soak_one(target, svc, dbs, xc)
+    finally:
+        dbs.close()
     if problems:
         xc.fail(N_("Resource use fluctuates: {problems}"), problems="; ".join(problems))
     xc.note(N_("Resource use was steady across {runs} runs of each declared workload"), runs=RUNS)
+
+
+def _soak_one(target: Any, svc: Service, dbs: Databases, xc: Any) -> list[str]:
+    runs, seconds = _sampled(target, svc, dbs)
+    kept = [sampler.trim(r, TRIM) for r in runs]
+    cpu, mem, steady = sampler.fluctuation(kept, LIMIT_PP)
+    xc.measure(f"{svc.name}.cpu_deviation_pp", cpu, "%")
+    xc.measure(f"{svc.name}.memory_deviation_pp", mem, "%")
+    xc.measure(f"{svc.name}.run_s", seconds, "s")
+    for index, run in enumerate(kept, start=1):
+        xc.measure(f"{svc.name}.run{index}.cpu_mean", round(sampler.mean(run, "cpu_pct"), 2), "%")
+    store = target.evidence
+    xc.link(store.attachment(f"{svc.name}-samples", ".csv", sampler.to_csv(runs).encode("utf-8")))
+    xc.link(store.attachment(f"{svc.name}-plot", ".png", plot.runs_png(f"{svc.name}: {RUNS} runs", runs, TRIM)))
+    if not steady:
+        return [f"{svc.name}: CPU differs by {cpu:g} and memory by {mem:g} percentage points"]
+    return []
 
 
 def _run_started(target: Any) -> datetime:
