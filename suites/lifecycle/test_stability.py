@@ -14,9 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from harness.checks import N_, check
-from harness.db.connection import SqlLog
-from harness.lifecycle import plot, recovery, sampler
-from harness.lifecycle.dbload import Databases, Ledger, SqlLoad
+from harness.lifecycle import plot, sampler, soak
+from harness.lifecycle.dbload import Databases
 from harness.lifecycle.logs import KERNEL_TROUBLE, new_error_lines
 from harness.lifecycle.service import Service
 
@@ -37,40 +36,12 @@ def soak_seconds(svc: Service) -> float:
     return float(svc.decl.get("soak_s", DEFAULT_SOAK_S))
 
 
-def _loadable(target: Any) -> list[Service]:
-    """Services with a load: a declared workload, or their target's (the database smoke, an HTTP loop)."""
-    out = []
-    for decl in getattr(target.spec, "services", ()) or ():
-        probe = decl.get("probe") or {}
-        if decl.get("workload") or (decl.get("derived") and ({"sql", "http"} & set(probe))):
-            out.append(Service(decl))
-    return out
-
-
-def _one_run(target: Any, svc: Service, dbs: Databases, seconds: float, interval: float) -> str:
-    name = recovery.sql_name(svc)
-    if svc.decl.get("workload") or not name:
-        workload = recovery.shell_workload(target, svc)
-        if workload is None:
-            raise RuntimeError(f"{svc.name}: its HTTP port has no listener to load")
-        return str(target.run(sampler.command(workload, seconds, interval), timeout_s=seconds + 120).text)
-    ledger = Ledger(dbs, name, SqlLog())
-    try:
-        load = SqlLoad(ledger, seconds + 60)
-        try:
-            return str(target.run(sampler.command(None, seconds, interval), timeout_s=seconds + 120).text)
-        finally:
-            load.stop()
-    finally:
-        ledger.close()
-
-
 def _sampled(target: Any, svc: Service, dbs: Databases) -> tuple[list[list[sampler.Sample]], float]:
     seconds = soak_seconds(svc)
     interval = float(svc.decl.get("sample_s", DEFAULT_SAMPLE_S))
     runs = []
     for index in range(1, RUNS + 1):
-        samples = sampler.parse(_one_run(target, svc, dbs, seconds, interval))
+        samples = sampler.parse(soak.sample_run(target, svc, dbs, seconds, interval))
         if len(samples) < 2:
             raise RuntimeError(f"{svc.name}: the sampler returned {len(samples)} samples in run {index}")
         runs.append(samples)
@@ -96,7 +67,7 @@ def _sampled(target: Any, svc: Service, dbs: Databases) -> tuple[list[list[sampl
     timeout_s=4 * 3600,
 )
 def test_load_fluctuation(target: Any, xc: Any) -> None:
-    services = _loadable(target)
+    services = soak.loadable(target)
     if not services:
         xc.not_applicable(N_("No workload is declared for this host's services (xc_services workload)"))
         return

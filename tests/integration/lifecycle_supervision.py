@@ -8,6 +8,7 @@ from the server's target. ``release(...)`` ends every supervisor; the servers ke
 
 from __future__ import annotations
 
+import json
 import shlex
 import subprocess
 import sys
@@ -91,3 +92,15 @@ def release(lab: Lab, host: str, directories: list[Path]) -> None:
         if pidfile.is_file():  # its pid in the lab host's PID namespace: waited for there
             pid = int(pidfile.read_text(encoding="ascii").strip())
             ssh(lab, host, f"timeout 10 sh -c 'while kill -0 {pid} 2>/dev/null; do sleep 0.05; done'")
+
+
+def host_vars_names(lab: Lab) -> list[str]:
+    assert lab.inventory is not None
+    inv = yaml.safe_load(Path(lab.inventory).read_text(encoding="utf-8"))
+    return list(inv["all"]["children"]["xcert_lab"]["hosts"])
+
+
+def current_pid(lab: Lab, host: str, directory: Path) -> int:
+    """The pid (in the lab host) of the server the supervisor runs now."""
+    data = json.loads((directory / "current.json").read_text(encoding="utf-8"))
+    return int(data["pid"])

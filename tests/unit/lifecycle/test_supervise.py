@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -44,10 +45,8 @@ def watched(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[bytes]]]:
         watcher.wait(timeout=10)
         current = supervise._current(tmp_path)
         for pid in {server.pid, int(current["pid"])}:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         server.wait(timeout=10)
 
 
