@@ -31,16 +31,26 @@ def soak_hours(decl: Mapping[str, Any]) -> float | None:
     return float(value) if value else None
 
 
-def interval(seconds: float, wanted_s: float) -> float:
-    """The sampling interval: the declared one, widened so that the run stays within the sampler's bound."""
-    return max(wanted_s, seconds / (sampler.MAX_SAMPLES - 1))
+#: the sampler's shortest interval (services.schema.json's sample_s minimum), and the fewest samples an hour
+MIN_INTERVAL_S = 0.2
+MIN_PER_HOUR = 10
 
 
-def windows(samples: list[Sample], hour_s: float) -> list[list[Sample]]:
-    """The samples of each whole hour (a last partial hour is left out), each re-timed from 0."""
+def interval(seconds: float, wanted_s: float, hour_s: float = HOUR_S) -> float:
+    """The sampling interval: the declared one, narrowed to give every hour at least MIN_PER_HOUR samples, and
+    widened so that the whole run stays within the sampler's bound."""
+    step = max(MIN_INTERVAL_S, min(wanted_s, hour_s / MIN_PER_HOUR))
+    return max(step, seconds / (sampler.MAX_SAMPLES - 1))
+
+
+def windows(samples: list[Sample], hour_s: float, limit: int | None = None) -> list[list[Sample]]:
+    """The samples of each whole hour (a last partial hour is left out; at most ``limit`` hours: the sampler's
+    own overhead makes a run last a little longer than asked), each re-timed from 0."""
     if not samples:
         return []
     count = int((samples[-1].t + 1e-9) // hour_s)
+    if limit is not None:
+        count = min(count, limit)
     out: list[list[Sample]] = [[] for _ in range(count)]
     for s in samples:
         index = int(s.t // hour_s)

@@ -24,9 +24,9 @@ DEFAULT_SAMPLE_S = 1.0
 def _long_one(target: Any, svc: Service, dbs: Databases, hours: float, xc: Any) -> list[str]:
     hour_s = longrun.hour_seconds()
     seconds = hours * hour_s
-    step = longrun.interval(seconds, float(svc.decl.get("sample_s", DEFAULT_SAMPLE_S)))
+    step = longrun.interval(seconds, float(svc.decl.get("sample_s", DEFAULT_SAMPLE_S)), hour_s)
     samples = sampler.parse(soak.sample_run(target, svc, dbs, seconds, step))
-    windows = longrun.windows(samples, hour_s)
+    windows = longrun.windows(samples, hour_s, limit=int(hours))
     if len(windows) < 2:
         raise RuntimeError(f"{svc.name}: {len(samples)} samples make {len(windows)} whole hours, two are needed")
     drifts = longrun.drift(windows, TRIM)

@@ -25,6 +25,7 @@ def test_each_hour_is_its_own_window() -> None:
 def test_a_partial_last_hour_is_left_out() -> None:
     samples = [*_samples([10, 12]), Sample(25.0, 99.0, 40.0, 0, 0, 0, 0)]
     assert len(longrun.windows(samples, 10.0)) == 2
+    assert len(longrun.windows(_samples([10, 12, 11]), 10.0, limit=2)) == 2  # no more hours than asked
 
 
 def test_steady_hours_are_within_the_bound() -> None:
@@ -41,6 +42,7 @@ def test_a_drifting_hour_is_named() -> None:
 def test_the_interval_widens_to_stay_within_the_sampler_bound() -> None:
     assert longrun.interval(60, 1.0) == 1.0
     assert longrun.interval(72 * 3600, 1.0) > 12.9
+    assert longrun.interval(6, 1.0, hour_s=2) == 0.2  # ten samples in a short test "hour"
 
 
 def test_hours_come_from_the_command_line_before_the_declaration(monkeypatch: pytest.MonkeyPatch) -> None:
