@@ -1,8 +1,8 @@
 """Database targets and middleware are services by default: each ``xc_db_targets`` and each
 ``xc_middleware_targets`` entry of a host becomes a declared lifecycle service (docs/LIFECYCLE.md).
 
-Derived from a database target ``T``: ``name: T.name``, ``ports: [T.port]`` (none for a tunnelled target,
-whose port is on the host's loopback and not in its matrix), ``probe: {sql: T.name}`` (a SQL round trip
+Derived from a database target ``T``: ``name: T.name``, ``ports: [T.port]`` (a tunnelled target's port is the
+host's loopback one and stays out of the port matrix: ``matrix: false``), ``probe: {sql: T.name}`` (a SQL round trip
 through the db layer), ``derived: "xc_db_targets[i]"``. Its unit is found when the check runs (the systemd
 unit of the process listening on the port); without one there are no start/stop commands to derive.
 
@@ -30,8 +30,10 @@ def from_db_target(index: int, target: Mapping[str, Any]) -> dict[str, Any]:
         "probe": {"sql": str(target["name"])},
         "derived": f"xc_db_targets[{index}]",
     }
-    if not target.get("tunnel") and target.get("port"):
+    if target.get("port"):
         service["ports"] = [int(target["port"])]
+    if target.get("tunnel"):
+        service["matrix"] = False  # its port is the host's loopback one: not a port of the host's matrix
     return service
 
 

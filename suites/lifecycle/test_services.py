@@ -239,7 +239,8 @@ def test_exposed_ports(target: Any, xc: Any) -> None:
     spec = target.spec
     declared = {*(getattr(spec, "ports", ()) or ())}
     for svc in getattr(spec, "services", ()) or ():
-        declared |= {port_key(p) for p in svc.get("ports") or []}
+        if svc.get("matrix", True):  # a tunnelled database's port is not the host's to expose
+            declared |= {port_key(p) for p in svc.get("ports") or []}
     if not declared:
         # the matrix is what the bundle declares; nothing is inferred when nothing is declared
         xc.not_applicable(N_("No port matrix is declared for this host (xc_ports or xc_services ports)"))

@@ -41,7 +41,8 @@ def test_each_target_becomes_a_service() -> None:
 
 
 def test_a_tunnelled_database_adds_no_port_to_the_matrix() -> None:
-    assert "ports" not in _services(dbs=(TUNNEL,), mws=())["pgt"]
+    got = _services(dbs=(TUNNEL,), mws=())["pgt"]
+    assert got["ports"] == [5432] and got["matrix"] is False  # its main process is still found by its port
 
 
 def test_the_explicit_entry_wins_key_by_key() -> None:
