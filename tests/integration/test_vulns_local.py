@@ -28,7 +28,9 @@ def _installed(package: str) -> tuple[str, str]:
 
 
 def _release() -> str:
-    fields = dict(line.split("=", 1) for line in Path("/etc/os-release").read_text().splitlines() if "=" in line)
+    fields = dict(
+        line.split("=", 1) for line in Path("/etc/os-release").read_text().splitlines() if "=" in line
+    )
     if fields.get("ID") != "debian":
         pytest.skip("the planted advisory is written for a Debian controller")
     return fields["VERSION_ID"].strip('"')
