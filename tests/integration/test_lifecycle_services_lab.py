@@ -160,3 +160,29 @@ def test_a_target_without_start_and_stop_is_never_a_pass(lab: Lab, tmp_path: Pat
         message = checks[cid]["message"]
         assert "declare start, stop and status for 'postgresql' in xc_services" in message
         assert "tomcat: xc_middleware_targets[0] names unit tomcat10.service, but the host runs no systemd" in message
+
+
+def test_a_host_with_some_services_untestable_is_an_error(
+    lab: Lab, tmp_path: Path, supervised: dict[str, Path]
+) -> None:
+    """PostgreSQL declared with its supervisor's commands, MariaDB and Tomcat left as derived: PostgreSQL's
+    lifecycle passes, the others cannot be tested, and the check is an error naming what to declare."""
+    assert lab.inventory is not None
+    inv = yaml.safe_load(lab.inventory.read_text(encoding="utf-8"))
+    inv["all"]["children"]["xcert_lab"]["hosts"]["lab1"]["xc_services"] = [
+        sv.service(supervised["postgresql"], "postgresql")
+    ]
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(yaml.safe_dump(inv), encoding="utf-8")
+    inventory.chmod(0o600)
+    out = tmp_path / "run"
+    proc = xcert(
+        "certify", "-i", str(inventory), "--profile", "disruptive", "--no-provision", "--format", "json",
+        "--check", "XC-LC-001", "--out", str(out), env=lab.env, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode in (0, 1, 2), proc.stderr
+    check = _lc(host_of(results(out), "lab1"))["XC-LC-001"]
+    assert check["outcome"] == "error", check
+    assert "declare start, stop and status for 'mariadb' in xc_services" in check["message"]
+    assert "for 'postgresql'" not in check["message"]  # declared: tested, not named as missing
+    assert _value(check, "postgresql.restart_s") >= 0  # PostgreSQL itself was stopped, started and restarted
