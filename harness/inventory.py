@@ -385,17 +385,23 @@ def _declared_fields(name: str, xc: Mapping[str, Any], address: str, source: str
     """What a host's xc_* values make of its spec, whatever its connection: one place for every xc_* reader."""
     from harness.db.targets import parse_targets
     from harness.lifecycle.declare import parse_ports, parse_services
+    from harness.lifecycle.derive import derived_services
     from harness.middleware.targets import parse_targets as parse_mw_targets
 
+    db_targets = parse_targets(xc.get("xc_db_targets"), name, address, source)
+    mw_targets = parse_mw_targets(xc.get("xc_middleware_targets"), name, source)
     return {
         "declared": {k[3:]: str(xc[k]).strip() for k in DECLARED_KEYS if xc.get(k) not in (None, "")},
         "lab": _as_bool(xc.get("xc_lab", False)),
         "source": source,
-        "db_targets": parse_targets(xc.get("xc_db_targets"), name, address, source),
-        "services": parse_services(xc.get("xc_services"), name, source),
+        "db_targets": db_targets,
+        # database targets and middleware are services by default (harness.lifecycle.derive)
+        "services": parse_services(
+            xc.get("xc_services"), name, source, derived=derived_services(db_targets, mw_targets)
+        ),
         "ports": parse_ports(xc.get("xc_ports"), name, source),
         "role": _role(xc.get("xc_role"), name, source),
-        "mw_targets": parse_mw_targets(xc.get("xc_middleware_targets"), name, source),
+        "mw_targets": mw_targets,
     }
 
 

@@ -97,6 +97,12 @@ def register(sub: Any) -> None:
         help="length of each load run of the lifecycle soak checks (default: the declaration's, else 900 s)",
     )
     p.add_argument(
+        "--soak-hours",
+        type=float,
+        metavar="H",
+        help="ask for the lifecycle long run (XC-LC-008): H hours of each service's load, hour against hour",
+    )
+    p.add_argument(
         "--vault-password-file",
         type=Path,
         metavar="FILE",
@@ -141,6 +147,12 @@ def run(args: argparse.Namespace) -> int:
         import os
 
         os.environ["XCERT_SOAK_SECONDS"] = f"{args.soak_seconds:g}"  # the host workers inherit it
+    if args.soak_hours is not None:
+        if not 0 < args.soak_hours <= 72:
+            raise UsageError("--soak-hours must be more than 0 and at most 72")
+        import os
+
+        os.environ["XCERT_SOAK_HOURS"] = f"{args.soak_hours:g}"  # the host workers inherit it
     langs = parse_langs(args.lang or ",".join(config.get("languages") or ["en"]))
     formats = parse_formats(args.format or ",".join(config.get("formats") or ["json", "junit", "html"]))
     for key in ("waivers", "lab_config"):

@@ -5,7 +5,8 @@ harness/lab/oceanbase.py), own data directory each.
 namespace (``ip netns exec NS``; an empty ``host_ns`` means this namespace, as the project's own
 tests use it on 127.0.0.1) listening on ``address``, and returns the inventory host variables
 that declare it (``xc_db_targets``). ``stop_db(kind, workdir)`` stops it and removes nothing but
-the process. Servers run with fsync off: they hold test data only.
+the process. Servers run with fsync off (a commit survives a killed server, not a crashed OS): they
+hold test data only.
 """
 
 from __future__ import annotations
@@ -253,7 +254,7 @@ def _start_mariadb(host_ns: str, address: str, port: int, base: Path, password: 
         f"--bind-address={address}",
         f"--pid-file={base / 'mariadbd.pid'}",
         f"--log-error={base / 'server.log'}",
-        "--innodb-flush-log-at-trx-commit=0",
+        "--innodb-flush-log-at-trx-commit=2",  # a commit survives the process (kill -9), not the OS
         "--innodb-doublewrite=0",
         "--skip-name-resolve",
         "--character-set-server=utf8mb4",

@@ -9,12 +9,13 @@ says how to tell the service answers (a TCP port on the target, or a command exi
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from harness.errors import InputError, Location
+from harness.lifecycle.derive import combine
 
 DEFAULT_RECOVER_S = 60.0
 #: openEuler ISV technical certification: the service comes back after kill -9, ten times
@@ -40,27 +41,44 @@ def port_key(port: int | str) -> str:
     return text if "/" in text else f"{text}/tcp"
 
 
-def parse_services(raw: Any, host: str, source: str) -> tuple[Mapping[str, Any], ...]:
+def parse_services(
+    raw: Any, host: str, source: str, derived: Sequence[Mapping[str, Any]] = ()
+) -> tuple[Mapping[str, Any], ...]:
+    """``xc_services`` validated, combined with the services ``derived`` from the host's database and
+    middleware targets (harness.lifecycle.derive: an explicit entry of a target's name wins key by key)."""
     if raw in (None, "", []):
-        return ()
+        return combine((), derived)
     data = _plain(raw)
     error = next(iter(sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))), None)
     if error is not None:
         path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
         raise InputError(Location(source, key=f"{host}.xc_services{path}"), error.message[:200])
     names: set[str] = set()
+    targets = {str(d["name"]) for d in derived}
+    databases = {str(d["name"]) for d in derived if "sql" in (d.get("probe") or {})}
     for index, service in enumerate(data):
         where = Location(source, key=f"{host}.xc_services[{index}]")
         if service["name"] in names:
             raise InputError(where, f"service {service['name']!r} is declared twice")
         names.add(service["name"])
-        if "unit" in service and ({"start", "stop", "status"} & set(service)):
-            raise InputError(where, "declare either a systemd unit or start/stop/status commands, not both")
-        if "unit" not in service and not {"start", "stop", "status"} <= set(service):
-            raise InputError(where, "a service needs a systemd unit, or all of start, stop and status")
-        if "probe" not in service and not service.get("ports"):
-            raise InputError(where, "a service needs a probe or at least one port to tell that it answers")
-    return tuple(data)
+        _check_one(service, where, service["name"] in targets, databases)
+    return combine(data, derived)
+
+
+def _check_one(service: Mapping[str, Any], where: Location, of_target: bool, databases: set[str]) -> None:
+    commands = {"start", "stop", "status"} & set(service)
+    if "unit" in service and commands:
+        raise InputError(where, "declare either a systemd unit or start/stop/status commands, not both")
+    if commands and commands != {"start", "stop", "status"}:
+        raise InputError(where, "a service needs all of start, stop and status (declared together)")
+    # a target's service takes what it does not declare from the target (harness.lifecycle.derive)
+    if not of_target and "unit" not in service and not commands:
+        raise InputError(where, "a service needs a systemd unit, or all of start, stop and status")
+    if not of_target and "probe" not in service and not service.get("ports"):
+        raise InputError(where, "a service needs a probe or at least one port to tell that it answers")
+    sql = (service.get("probe") or {}).get("sql")
+    if sql is not None and sql not in databases:
+        raise InputError(where, f"probe sql: {sql!r} is not one of this host's xc_db_targets")
 
 
 def parse_ports(raw: Any, host: str, source: str) -> tuple[str, ...]:

@@ -14,8 +14,8 @@ PANELS = (
 )
 
 
-def runs_png(title: str, runs: list[list[Sample]], trim_fraction: float) -> bytes:
-    """One PNG: a panel per resource, a line per run, the trimmed ends shaded."""
+def runs_png(title: str, runs: list[list[Sample]], trim_fraction: float, series: str = "run") -> bytes:
+    """One PNG: a panel per resource, a line per run (or per hour of a long run), the trimmed ends shaded."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -25,7 +25,7 @@ def runs_png(title: str, runs: list[list[Sample]], trim_fraction: float) -> byte
     try:
         for ax, (field, label) in zip(axes, PANELS, strict=True):
             for index, run in enumerate(runs, start=1):
-                ax.plot([s.t for s in run], [float(getattr(s, field)) for s in run], label=f"run {index}", lw=1.2)
+                ax.plot([s.t for s in run], [float(getattr(s, field)) for s in run], label=f"{series} {index}", lw=1.2)
             span = max((r[-1].t for r in runs if r), default=0.0)
             if span:
                 ax.axvspan(0, span * trim_fraction, color="0.9")

@@ -93,10 +93,20 @@ def _connect_command(listener: Listener) -> str:
     return f"timeout 3 bash -c {shlex.quote(script)}"
 
 
-def answers(target: Target, service: Service) -> bool:
+def answers(target: Target, service: Service, sql: Callable[[str], bool] | None = None) -> bool:
+    """The service's probe: its command, a SQL round trip (``sql``, harness.lifecycle.dbload), an HTTP
+    request on the host (harness.lifecycle.control), or a TCP connection to its port."""
     probe = service.decl.get("probe") or {}
     if "command" in probe:
         return target.run(str(probe["command"]), timeout_s=30).rc == 0
+    if "sql" in probe:
+        if sql is None:
+            raise RuntimeError(f"{service.name}: a SQL probe needs the host's database targets")
+        return sql(str(probe["sql"]))
+    if "http" in probe:
+        from harness.lifecycle.control import http_answers
+
+        return http_answers(target, int(probe["http"]))
     port = int(probe.get("tcp") or service.ports[0])
     bound = [lst for lst in listeners(target) if lst.proto == "tcp" and lst.port == port]
     return any(target.run(_connect_command(lst), timeout_s=10).rc == 0 for lst in bound[:2])

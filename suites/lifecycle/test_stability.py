@@ -13,7 +13,8 @@ import os
 from datetime import datetime
 
 from harness.checks import N_, CheckContext, check
-from harness.lifecycle import plot, sampler
+from harness.lifecycle import plot, sampler, soak
+from harness.lifecycle.dbload import Databases
 from harness.lifecycle.logs import KERNEL_TROUBLE, new_error_lines
 from harness.lifecycle.service import Service
 from harness.session import HostSession
@@ -35,17 +36,14 @@ def soak_seconds(svc: Service) -> float:
     return float(svc.decl.get("soak_s", DEFAULT_SOAK_S))
 
 
-def _sampled(target: HostSession, svc: Service, xc: CheckContext) -> tuple[list[list[sampler.Sample]], float]:
+def _sampled(target: HostSession, svc: Service, dbs: Databases) -> tuple[list[list[sampler.Sample]], float]:
     seconds = soak_seconds(svc)
     interval = float(svc.decl.get("sample_s", DEFAULT_SAMPLE_S))
     runs = []
     for index in range(1, RUNS + 1):
-        result = target.run(sampler.command(str(svc.decl["workload"]), seconds, interval), timeout_s=seconds + 120)
-        samples = sampler.parse(result.text)
+        samples = sampler.parse(soak.sample_run(target, svc, dbs, seconds, interval))
         if len(samples) < 2:
-            raise RuntimeError(
-                f"{svc.name}: the sampler returned {len(samples)} samples in run {index} (exit {result.rc})"
-            )
+            raise RuntimeError(f"{svc.name}: the sampler returned {len(samples)} samples in run {index}")
         runs.append(samples)
     return runs, seconds
 
@@ -69,28 +67,37 @@ def _sampled(target: HostSession, svc: Service, xc: CheckContext) -> tuple[list[
     timeout_s=4 * 3600,
 )
 def test_load_fluctuation(target: HostSession, xc: CheckContext) -> None:
-    services = [Service(d) for d in getattr(target.spec, "services", ()) or () if d.get("workload")]
+    services = soak.loadable(target)
     if not services:
         xc.not_applicable(N_("No workload is declared for this host's services (xc_services workload)"))
         return
     problems = []
-    for svc in services:
-        runs, seconds = _sampled(target, svc, xc)
-        kept = [sampler.trim(r, TRIM) for r in runs]
-        cpu, mem, steady = sampler.fluctuation(kept, LIMIT_PP)
-        xc.measure(f"{svc.name}.cpu_deviation_pp", cpu, "%")
-        xc.measure(f"{svc.name}.memory_deviation_pp", mem, "%")
-        xc.measure(f"{svc.name}.run_s", seconds, "s")
-        for index, run in enumerate(kept, start=1):
-            xc.measure(f"{svc.name}.run{index}.cpu_mean", round(sampler.mean(run, "cpu_pct"), 2), "%")
-        store = target.evidence
-        xc.link(store.attachment(f"{svc.name}-samples", ".csv", sampler.to_csv(runs).encode("utf-8")))
-        xc.link(store.attachment(f"{svc.name}-plot", ".png", plot.runs_png(f"{svc.name}: {RUNS} runs", runs, TRIM)))
-        if not steady:
-            problems.append(f"{svc.name}: CPU differs by {cpu:g} and memory by {mem:g} percentage points")
+    dbs = Databases(getattr(target.spec, "db_targets", ()) or (), getattr(target, "transport", None))
+    try:
+        for svc in services:
+            problems += _soak_one(target, svc, dbs, xc)
+    finally:
+        dbs.close()
     if problems:
         xc.fail(N_("Resource use fluctuates: {problems}"), problems="; ".join(problems))
     xc.note(N_("Resource use was steady across {runs} runs of each declared workload"), runs=RUNS)
+
+
+def _soak_one(target: HostSession, svc: Service, dbs: Databases, xc: CheckContext) -> list[str]:
+    runs, seconds = _sampled(target, svc, dbs)
+    kept = [sampler.trim(r, TRIM) for r in runs]
+    cpu, mem, steady = sampler.fluctuation(kept, LIMIT_PP)
+    xc.measure(f"{svc.name}.cpu_deviation_pp", cpu, "%")
+    xc.measure(f"{svc.name}.memory_deviation_pp", mem, "%")
+    xc.measure(f"{svc.name}.run_s", seconds, "s")
+    for index, run in enumerate(kept, start=1):
+        xc.measure(f"{svc.name}.run{index}.cpu_mean", round(sampler.mean(run, "cpu_pct"), 2), "%")
+    store = target.evidence
+    xc.link(store.attachment(f"{svc.name}-samples", ".csv", sampler.to_csv(runs).encode("utf-8")))
+    xc.link(store.attachment(f"{svc.name}-plot", ".png", plot.runs_png(f"{svc.name}: {RUNS} runs", runs, TRIM)))
+    if not steady:
+        return [f"{svc.name}: CPU differs by {cpu:g} and memory by {mem:g} percentage points"]
+    return []
 
 
 def _run_started(target: HostSession) -> datetime:

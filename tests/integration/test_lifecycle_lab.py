@@ -1,8 +1,10 @@
 """Lifecycle checks on real lab hosts over SSH: a supervised service survives ten kill -9s, a bare one does
-not; stop/start/restart; binaries run and link; an undeclared listener fails the port matrix by name."""
+not; stop/start/restart; binaries run and link; an undeclared listener fails the port matrix by name; a real
+.deb installs and uninstalls (into a package root of its own), one with a missing dependency fails."""
 
 from __future__ import annotations
 
+import json
 import shlex
 import subprocess
 from collections.abc import Iterator
@@ -13,6 +15,7 @@ import pytest
 import yaml
 
 from tests.conftest import xcert
+from tests.integration.debs import build_deb, package_root
 from tests.integration.lab_fixture import Lab, host_of, lab_session, results
 
 pytestmark = pytest.mark.integration
@@ -74,8 +77,21 @@ def _outcomes(host: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {c["id"]: c for c in host["checks"] if c["id"].startswith("XC-LC-")}
 
 
+def _with_packages(tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """lab1's service ships a package that installs; lab2's one whose dependency is nowhere (its install fails).
+    Each installs into a package root of its own (tests/integration/debs.py), never into the machine's."""
+    good = build_deb(tmp_path, "xcert-probe")
+    broken = build_deb(tmp_path, "xcert-broken", depends="xcert-nowhere-to-be-found")
+    roots = [package_root(tmp_path / f"root{n}") for n in (1, 2)]
+    return (
+        {**SUPERVISED, "packages": [str(good)], "package_root": str(roots[0])},
+        {**BARE, "packages": [str(broken)], "package_root": str(roots[1])},
+    )
+
+
 def test_lifecycle_checks_on_lab_hosts(lab: Lab, tmp_path: Path) -> None:
-    inventory = _inventory(lab, tmp_path, {"lab1": SUPERVISED, "lab2": BARE})
+    supervised, bare = _with_packages(tmp_path)
+    inventory = _inventory(lab, tmp_path, {"lab1": supervised, "lab2": bare})
     for host, service in (("lab1", SUPERVISED), ("lab2", BARE)):
         started = _ssh(lab, host, str(service["start"]))
         assert started.returncode == 0, started.stderr
@@ -94,6 +110,18 @@ def test_lifecycle_checks_on_lab_hosts(lab: Lab, tmp_path: Path) -> None:
         assert "8098" not in full["XC-LC-005"]["message"]  # declared by the service
         assert full["XC-LC-003"]["outcome"] == "pass" and full["XC-LC-004"]["outcome"] == "pass"
         assert full["XC-LC-001"]["outcome"] == "skipped"  # disruptive only
+        packages = full["XC-LC-009"]
+        assert packages["outcome"] == "pass", packages
+        assert packages["measurements"]["packages_installed_and_removed"]["value"] == 1
+        record = next(ref for ref in packages["evidence"] if "packages-" in ref)
+        steps = json.loads((out / record).read_text(encoding="utf-8"))["steps"]
+        assert [s["rc"] for s in steps if " -i " in s["command"] or "--purge" in s["command"]] == [0, 0]
+        broken = _outcomes(host_of(results(out), "lab2"))["XC-LC-009"]
+        assert broken["outcome"] == "fail", broken
+        assert "installing" in broken["message"] and "xcert-broken" in broken["message"]
+        # installed into the package roots only: the machine the lab shares has neither package
+        mine = subprocess.run(["dpkg-query", "-W", "xcert-probe", "xcert-broken"], capture_output=True, timeout=30)
+        assert mine.returncode != 0 and not mine.stdout.strip()
     finally:
         _ssh(lab, "lab1", "pkill -f 'http[.]server 8097'")
 
