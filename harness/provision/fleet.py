@@ -49,6 +49,7 @@ class Provisioner:
         self.forks = max(1, forks)
         self.stopped = stopped
         self.slugs: dict[str, str] = {}
+        self.asked: dict[str, str] = {}  # slug -> evidence of its readiness command
         self.made: dict[str, str] = {}  # slug -> working directory the readiness command made
         self.prepared: list[HostSpec] = []  # reached by a prepare job: cleaned up by the cleanup job
         self.lock = threading.Lock()
@@ -124,16 +125,14 @@ class Provisioner:
         except Exception as exc:  # the readiness command is only a shortcut: the playbook decides then
             return readiness.unknown(spec, f"{type(exc).__name__}: {exc}")
         found = readiness.parse(result, spec)
+        ref = EvidenceStore(self.run_dir, host_slug, SecretFilter(spec.secrets)).command(result, "provision-readiness")
+        with self.lock:
+            self.asked[host_slug] = ref
+            if found.ready and found.workdir_state == "made":
+                self.made[host_slug] = found.workdir
         if found.ready:
-            ref = EvidenceStore(self.run_dir, host_slug, SecretFilter(spec.secrets)).command(
-                result, "provision-readiness"
-            )
-            if found.workdir_state == "made":
-                with self.lock:
-                    self.made[host_slug] = found.workdir
             payload = {"readiness": found.as_dict(), "command": ref, "duration_s": time.monotonic() - t0}
             journal_decision(self.run_dir, spec, host_slug, "prepare", "skipped", found.reason(), payload)
-            return found
         return found
 
     def _launch(self, unready: list[tuple[HostSpec, str, readiness.Readiness]], start: Start) -> threading.Thread:
@@ -143,6 +142,7 @@ class Provisioner:
             host_slug = self.slugs[spec.name]
             self._keep_events(spec, host_slug, "prepare", events)
             info = {**self.job_of.get(f"prepare:{spec.name}", {}), **self._job_info(found[spec.name])}
+            info["command"] = self.asked.get(host_slug)
             journal_outcome(self.run_dir, spec, host_slug, outcome, info)
             if not outcome.unreachable:
                 with self.lock:
