@@ -98,7 +98,10 @@ class Provisioner:
         self, spec: HostSpec, host_slug: str, start: Start
     ) -> tuple[HostSpec, str, readiness.Readiness] | None:
         """Ask the host; a ready or unreachable host is handed over here and now."""
-        found = self._ask(spec, host_slug)
+        try:
+            found = self._ask(spec, host_slug)
+        except Exception as exc:  # e.g. its evidence could not be written: the playbook decides, and journals
+            found = readiness.unknown(spec, f"{type(exc).__name__}: {exc}")
         if found is None or found.ready:
             start(spec, host_slug)
             return None
@@ -140,14 +143,16 @@ class Provisioner:
 
         def on_host(spec: HostSpec, outcome: ProvisionOutcome, events: list[dict[str, Any]]) -> None:
             host_slug = self.slugs[spec.name]
-            self._keep_events(spec, host_slug, "prepare", events)
-            info = {**self.job_of.get(f"prepare:{spec.name}", {}), **self._job_info(found[spec.name])}
-            info["command"] = self.asked.get(host_slug)
-            journal_outcome(self.run_dir, spec, host_slug, outcome, info)
-            if not outcome.unreachable:
-                with self.lock:
-                    self.prepared.append(spec)
-            start(spec, host_slug)
+            try:
+                self._keep_events(spec, host_slug, "prepare", events)
+                info = {**self.job_of.get(f"prepare:{spec.name}", {}), **self._job_info(found[spec.name])}
+                info["command"] = self.asked.get(host_slug)
+                journal_outcome(self.run_dir, spec, host_slug, outcome, info)
+                if not outcome.unreachable:
+                    with self.lock:
+                        self.prepared.append(spec)
+            finally:
+                start(spec, host_slug)  # whatever became of its record, the host's checks run
 
         thread = threading.Thread(target=self._run_jobs, args=("prepare", [s for s, _, _ in unready], on_host))
         thread.start()
