@@ -132,6 +132,9 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--repeat-large", type=int, default=1, help="runs of each xcert row of more hosts")
     parser.add_argument("--stop", type=int, default=8)
     parser.add_argument("--peers", default="ansible,testinfra", help="which peers to run beside xcert")
+    parser.add_argument(
+        "--peer-forks", default="", help="above 8 hosts, run --no-provision and the peers only at these forks"
+    )
     return parser.parse_args()
 
 
@@ -151,13 +154,20 @@ def main() -> int:
         return 1
     lab_s = time.monotonic() - t0
     inventory = Path(up.stdout.strip().splitlines()[-1])
+    facts: list[tuple[str, int, Measured]] = []
+    rows: list[Row] = []
+    stopped: list[tuple[str, Measured, dict[str, tuple[str, float]]]] = []
+    # a SIGTERM (timeout) still takes the lab down and writes the rows measured so far
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        facts = _facts(args, sizes, inventory, env)
-        rows = _certify_rows(args, sizes, work, inventory, env)
-        stopped = _stopped(args, sizes, work, inventory, env) if args.stop and max(sizes) > args.stop else []
+        facts += _facts(args, sizes, inventory, env)
+        _certify_rows(args, sizes, work, inventory, env, rows)
+        if args.stop and max(sizes) > args.stop:
+            stopped += _stopped(args, sizes, work, inventory, env, rows)
     finally:
+        t0 = time.monotonic()
         subprocess.run([str(BIN / "xcert"), "lab", "down"], env=env, capture_output=True, check=False, timeout=600)
-    _write(args, facts, rows, stopped, (max(sizes), lab_s))
+        _write(args, facts, rows, stopped, (max(sizes), lab_s, time.monotonic() - t0))
     return 0
 
 
@@ -182,21 +192,23 @@ def _xcert(inventory: Path, n: int, f: int, out: Path, *extra: str) -> list[str]
 
 
 def _certify_rows(
-    args: argparse.Namespace, sizes: list[int], work: Path, inventory: Path, env: dict[str, str]
-) -> list[Row]:
+    args: argparse.Namespace, sizes: list[int], work: Path, inventory: Path, env: dict[str, str], rows: list[Row]
+) -> None:
     forks = [int(f) for f in args.forks.split(",")]
     playbook, tests = _playbook(work), _testinfra(work)
-    rows: list[Row] = []
+    compare = {int(f) for f in (args.peer_forks or args.forks).split(",")}
     for n in sizes:
         repeat = args.repeat if n <= 8 else args.repeat_large
         for f in forks:
             if f > max(n, forks[0]):
                 continue
-            out = work / f"run-{n}-{f}"
-            m = _median([Measured(_xcert(inventory, n, f, out), env, ROOT).run() for _ in range(repeat)])
+            out = work / f"run-{n}-{f}"  # each repeat its own run directory (a used one would resume)
+            m = _median([Measured(_xcert(inventory, n, f, out / str(i)), env, ROOT).run() for i in range(repeat)])
             rows.append(("xcert certify", n, f, m))
-            m = _median([Measured(_xcert(inventory, n, f, Path(f"{out}-np"), "--no-provision"), env, ROOT).run()
-                         for _ in range(repeat)])  # fmt: skip
+            if f not in compare and n > 8:
+                continue
+            m = _median([Measured(_xcert(inventory, n, f, out / f"np{i}", "--no-provision"), env, ROOT).run()
+                         for i in range(repeat)])  # fmt: skip
             rows.append(("xcert certify --no-provision", n, f, m))
             if "ansible" in args.peers:
                 rows.append(("ansible-playbook (15 tasks)", n, f, Measured(
@@ -209,7 +221,6 @@ def _certify_rows(
                     env, work).run()))  # fmt: skip
             print(f"fleet: {n} hosts, forks {f}: {[f'{r[0]} {r[3].wall:.1f}s' for r in rows if r[1:3] == (n, f)]}",
                   file=sys.stderr, flush=True)  # fmt: skip
-    return rows
 
 
 def _finish_times(out: Path) -> dict[str, tuple[str, float]]:
@@ -234,13 +245,17 @@ def _iso(text: str) -> float:
 
 
 def _stopped(
-    args: argparse.Namespace, sizes: list[int], work: Path, inventory: Path, env: dict[str, str]
+    args: argparse.Namespace, sizes: list[int], work: Path, inventory: Path, env: dict[str, str], rows: list[Row]
 ) -> list[tuple[str, Measured, dict[str, tuple[str, float]]]]:
     """The largest fleet certified as it is, then with ``--stop`` hosts lost (killed) or hung (stopped)."""
     n, f = max(sizes), max(int(x) for x in args.forks.split(","))
     state = json.loads((work / "lab" / "state.json").read_text())
     victims = state["hosts"][n - args.stop : n]
-    whole = Measured(_xcert(inventory, n, f, work / "run-whole"), env, ROOT).run()
+    previous = next((m for name, rn, rf, m in rows if (name, rn, rf) == ("xcert certify", n, f)), None)
+    whole_dir = work / f"run-{n}-{f}" / "0"
+    if previous is None or not (whole_dir / "run.json").is_file():
+        previous = Measured(_xcert(inventory, n, f, whole_dir), env, ROOT).run()
+    whole = previous
     pids = {h["name"]: subprocess.run(["ip", "netns", "pids", h["netns"]], capture_output=True, text=True,
                                       check=False).stdout.split() for h in victims}  # fmt: skip
     hung = [h["name"] for h in victims[: len(victims) // 2]]
@@ -255,7 +270,7 @@ def _stopped(
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(int(pid), signal.SIGCONT)
     return [
-        ("all hosts up", whole, _finish_times(work / "run-whole")),
+        ("all hosts up", whole, _finish_times(whole_dir)),
         (f"{args.stop} stopped ({len(hung)} hung, {args.stop - len(hung)} killed)", part,
          _finish_times(work / "run-stopped")),
     ]  # fmt: skip
@@ -296,20 +311,21 @@ def _write(
     facts: list[tuple[str, int, Measured]],
     rows: list[Row],
     stopped: list[tuple[str, Measured, dict[str, tuple[str, float]]]],
-    lab: tuple[int, float],
+    lab: tuple[int, float, float],
 ) -> None:
     cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
                 if "model name" in ln), platform.machine())  # fmt: skip
     cmd = "sudo .venv/bin/python benchmarks/fleet.py " + " ".join(
         f"--{k} {v}"
         for k, v in (("hosts", args.hosts), ("forks", args.forks), ("repeat", args.repeat),
-                     ("repeat-large", args.repeat_large), ("stop", args.stop), ("peers", args.peers))
+                     ("repeat-large", args.repeat_large), ("stop", args.stop), ("peers", args.peers), ("peer-forks", args.peer_forks or args.forks))
     )  # fmt: skip
     lines = [
         f"## Fleet ({time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC)", "",
         f"`{cmd}` on {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}; lab hosts are network",
         "namespaces of this machine with their own sshd. Whole processes; medians of the repeats for xcert.",
-        f"The lab of {lab[0]} hosts was built in {lab[1]:.1f} s. Load average (1 min) before → after each row: the",
+        f"The lab of {lab[0]} hosts was built in {lab[1]:.1f} s and removed in {lab[2]:.1f} s. Load average (1 min)",
+        "before → after each row: the",
         "machine may have been shared.", "",
         "| tool | hosts | wall s | CPU s per host | peak MiB | exit |", "|---|---|---|---|---|---|",
         *[f"| {name} | {n} | {m.wall:.2f} | {m.cpu / n:.2f} | {m.peak_mib:.0f} | {m.rc} |" for name, n, m in facts],
