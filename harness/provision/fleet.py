@@ -51,6 +51,7 @@ class Provisioner:
         self.slugs: dict[str, str] = {}
         self.asked: dict[str, str] = {}  # slug -> evidence of its readiness command
         self.made: dict[str, str] = {}  # slug -> working directory the readiness command made
+        self.conns: dict[str, Any] = {}  # slug -> the readiness connection, kept to remove that directory
         self.prepared: list[HostSpec] = []  # reached by a prepare job: cleaned up by the cleanup job
         self.lock = threading.Lock()
         self.jobs = 0
@@ -116,18 +117,28 @@ class Provisioner:
         stdin = readiness.script_input(spec)
         if stdin is None:
             return readiness.unknown(spec, "the working directory is not one absolute path")
+        transport = None
         try:
-            with transport_class(spec.connection)(spec) as transport:  # type: ignore[call-arg]
-                result = transport.run(readiness.READY_SCRIPT, timeout_s=readiness.READY_TIMEOUT_S, stdin=stdin)
+            transport = transport_class(spec.connection)(spec)  # type: ignore[call-arg]
+            result = transport.run(readiness.READY_SCRIPT, timeout_s=readiness.READY_TIMEOUT_S, stdin=stdin)
         except HostUnreachable as exc:
+            if transport is not None:
+                transport.close()
             journal_decision(
                 self.run_dir, spec, host_slug, "prepare", "unreachable",
                 f"not provisioned: {exc.reason}: {exc.detail}", {"duration_s": time.monotonic() - t0},
             )  # fmt: skip
             return None
         except Exception as exc:  # the readiness command is only a shortcut: the playbook decides then
+            if transport is not None:
+                transport.close()
             return readiness.unknown(spec, f"{type(exc).__name__}: {exc}")
         found = readiness.parse(result, spec)
+        if found.ready and found.workdir_state == "made":
+            with self.lock:  # kept open: the directory is removed over it after the checks, without a new handshake
+                self.conns[host_slug] = transport
+        else:
+            transport.close()
         ref = EvidenceStore(self.run_dir, host_slug, SecretFilter(spec.secrets)).command(result, "provision-readiness")
         with self.lock:
             self.asked[host_slug] = ref
@@ -199,16 +210,25 @@ class Provisioner:
         """Remove the working directory the readiness command made on this host (its worker is done)."""
         with self.lock:
             path = self.made.pop(host_slug, None)
-        if path is None or self.stopped():
-            return
+            transport = self.conns.pop(host_slug, None)
+        try:
+            if path is not None and not self.stopped():
+                self._remove(spec, host_slug, path, transport)
+        finally:
+            if transport is not None:
+                transport.close()
+
+    def _remove(self, spec: HostSpec, host_slug: str, path: str, transport: Any) -> None:
         from harness.transport import transport_class
 
         t0 = time.monotonic()
+        stdin = f"{path}\n".encode()
         try:
-            with transport_class(spec.connection)(spec) as transport:  # type: ignore[call-arg]
-                result = transport.run(
-                    readiness.REMOVE_SCRIPT, timeout_s=readiness.READY_TIMEOUT_S, stdin=f"{path}\n".encode()
-                )
+            try:
+                result = transport.run(readiness.REMOVE_SCRIPT, timeout_s=readiness.READY_TIMEOUT_S, stdin=stdin)
+            except HostUnreachable:  # the kept connection dropped meanwhile: once more, anew
+                with transport_class(spec.connection)(spec) as again:  # type: ignore[call-arg]
+                    result = again.run(readiness.REMOVE_SCRIPT, timeout_s=readiness.READY_TIMEOUT_S, stdin=stdin)
             done = result.rc == 0 and b"removed" in result.stdout
             detail = result.stderr.decode("utf-8", "replace").strip()[:200]
         except HostUnreachable as exc:
@@ -221,6 +241,9 @@ class Provisioner:
         """One cleanup job for every host a prepare job reached."""
         with self.lock:
             specs, self.prepared = list(self.prepared), []
+            left, self.conns = list(self.conns.values()), {}
+        for transport in left:  # hosts whose worker never ran (an interrupt)
+            transport.close()
         if not specs or self.stopped():
             return
 
