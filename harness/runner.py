@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,8 @@ from harness.errors import RunDirError, RunDirWriteError
 from harness.evidence import slug
 from harness.inventory import HostSpec
 from harness.paths import catalog_dir, suites_dir
-from harness.provision.steps import ProvisionSettings, provision_host, wanted
+from harness.provision.fleet import Provisioner
+from harness.provision.steps import ProvisionSettings
 from harness.redact import SecretFilter
 from harness.rundir import RUN_ID, RunLock, inside, load_run_meta, new_run_id, prepare, suite_digest, write_json_atomic
 from harness.runinput import check_run
@@ -201,18 +202,30 @@ def run_provisioned_host(
     host_slug: str,
     profile: str,
     interrupts: Interrupts,
-    provision: ProvisionSettings | None,
+    provisioner: Provisioner,
 ) -> int | None:
-    """Prepare the host (ansible-runner), run its worker, clean up; each step journaled."""
-    reached = True
-    if wanted(spec, provision) and not interrupts.level:
-        assert provision is not None
-        reached = not provision_host(run_dir, spec, host_slug, "prepare", provision).unreachable
+    """Run the host's worker (its provisioning decided before), then remove what the readiness pass made."""
     rc = run_host(run_dir, spec, host_slug, profile, interrupts)
-    if wanted(spec, provision) and reached and rc is not None and not interrupts.level:
-        assert provision is not None
-        provision_host(run_dir, spec, host_slug, "cleanup", provision)
+    if rc is not None:
+        provisioner.after_worker(spec, host_slug)
     return rc
+
+
+def run_hosts(request: RunRequest, run_dir: Path, interrupts: Interrupts) -> None:
+    """Every host's worker, ``forks`` at once, each started as soon as its provisioning is decided."""
+    provisioner = Provisioner(run_dir, request.provision, request.forks, lambda: interrupts.level > 0)
+    futures: list[Future[int | None]] = []
+    with ThreadPoolExecutor(max_workers=max(1, request.forks)) as pool:
+
+        def start(spec: HostSpec, host_slug: str) -> None:
+            futures.append(
+                pool.submit(run_provisioned_host, run_dir, spec, host_slug, request.profile, interrupts, provisioner)
+            )
+
+        provisioner.prepare(list(zip(request.hosts, host_slugs(request.hosts), strict=True)), start)
+        for f in list(futures):
+            f.result()
+    provisioner.cleanup()
 
 
 def run_cross_host(run_dir: Path, hosts: Sequence[HostSpec], meta: dict[str, Any], interrupts: Interrupts) -> None:
@@ -268,7 +281,6 @@ def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resu
         else:
             # the run id names the run on every page of its report: a folder named by --out is not one
             meta = write_run_meta(request, run_dir.name if RUN_ID.fullmatch(run_dir.name) else new_run_id())
-        slugs = host_slugs(request.hosts)
         done = threading.Event()
 
         def ticker() -> None:
@@ -279,13 +291,7 @@ def certify(request: RunRequest, on_tick: Callable[[], None] | None = None, resu
         thread = threading.Thread(target=ticker, daemon=True)
         thread.start()
         try:
-            with ThreadPoolExecutor(max_workers=max(1, request.forks)) as pool:
-                futures = [
-                    pool.submit(run_provisioned_host, run_dir, spec, s, request.profile, interrupts, request.provision)
-                    for spec, s in zip(request.hosts, slugs, strict=True)
-                ]
-                for f in futures:
-                    f.result()
+            run_hosts(request, run_dir, interrupts)
             if not interrupts.level:
                 run_cross_host(run_dir, request.hosts, meta, interrupts)
         finally:

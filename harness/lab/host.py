@@ -174,12 +174,22 @@ def stop_pid(pid: int | None, host: LabHost) -> bool:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     for _ in range(100):
-        if not Path(f"/proc/{pid}").exists():
+        if _gone(pid):
             break
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
         time.sleep(0.02)
     return True
+
+
+def _gone(pid: int) -> bool:
+    """Exited: no /proc entry, or a zombie (nothing here may reap it: a lab of 64 hosts waited 2 s for each)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True
+    fields = stat.rpartition(")")[2].split()
+    return not fields or fields[0] in ("Z", "X")
 
 
 def running(host: LabHost) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.inventory import HostSpec
+from harness.provision import resolved
 from harness.redact import SecretFilter
 
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
@@ -122,6 +123,84 @@ def condense(event: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+def runner_env(spec: HostSpec) -> dict[str, str]:
+    """The environment ansible-playbook runs in: only what Ansible needs, ssh_args as xcert resolved them."""
+    return {
+        # ansible-runner needs ansible-playbook on PATH, else rc 127 and no output (LAB-NOTES)
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+        # ansible-core needs a UTF-8 locale
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "ANSIBLE_NOCOLOR": "True",
+        "ANSIBLE_RETRY_FILES_ENABLED": "False",
+        "ANSIBLE_LOCALHOST_WARNING": "False",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
+        # ansible.cfg's ssh_args as resolved where xcert ran (ansible-runner works in another directory)
+        "ANSIBLE_SSH_ARGS": resolved.ssh_args(spec, spec.ssh_args),
+    }
+
+
+def outcome_of(
+    action: str, status: str, rc: int | None, tasks: list[dict[str, Any]], duration_s: float, complete: bool = True
+) -> ProvisionOutcome:
+    """Condense a host's task results (and the job's status) into its outcome."""
+    failed = next((t for t in tasks if t["status"] in ("failed", "unreachable")), None)
+    unreachable = any(t["status"] == "unreachable" for t in tasks)
+    ok = complete and failed is None and (status == "successful" and rc == 0)
+    message = ""
+    if failed is not None:
+        message = failed["msg"] or failed["stderr"] or failed["stdout"]
+    elif not ok:
+        message = f"ansible-runner {status} (rc {rc})"
+    return ProvisionOutcome(
+        action=action,
+        ok=ok,
+        status=str(status),
+        rc=rc,
+        unreachable=unreachable,
+        failed_task=failed["task"] if failed else None,
+        message=str(message).strip().splitlines()[0][:500] if str(message).strip() else "",
+        duration_s=duration_s,
+        tasks=tasks,
+    )
+
+
+def start_job(
+    action: str,
+    inventory: Path,
+    spec: HostSpec,
+    private_dir: Path,
+    on_event: Any,
+    timeout_s: int,
+    forks: int | None = None,
+) -> Any:
+    """An ansible-runner job of ``playbooks/<action>.yml`` (not started); ``spec`` gives its secrets and ssh_args."""
+    from ansible_runner.interface import init_runner
+
+    if action not in ACTIONS:
+        raise ValueError(f"unknown provisioning action {action!r}")
+    cmdline, passwords = resolved.passwords(spec)
+    env = runner_env(spec)
+    runner = init_runner(
+        private_data_dir=str(private_dir),
+        ident=action,
+        playbook=str(PLAYBOOKS / f"{action}.yml"),
+        inventory=str(inventory),
+        passwords=passwords or None,
+        # else ansible-runner writes envvars, passwords and cmdline to env/ in clear: kept in memory instead
+        suppress_env_files=True,
+        cmdline=shlex.join(cmdline) if cmdline else None,
+        envvars=env,
+        quiet=True,
+        timeout=timeout_s,
+        event_handler=on_event,
+        rotate_artifacts=0,
+        **({"forks": forks} if forks else {}),
+    )
+    runner.config.env = minimal_environment(runner.config.env, env)
+    return runner
+
+
 def run_playbook(
     action: str,
     spec: HostSpec,
@@ -137,31 +216,14 @@ def run_playbook(
     ``spec`` (harness.provision.resolved), so provisioning reaches the host the checks reach, as
     the same user, with the same key and SSH arguments. Its passwords go through ansible-runner's
     prompt answers, never to disk. ``inventories`` and ``vault_password_file`` are kept for callers;
-    the resolved inventory holds no vault values, so neither is needed.
+    the resolved inventory holds no vault values, so neither is needed. Several hosts in one job:
+    harness.provision.batch.
     """
-    from ansible_runner.interface import init_runner
-
-    from harness.provision import resolved
-
     del inventories, vault_password_file  # resolved once, in harness.inventory
     if action not in ACTIONS:
         raise ValueError(f"unknown provisioning action {action!r}")
     private_dir.mkdir(parents=True, exist_ok=True)
     inventory = resolved.write(spec, private_dir / "inventory" / "hosts.yml")
-    cmdline, passwords = resolved.passwords(spec)
-    env = {
-        # ansible-runner needs ansible-playbook on PATH, else rc 127 and no output (LAB-NOTES)
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
-        # ansible-core needs a UTF-8 locale
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "ANSIBLE_NOCOLOR": "True",
-        "ANSIBLE_RETRY_FILES_ENABLED": "False",
-        "ANSIBLE_LOCALHOST_WARNING": "False",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
-        # ansible.cfg's ssh_args as resolved where xcert ran (ansible-runner works in another directory)
-        "ANSIBLE_SSH_ARGS": resolved.ssh_args(spec, spec.ssh_args),
-    }
     tasks: list[dict[str, Any]] = []
 
     def on_event(event: dict[str, Any]) -> bool:
@@ -171,45 +233,9 @@ def run_playbook(
         return True
 
     t0 = time.monotonic()
-    runner = init_runner(
-        private_data_dir=str(private_dir),
-        ident=action,
-        playbook=str(PLAYBOOKS / f"{action}.yml"),
-        inventory=str(inventory),
-        limit=spec.name,
-        passwords=passwords or None,
-        # else ansible-runner writes envvars, passwords and cmdline to env/ in clear: kept in memory instead
-        suppress_env_files=True,
-        cmdline=shlex.join(cmdline) if cmdline else None,
-        envvars=env,
-        quiet=True,
-        timeout=timeout_s,
-        event_handler=on_event,
-        rotate_artifacts=0,
-    )
-    runner.config.env = minimal_environment(runner.config.env, env)
+    runner = start_job(action, inventory, spec, private_dir, on_event, timeout_s)
     try:
         runner.run()
     finally:
         scrub_artifacts(private_dir, secrets or SecretFilter())
-    result = runner
-    duration = time.monotonic() - t0
-    failed = next((t for t in tasks if t["status"] in ("failed", "unreachable")), None)
-    unreachable = any(t["status"] == "unreachable" for t in tasks)
-    ok = result.status == "successful" and result.rc == 0 and failed is None
-    message = ""
-    if failed is not None:
-        message = failed["msg"] or failed["stderr"] or failed["stdout"]
-    elif not ok:
-        message = f"ansible-runner {result.status} (rc {result.rc})"
-    return ProvisionOutcome(
-        action=action,
-        ok=ok,
-        status=str(result.status),
-        rc=result.rc,
-        unreachable=unreachable,
-        failed_task=failed["task"] if failed else None,
-        message=str(message).strip().splitlines()[0][:500] if message else "",
-        duration_s=duration,
-        tasks=tasks,
-    )
+    return outcome_of(action, str(runner.status), runner.rc, tasks, time.monotonic() - t0)

@@ -1,4 +1,4 @@
-"""The inventory ansible-runner provisions from: one host, with the values xcert's checks use.
+"""The inventory ansible-runner provisions from: the hosts of one job, with the values xcert's checks use.
 
 xcert resolved the host once (harness.inventory_resolve: Ansible's own variable and option
 resolution). Handing ansible-runner the user's inventories again would resolve them a second
@@ -14,7 +14,7 @@ in clear; a test greps every file of the provisioning directory for the password
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +91,12 @@ def ssh_args(spec: HostSpec, base: str) -> str:
 
 def write(spec: HostSpec, path: Path) -> Path:
     """Write the one-host inventory (0600) and return its path."""
-    data = {"all": {"hosts": {str.__str__(spec.name): host_vars(spec)}}}
+    return write_many([spec], path)
+
+
+def write_many(specs: Sequence[HostSpec], path: Path) -> Path:
+    """Write the inventory of several resolved hosts (0600, no secrets) and return its path."""
+    data = {"all": {"hosts": {str.__str__(spec.name): host_vars(spec) for spec in specs}}}
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -113,4 +118,4 @@ def passwords(spec: HostSpec) -> tuple[list[str], dict[str, str]]:
     return cmdline, answers
 
 
-__all__ = ["BECOME_PROMPT", "SSH_PROMPT", "host_vars", "passwords", "ssh_args", "write"]
+__all__ = ["BECOME_PROMPT", "SSH_PROMPT", "host_vars", "passwords", "ssh_args", "write", "write_many"]

@@ -195,6 +195,8 @@ def test_a_planted_password_appears_nowhere(
     lab_inv = yaml.safe_load(lab.inventory.read_text(encoding="utf-8"))
     lab_vars = lab_inv["all"]["children"]["xcert_lab"]["hosts"]["lab1"]
     lab_vars["ansible_become_password"] = "VAULTED-VALUE"
+    # a working directory whose parent is missing: the readiness command leaves it to ansible-runner
+    lab_vars["xc_workdir"] = str(tmp_path / "missing-parent" / "work")
     lab_vars["xc_db_targets"] = [
         {
             "name": "pg",
