@@ -7,6 +7,7 @@ user sees where the problem is.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 from collections.abc import Mapping, Sequence
@@ -406,7 +407,9 @@ def _role(value: Any, name: str, source: str) -> str:
     if value in (None, ""):
         return ""
     if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_-]{0,39}", value):
-        raise InputError(Location(source, key=f"{name}.xc_role"), "xc_role must be a role name such as application or database")
+        raise InputError(
+            Location(source, key=f"{name}.xc_role"), "xc_role must be a role name such as application or database"
+        )
     return value
 
 
@@ -446,11 +449,27 @@ def load_inventory(
     >>> [h.name for h in load_inventory()]
     ['localhost']
     """
+    from harness import inventory_cache as cache
     from harness.inventory_targets import materialised
 
-    given = [str(s) for s in sources] if sources else (configured_sources() or [str(DEFAULT_INVENTORY)])
+    _configure_ansible()  # the ANSIBLE_* defaults xcert sets are part of the cache key, so set them first
+    explicit = [str(s) for s in sources] if sources else []
+    options = {"data_only": data_only, "accept_new_host_keys": accept_new_host_keys}
+    try:
+        key: str | None = cache.key_for(explicit, limit, options, vault_password_file)
+    except cache.NotCacheable:
+        key = None
+    if key is not None and (hit := cache.lookup(key)) is not None:
+        return hit
+    given = explicit or configured_sources() or [str(DEFAULT_INVENTORY)]
     with materialised(given) as (names, urls):
-        return _load_hosts(names, urls, limit, vault_password_file, accept_new_host_keys, data_only)
+        specs = _load_hosts(names, urls, limit, vault_password_file, accept_new_host_keys, data_only)
+    if key is not None:
+        # kept only if no input changed while ansible-core read them
+        with contextlib.suppress(cache.NotCacheable):
+            if cache.key_for(explicit, limit, options, vault_password_file) == key:
+                cache.store(key, specs)
+    return specs
 
 
 def _load_hosts(

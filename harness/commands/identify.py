@@ -54,6 +54,12 @@ def host_record(name: str, facts: Any, declared: dict[str, str]) -> dict[str, An
     return record
 
 
+#: hosts identified at once: each is one SSH connection and one exec channel, mostly waiting
+MAX_PARALLEL = 32
+#: the fact script's bound, as a whole (each command in it has its own, PER_COMMAND_TIMEOUT_S)
+FACTS_TIMEOUT_S = 120.0
+
+
 def _live_facts(spec: Any) -> Any:
     from harness.facts.script import build_script, parse_output
     from harness.transport import transport_class
@@ -61,10 +67,35 @@ def _live_facts(spec: Any) -> Any:
     transport = transport_class(spec.connection)(spec)  # type: ignore[call-arg]
     try:
         token, script = build_script()
-        result = transport.run("sh -s", timeout_s=120.0, stdin=script.encode())
+        result = transport.run("sh -s", timeout_s=FACTS_TIMEOUT_S, stdin=script.encode())
         return parse_output(token, result.stdout)
     finally:
         transport.close()
+
+
+def _live_record(spec: Any) -> dict[str, Any]:
+    """One host's record: connect, one exec channel for the fact script, identify; unreachable is kept."""
+    from harness.transport.base import HostUnreachable
+
+    try:
+        facts = _live_facts(spec)
+    except HostUnreachable as exc:
+        return {"host": spec.name, "unreachable": {"reason": exc.reason, "detail": exc.detail}}
+    return host_record(spec.name, facts, dict(spec.declared))
+
+
+def _live_records(specs: list[Any]) -> list[dict[str, Any]]:
+    """Every host at once (threads: the handshakes and fact scripts overlap), in inventory order."""
+    if len(specs) <= 1:
+        return [_live_record(spec) for spec in specs]
+    from concurrent.futures import ThreadPoolExecutor
+
+    from harness.transport import transport_class
+
+    for connection in {spec.connection for spec in specs}:
+        transport_class(connection)  # imported once, before the threads start
+    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(specs)), thread_name_prefix="identify") as pool:
+        return list(pool.map(_live_record, specs))  # the first error (in inventory order) is raised
 
 
 def gather(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -77,17 +108,9 @@ def gather(args: argparse.Namespace) -> list[dict[str, Any]]:
             raise UsageError("--limit applies to -i INVENTORY, not to --snapshot")
         return [host_record(str(args.snapshot), read_snapshot(args.snapshot), {})]
     from harness.inventory import load_inventory
-    from harness.transport.base import HostUnreachable
 
-    records = []
-    for spec in load_inventory(list(args.inventory) or None, args.limit, data_only=args.inventory_data_only):
-        try:
-            facts = _live_facts(spec)
-        except HostUnreachable as exc:
-            records.append({"host": spec.name, "unreachable": {"reason": exc.reason, "detail": exc.detail}})
-            continue
-        records.append(host_record(spec.name, facts, dict(spec.declared)))
-    return records
+    specs = load_inventory(list(args.inventory) or None, args.limit, data_only=args.inventory_data_only)
+    return _live_records(list(specs))
 
 
 def _cell(value: Any) -> str:
