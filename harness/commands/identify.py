@@ -84,18 +84,27 @@ def _live_record(spec: Any) -> dict[str, Any]:
     return host_record(spec.name, facts, dict(spec.declared))
 
 
+def _warm_identification() -> None:
+    """Import the identification and compile the catalog while the hosts answer (the main thread is idle)."""
+    from harness import catalog
+    from harness.identify import LAYERS
+
+    for layer in LAYERS:
+        catalog.load(layer)
+
+
 def _live_records(specs: list[Any]) -> list[dict[str, Any]]:
     """Every host at once (threads: the handshakes and fact scripts overlap), in inventory order."""
-    if len(specs) <= 1:
-        return [_live_record(spec) for spec in specs]
     from concurrent.futures import ThreadPoolExecutor
 
     from harness.transport import transport_class
 
     for connection in {spec.connection for spec in specs}:
         transport_class(connection)  # imported once, before the threads start
-    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(specs)), thread_name_prefix="identify") as pool:
-        return list(pool.map(_live_record, specs))  # the first error (in inventory order) is raised
+    with ThreadPoolExecutor(max_workers=max(1, min(MAX_PARALLEL, len(specs))), thread_name_prefix="identify") as pool:
+        futures = [pool.submit(_live_record, spec) for spec in specs]
+        _warm_identification()
+        return [f.result() for f in futures]  # the first error (in inventory order) is raised
 
 
 def gather(args: argparse.Namespace) -> list[dict[str, Any]]:

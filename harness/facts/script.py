@@ -6,6 +6,7 @@ token, so no content a host returns can forge a section.
 
 from __future__ import annotations
 
+import re
 import secrets
 import shlex
 
@@ -14,6 +15,17 @@ from harness.facts.snapshot import Facts
 
 #: bytes of any one file or command output the fact script passes on
 FILE_CAP = 2 * 1024 * 1024
+
+
+#: a command of plain words only (no quoting, expansion, pipes or redirections) runs without an inner sh
+_PLAIN_WORDS = re.compile(r"[A-Za-z0-9_./+=:%-]+( [A-Za-z0-9_./+=:%-]+)*")
+
+
+def _invocation(command: str) -> str:
+    """How the script runs one constant command: its words as they are (one process fewer), else ``sh -c``."""
+    if _PLAIN_WORDS.fullmatch(command):
+        return command
+    return f"sh -c {shlex.quote(command)}"
 
 
 def build_script(token: str | None = None) -> tuple[str, str]:
@@ -34,7 +46,7 @@ def build_script(token: str | None = None) -> tuple[str, str]:
         lines.append(f'printf "\\n{b} cmd %s\\n" {shlex.quote(name)}')
         # the output is cut at FILE_CAP; the command's own exit status comes back on fd 3 (no pipefail in sh)
         lines.append(
-            f'R=$( {{ {{ $T sh -c {shlex.quote(command)} 2>/dev/null </dev/null; printf %s "$?" >&3; }}'
+            f'R=$( {{ {{ $T {_invocation(command)} 2>/dev/null </dev/null; printf %s "$?" >&3; }}'
             f" | head -c {FILE_CAP} >&4; }} 3>&1 )"
         )
         lines.append(f'printf "\\n{b} rc %s %s\\n" {shlex.quote(name)} "$R"')
