@@ -6,7 +6,8 @@ Runs are interleaved (xcert warm, xcert cold, ansible, in turn), so a machine sh
 each tool alike; medians are reported with the load average seen. "warm" is xcert as a user runs it twice
 (the resolved-inventory cache and the compiled catalog in place, valid for these inputs); "cold" has both
 turned off (``XCERT_INVENTORY_CACHE=off XCERT_CATALOG_CACHE=off``): ansible-core imported and the
-inventory resolved in the run, as on a first run or after any change to an input. It builds its own lab
+inventory resolved in the run, as on a first run or after any change to an input. PYTHONDONTWRITEBYTECODE
+is unset for both tools (Python's default). It builds its own lab
 (needs root) and removes it; figures are appended to benchmarks/fleet_results.md.
 """
 
@@ -49,7 +50,10 @@ def main() -> int:
         print("benchmarks/facts.py needs root (it builds a lab)", file=sys.stderr)
         return 3
     work = Path(tempfile.mkdtemp(prefix="xcert-facts-"))
-    env = {**os.environ, "XCERT_LAB_DIR": str(work / "lab"), "XCERT_CACHE_DIR": str(work / "cache"),
+    # as in a default shell: Python keeps compiled modules (with PYTHONDONTWRITEBYTECODE set, as in some
+    # sandboxes, an editable install's own modules are compiled from source in every run, both tools alike)
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = {**base, "XCERT_LAB_DIR": str(work / "lab"), "XCERT_CACHE_DIR": str(work / "cache"),
            "PATH": f"{BIN}:{os.environ.get('PATH', '')}", "ANSIBLE_NOCOLOR": "1",
            "ANSIBLE_HOST_KEY_CHECKING": "True"}  # fmt: skip
     up = subprocess.run([str(BIN / "xcert"), "lab", "up", "--hosts", str(args.hosts)], env=env, capture_output=True,
@@ -92,7 +96,8 @@ def _write(args: argparse.Namespace, figures: dict[tuple[str, int], list[tuple[f
         f"`sudo .venv/bin/python benchmarks/facts.py --repeat {args.repeat} --hosts {args.hosts}` on {os.cpu_count()}"
         f" cores ({cpu}), {platform.system()} {platform.release()}, shared: load average {min(loads):.1f}-"
         f"{max(loads):.1f} (median {statistics.median(loads):.1f}) during the runs. Whole processes, runs interleaved,"
-        " medians; lab hosts are network namespaces of this machine with their own sshd.", "",
+        " medians; PYTHONDONTWRITEBYTECODE unset (Python's default); lab hosts are network namespaces of this"
+        " machine with their own sshd.", "",
         "| tool | hosts | median wall s | min-max wall s | median CPU s | exit |", "|---|---|---|---|---|---|",
     ]  # fmt: skip
     for (name, n), runs in figures.items():

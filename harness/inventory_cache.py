@@ -189,7 +189,7 @@ def _sources(h: _Hasher, sources: Sequence[str], cwd: Path) -> list[Path]:
         if data is not None and _PLUGIN.search(data):
             raise NotCacheable(f"{name}: an inventory plugin")
         h.item("source-as-given", name)
-        bases.append(path.parent)
+        bases += [path.parent, path.resolve().parent]  # ansible-core reads group_vars beside the real path
     return bases
 
 
@@ -203,8 +203,10 @@ def key_for(
         raise NotCacheable("no -i: ansible.cfg names the inventory")
     if vault_password_file is not None:
         raise NotCacheable("a vault password file")
+    if limit and "@" in limit:
+        raise NotCacheable("--limit names a file")
     h = _Hasher()
-    cwd = Path.cwd()
+    cwd = Path.cwd().resolve()
     h.item("cwd", cwd, stat.S_IMODE(cwd.stat().st_mode))
     h.item("options", limit, *sorted(f"{k}={v}" for k, v in options.items()))
     _environment(h)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -60,25 +61,57 @@ MAX_PARALLEL = 32
 FACTS_TIMEOUT_S = 120.0
 
 
-def _live_facts(spec: Any) -> Any:
+class _Open:
+    """The transports open right now, so an interrupt can close them all (their threads then end at once)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.transports: set[Any] = set()
+        self.closing = False
+
+    def add(self, transport: Any) -> None:
+        with self.lock:
+            self.transports.add(transport)
+            closing = self.closing
+        if closing:
+            transport.close()
+
+    def discard(self, transport: Any) -> None:
+        with self.lock:
+            self.transports.discard(transport)
+
+    def close_all(self) -> None:
+        with self.lock:
+            self.closing = True
+            transports = list(self.transports)
+        for transport in transports:
+            with contextlib.suppress(Exception):
+                transport.close()
+
+
+def _live_facts(spec: Any, open_now: _Open) -> Any:
     from harness.facts.script import build_script, parse_output
     from harness.transport import transport_class
 
     transport = transport_class(spec.connection)(spec)  # type: ignore[call-arg]
+    open_now.add(transport)
     try:
         token, script = build_script()
         result = transport.run("sh -s", timeout_s=FACTS_TIMEOUT_S, stdin=script.encode())
         return parse_output(token, result.stdout)
     finally:
+        open_now.discard(transport)
         transport.close()
 
 
-def _live_record(spec: Any) -> dict[str, Any]:
+def _live_record(spec: Any, open_now: _Open) -> dict[str, Any]:
     """One host's record: connect, one exec channel for the fact script, identify; unreachable is kept."""
     from harness.transport.base import HostUnreachable
 
     try:
-        facts = _live_facts(spec)
+        facts = _live_facts(spec, open_now)
     except HostUnreachable as exc:
         return {"host": spec.name, "unreachable": {"reason": exc.reason, "detail": exc.detail}}
     return host_record(spec.name, facts, dict(spec.declared))
@@ -94,17 +127,28 @@ def _warm_identification() -> None:
 
 
 def _live_records(specs: list[Any]) -> list[dict[str, Any]]:
-    """Every host at once (threads: the handshakes and fact scripts overlap), in inventory order."""
+    """Every host at once (threads: the handshakes and fact scripts overlap), in inventory order.
+
+    An interrupt (Ctrl-C) closes every open connection, so no thread outlives it by more than a moment.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     from harness.transport import transport_class
 
     for connection in {spec.connection for spec in specs}:
         transport_class(connection)  # imported once, before the threads start
-    with ThreadPoolExecutor(max_workers=max(1, min(MAX_PARALLEL, len(specs))), thread_name_prefix="identify") as pool:
-        futures = [pool.submit(_live_record, spec) for spec in specs]
+    open_now = _Open()
+    pool = ThreadPoolExecutor(max_workers=max(1, min(MAX_PARALLEL, len(specs))), thread_name_prefix="identify")
+    try:
+        futures = [pool.submit(_live_record, spec, open_now) for spec in specs]
         _warm_identification()
         return [f.result() for f in futures]  # the first error (in inventory order) is raised
+    except BaseException:
+        open_now.close_all()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def gather(args: argparse.Namespace) -> list[dict[str, Any]]:
