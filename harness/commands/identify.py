@@ -129,26 +129,48 @@ def _warm_identification() -> None:
 def _live_records(specs: list[Any]) -> list[dict[str, Any]]:
     """Every host at once (threads: the handshakes and fact scripts overlap), in inventory order.
 
-    An interrupt (Ctrl-C) closes every open connection, so no thread outlives it by more than a moment.
+    The threads are daemons and an interrupt (Ctrl-C) closes every open connection: nothing outlives it.
     """
-    from concurrent.futures import ThreadPoolExecutor
+    import queue
+    import threading
 
     from harness.transport import transport_class
 
     for connection in {spec.connection for spec in specs}:
         transport_class(connection)  # imported once, before the threads start
     open_now = _Open()
-    pool = ThreadPoolExecutor(max_workers=max(1, min(MAX_PARALLEL, len(specs))), thread_name_prefix="identify")
+    todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index in range(len(specs)):
+        todo.put(index)
+    outcomes: list[tuple[bool, Any]] = [(False, None)] * len(specs)
+
+    def work() -> None:
+        while True:
+            try:
+                index = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                outcomes[index] = (True, _live_record(specs[index], open_now))
+            except BaseException as exc:  # handed to the main thread, raised there in inventory order
+                outcomes[index] = (False, exc)
+
+    threads = [
+        threading.Thread(target=work, name="identify", daemon=True) for _ in range(min(MAX_PARALLEL, len(specs)))
+    ]
     try:
-        futures = [pool.submit(_live_record, spec, open_now) for spec in specs]
+        for thread in threads:
+            thread.start()
         _warm_identification()
-        return [f.result() for f in futures]  # the first error (in inventory order) is raised
+        for thread in threads:
+            thread.join()
     except BaseException:
         open_now.close_all()
-        pool.shutdown(wait=False, cancel_futures=True)
         raise
-    finally:
-        pool.shutdown(wait=True)
+    for done, value in outcomes:
+        if not done:
+            raise value
+    return [value for _, value in outcomes]
 
 
 def gather(args: argparse.Namespace) -> list[dict[str, Any]]:
