@@ -7,6 +7,7 @@ user sees where the problem is.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 from collections.abc import Mapping, Sequence
@@ -272,10 +273,8 @@ def _decrypted(name: str, key: str, value: Any, source: str) -> Any:
     return _plain(name, key, value, source)
 
 
-def _host_spec(
-    name: str, raw: Mapping[str, Any], source: str, resolved: Resolved | None, *, data_only: bool = False
-) -> HostSpec:
-    """The spec of one host: connection settings as Ansible resolved them, xc_* values as written."""
+def _xc_values(name: str, raw: Mapping[str, Any], source: str, data_only: bool) -> tuple[Any, dict[str, Any]]:
+    """The host's key checks, and its xc_* values decrypted; with the locator of its keys."""
     from harness.inventory_guard import check_data_only
     from harness.inventory_keys import check_declared, check_keys, location_for
 
@@ -286,17 +285,10 @@ def _host_spec(
     xc = {k: _decrypted(name, k, v, source) for k, v in raw.items() if str(k).startswith("xc_")}
     declared = {k[3:]: str(xc[k]).strip() for k in DECLARED_KEYS if xc.get(k) not in (None, "")}
     check_declared(name, declared, where)
-    if xc.get("xc_snapshot"):
-        # certify a captured snapshot (xcert collect) instead of a live host
-        snap = Path(str(xc["xc_snapshot"]))
-        if not snap.is_absolute():
-            snap = Path(source).parent / snap
-        return HostSpec(
-            name=name, connection="snapshot", address=str(snap), **_declared_fields(name, xc, str(snap), source)
-        )
-    assert resolved is not None
-    if resolved.connection == "local":
-        return HostSpec(name=name, connection="local", address=name, **_declared_fields(name, xc, name, source))
+    return where, xc
+
+
+def _address(name: str, raw: Mapping[str, Any], source: str, resolved: Resolved) -> str:
     address = resolved.address.strip()
     empty = next((k for k in ("ansible_host", "ansible_ssh_host") if k in raw and raw[k] in (None, "")), None)
     if not address or empty:
@@ -306,6 +298,11 @@ def _host_spec(
             Location(path or source, line or _line_of_host(source, name), f"{name}.{key}"),
             "host has no address",
         )
+    return address
+
+
+def _check_connection(name: str, source: str, resolved: Resolved, where: Any) -> int:
+    """The port, once the port and the become settings are ones xcert's transport can honour."""
     port = resolved.port if resolved.port is not None else 22
     if not 0 < port < 65536:
         raise InputError(Location(source, key=f"{name}.ansible_port"), f"port {port} out of range")
@@ -319,6 +316,11 @@ def _host_spec(
             where("ansible_become_user"),
             f"become user {resolved.become_user!r} is not supported by xcert's transport (checks run as root)",
         )
+    return port
+
+
+def _ssh_fields(name: str, source: str, resolved: Resolved, xc: Mapping[str, Any], where: Any) -> dict[str, Any]:
+    """Timeout, known_hosts, jump host, ProxyCommand and ssh_config from the SSH arguments Ansible joined."""
     try:
         opts = _ssh_options(resolved.ssh_args)
     except ValueError as exc:
@@ -337,6 +339,34 @@ def _host_spec(
         kh = Path(str(known_hosts).split()[0]).expanduser()
         known_hosts = str(kh if kh.is_absolute() else Path(source).parent / kh)
     proxy = opts.get("proxycommand")
+    return {
+        "known_hosts": str(known_hosts) if known_hosts else None,
+        "jump": str(xc.get("xc_jump_host") or opts.get("proxyjump") or "") or None,
+        "proxy_command": proxy if proxy and proxy.lower() != "none" else None,
+        "ssh_config": str(opts["configfile"]) if opts.get("configfile") else None,
+        "connect_timeout": connect_timeout,
+    }
+
+
+def _host_spec(
+    name: str, raw: Mapping[str, Any], source: str, resolved: Resolved | None, *, data_only: bool = False
+) -> HostSpec:
+    """The spec of one host: connection settings as Ansible resolved them, xc_* values as written."""
+    where, xc = _xc_values(name, raw, source, data_only)
+    if xc.get("xc_snapshot"):
+        # certify a captured snapshot (xcert collect) instead of a live host
+        snap = Path(str(xc["xc_snapshot"]))
+        if not snap.is_absolute():
+            snap = Path(source).parent / snap
+        return HostSpec(
+            name=name, connection="snapshot", address=str(snap), **_declared_fields(name, xc, str(snap), source)
+        )
+    assert resolved is not None
+    if resolved.connection == "local":
+        return HostSpec(name=name, connection="local", address=name, **_declared_fields(name, xc, name, source))
+    address = _address(name, raw, source, resolved)
+    port = _check_connection(name, source, resolved, where)
+    ssh = _ssh_fields(name, source, resolved, xc, where)
     return HostSpec(
         name=name,
         connection="ssh",
@@ -350,15 +380,11 @@ def _host_spec(
         password=resolved.password,
         # without become Ansible never sends it, but it is still a secret to keep out of every record
         become_password=resolved.become_password if resolved.become else _raw_secret(name, raw, source),
-        known_hosts=str(known_hosts) if known_hosts else None,
-        jump=str(xc.get("xc_jump_host") or opts.get("proxyjump") or "") or None,
-        proxy_command=proxy if proxy and proxy.lower() != "none" else None,
-        ssh_config=str(opts["configfile"]) if opts.get("configfile") else None,
         ssh_common_args=resolved.ssh_common_args,
         ssh_extra_args=resolved.ssh_extra_args,
         ssh_args=resolved.ssh_base_args,
         provision_vars=_provision_vars(xc, resolved),
-        connect_timeout=connect_timeout,
+        **ssh,
         **_declared_fields(name, xc, address, source),
     )
 
@@ -412,7 +438,9 @@ def _role(value: Any, name: str, source: str) -> str:
     if value in (None, ""):
         return ""
     if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_-]{0,39}", value):
-        raise InputError(Location(source, key=f"{name}.xc_role"), "xc_role must be a role name such as application or database")
+        raise InputError(
+            Location(source, key=f"{name}.xc_role"), "xc_role must be a role name such as application or database"
+        )
     return value
 
 
@@ -452,11 +480,27 @@ def load_inventory(
     >>> [h.name for h in load_inventory()]
     ['localhost']
     """
+    from harness import inventory_cache as cache
     from harness.inventory_targets import materialised
 
-    given = [str(s) for s in sources] if sources else (configured_sources() or [str(DEFAULT_INVENTORY)])
+    _configure_ansible()  # the ANSIBLE_* defaults xcert sets are part of the cache key, so set them first
+    explicit = [str(s) for s in sources] if sources else []
+    options = {"data_only": data_only, "accept_new_host_keys": accept_new_host_keys}
+    try:
+        key: str | None = cache.key_for(explicit, limit, options, vault_password_file)
+    except cache.NotCacheable:
+        key = None
+    if key is not None and (hit := cache.lookup(key)) is not None:
+        return hit
+    given = explicit or configured_sources() or [str(DEFAULT_INVENTORY)]
     with materialised(given) as (names, urls):
-        return _load_hosts(names, urls, limit, vault_password_file, accept_new_host_keys, data_only)
+        specs = _load_hosts(names, urls, limit, vault_password_file, accept_new_host_keys, data_only)
+    if key is not None:
+        # kept only if no input changed while ansible-core read them
+        with contextlib.suppress(cache.NotCacheable):
+            if cache.key_for(explicit, limit, options, vault_password_file) == key:
+                cache.store(key, specs)
+    return specs
 
 
 def _load_hosts(

@@ -21,9 +21,10 @@ import re
 import shlex
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:  # imported where used: resolving from the cache needs no YAML parser
+    import yaml
 
 from harness.errors import InputError, Location
 
@@ -61,6 +62,8 @@ def _files(source: Path) -> Iterator[Path]:
 
 def _expanded(node: yaml.Node, memo: dict[int, int], budget: int, path: str) -> int:
     """Nodes the document has when every alias is expanded (shared nodes counted once per use)."""
+    import yaml
+
     key = id(node)
     if key in memo:
         return memo[key]
@@ -83,6 +86,8 @@ def _expanded(node: yaml.Node, memo: dict[int, int], budget: int, path: str) -> 
 
 def check_alias_fanout(path: Path) -> None:
     """Refuse a YAML file whose aliases expand it by more than :data:`MAX_EXPANSION` nodes."""
+    import yaml
+
     try:
         if path.stat().st_size > MAX_YAML_BYTES:
             return
@@ -110,6 +115,8 @@ def check_alias_fanout(path: Path) -> None:
 
 def _count_plain(node: yaml.Node) -> int:
     """Distinct nodes in the composed document (what the file itself holds)."""
+    import yaml
+
     seen: set[int] = set()
     stack = [node]
     while stack:
@@ -125,6 +132,8 @@ def _count_plain(node: yaml.Node) -> int:
 
 
 def _is_plugin_config(path: Path) -> bool:
+    import yaml
+
     if path.suffix not in (".yml", ".yaml"):
         return False
     try:

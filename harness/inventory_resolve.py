@@ -130,14 +130,23 @@ def _option(plugin: Any, *names: str) -> Any:
     return None
 
 
-def resolve_host(inventory: Any, variables: Any, loader: Any, host: Any, source: str) -> Resolved:
-    """The connection and become settings of ``host`` for a task, as ansible-core's executor sets them."""
-    _play_machinery()
+@dataclass
+class _Task:
+    """One ``ping`` task of a play on ``all``, for one host: what ansible-core's executor works from."""
+
+    task: Any
+    context: Any
+    hostvars: Any
+    engine: Any
+    tpl: _Templating
+
+
+def _prepared_task(variables: Any, loader: Any, host: Any, source: str) -> _Task:
+    """The play, its task and the host's variables, validated as ``TaskExecutor`` does before it connects."""
+    from ansible import constants as C
     from ansible.errors import AnsibleError
-    from ansible.module_utils.parsing.convert_bool import boolean
     from ansible.playbook.play import Play
     from ansible.playbook.play_context import PlayContext
-    from ansible.plugins.loader import become_loader, connection_loader
 
     play = Play.load(
         {"hosts": "all", "gather_facts": False, "tasks": [{"ansible.builtin.ping": None}]},
@@ -148,9 +157,6 @@ def resolve_host(inventory: Any, variables: Any, loader: Any, host: Any, source:
     hostvars = variables.get_vars(play=play, host=host, task=task)
     engine = _template_engine(loader, hostvars)
     tpl = _Templating(host.name, source, hostvars, engine)
-    where = Location(source, key=f"{host.name}.ansible_connection")
-    from ansible import constants as C
-
     for var in sorted({v for names in C.MAGIC_VARIABLE_MAPPING.values() for v in names}):
         if var in hostvars:
             with contextlib.suppress(KeyError):
@@ -162,67 +168,114 @@ def resolve_host(inventory: Any, variables: Any, loader: Any, host: Any, source:
         task.post_validate(templar=engine)
     except AnsibleError as exc:
         raise InputError(_keyword_location(exc, hostvars, host.name, source), _reason(exc)) from None
-    name = str(tpl.value("ansible_connection")) if hostvars.get("ansible_connection") else str(task.connection)
-    if name in LOCAL:
-        return Resolved(connection="local", address=host.name, port=None, user=None, key_file=None, timeout=None)
+    return _Task(task, context, hostvars, engine, tpl)
+
+
+def _var_or(t: _Task, var: str, default: Any) -> Any:
+    """A host variable templated, if set (truthy), else the task's own value."""
+    return t.tpl.value(var) if t.hostvars.get(var) else default
+
+
+def _become_plugin(t: _Task, host: str, source: str) -> Any:
+    """The become plugin the task would use, or None without become."""
+    from ansible.module_utils.parsing.convert_bool import boolean
+    from ansible.plugins.loader import become_loader
+
+    if t.hostvars.get("ansible_become") is not None:
+        become = boolean(t.tpl.value("ansible_become"))
+    else:
+        become = bool(t.task.become)
+    if not become:
+        return None
+    method = str(_var_or(t, "ansible_become_method", t.task.become_method))
+    plugin = become_loader.get(method)
+    if plugin is None:
+        raise InputError(Location(source, key=f"{host}.ansible_become_method"), f"no become method {method!r}")
+    return plugin
+
+
+def _plugins(t: _Task, name: str, host: str, source: str) -> tuple[Any, Any]:
+    """The connection plugin ``name`` and the become plugin, with their options set as the executor sets them."""
+    from ansible.errors import AnsibleError
+    from ansible.plugins.loader import connection_loader
+
+    where = Location(source, key=f"{host}.ansible_connection")
     if name not in SSH_LIKE:
         raise InputError(where, f"connection {name!r} is not supported (use local, ssh or paramiko)")
-    context.connection = name
-    connection = connection_loader.get(name, context, None)
+    t.context.connection = name
+    connection = connection_loader.get(name, t.context, None)
     if connection is None:
         raise InputError(where, f"connection plugin {name!r} not found")
-    become_plugin = None
-    become = boolean(tpl.value("ansible_become")) if hostvars.get("ansible_become") is not None else bool(task.become)
-    if become:
-        method = (
-            str(tpl.value("ansible_become_method")) if hostvars.get("ansible_become_method") else task.become_method
-        )
-        become_plugin = become_loader.get(method)
-        if become_plugin is None:
-            raise InputError(Location(source, key=f"{host.name}.ansible_become_method"), f"no become method {method!r}")
+    become_plugin = _become_plugin(t, host, source)
+    if become_plugin is not None:
         connection.set_become_plugin(become_plugin)
-    task_keys = task.dump_attrs()
-    task_keys["timeout"] = context.timeout
-    if context.password:
-        task_keys["password"] = context.password
+    task_keys = t.task.dump_attrs()
+    task_keys["timeout"] = t.context.timeout
+    if t.context.password:
+        task_keys["password"] = t.context.password
     task_keys.pop("retries", None)
-    options = tpl.options("connection", connection._load_name)
+    options = t.tpl.options("connection", connection._load_name)
     options["_extras"] = {}
     try:
         connection.set_options(task_keys=task_keys, var_options=options)
         if become_plugin is not None:
-            become_plugin.set_options(task_keys=task_keys, var_options=tpl.options("become", become_plugin._load_name))
+            become_options = t.tpl.options("become", become_plugin._load_name)
+            become_plugin.set_options(task_keys=task_keys, var_options=become_options)
     except AnsibleError as exc:
-        raise InputError(Location(source, key=host.name), _reason(exc)) from None
-    address = _option(connection, "host", "remote_addr") or context.remote_addr or host.address
-    port = _option(connection, "port")
-    timeout = _option(connection, "timeout")
+        raise InputError(Location(source, key=host), _reason(exc)) from None
+    return connection, become_plugin
+
+
+def _text(plugin: Any, *names: str) -> str | None:
+    """An option's value as text, None when unset or empty."""
+    return str(_option(plugin, *names) or "") or None
+
+
+def _become_fields(plugin: Any) -> dict[str, Any]:
+    if plugin is None:
+        return {"become": False}
+    return {
+        "become": True,
+        "become_method": plugin.name,
+        "become_user": _text(plugin, "become_user"),
+        "become_flags": str(_option(plugin, "become_flags") or ""),
+        "become_password": _text(plugin, "become_pass"),
+    }
+
+
+def _number(value: Any, kind: type[int] | type[float]) -> Any:
+    return kind(value) if value not in (None, "") else None
+
+
+def resolve_host(inventory: Any, variables: Any, loader: Any, host: Any, source: str) -> Resolved:
+    """The connection and become settings of ``host`` for a task, as ansible-core's executor sets them."""
+    _play_machinery()
+    t = _prepared_task(variables, loader, host, source)
+    name = str(_var_or(t, "ansible_connection", t.task.connection))
+    if name in LOCAL:
+        return Resolved(connection="local", address=host.name, port=None, user=None, key_file=None, timeout=None)
+    connection, become_plugin = _plugins(t, name, host.name, source)
     common = str(_option(connection, "ssh_common_args") or "")
     extra = str(_option(connection, "ssh_extra_args") or "")
     base = str(_option(connection, "ssh_args") or "")
     proxy = _option(connection, "proxy_command")  # the paramiko plugin's own option
     if proxy:
         common = f"{common} -o ProxyCommand={_shell_word(str(proxy))}".strip()
+    interpreter = _var_or(t, "ansible_python_interpreter", None)
     return Resolved(
         connection="ssh",
-        address=str(address),
-        port=int(port) if port not in (None, "") else None,
-        user=str(_option(connection, "remote_user") or "") or None,
-        key_file=str(_option(connection, "private_key_file") or "") or None,
-        timeout=float(timeout) if timeout not in (None, "") else None,
+        address=str(_option(connection, "host", "remote_addr") or t.context.remote_addr or host.address),
+        port=_number(_option(connection, "port"), int),
+        user=_text(connection, "remote_user"),
+        key_file=_text(connection, "private_key_file"),
+        timeout=_number(_option(connection, "timeout"), float),
         ssh_args=" ".join(a for a in (base, common, extra) if a),
         ssh_common_args=common,
         ssh_extra_args=extra,
         ssh_base_args=base,
-        python_interpreter=str(tpl.value("ansible_python_interpreter"))
-        if hostvars.get("ansible_python_interpreter")
-        else None,
-        become=become_plugin is not None,
-        become_method=become_plugin.name if become_plugin is not None else None,
-        become_user=str(_option(become_plugin, "become_user") or "") or None if become_plugin else None,
-        become_flags=str(_option(become_plugin, "become_flags") or "") if become_plugin else None,
-        password=str(_option(connection, "password") or "") or None,
-        become_password=str(_option(become_plugin, "become_pass") or "") or None if become_plugin else None,
+        python_interpreter=str(interpreter) if interpreter is not None else None,
+        password=_text(connection, "password"),
+        **_become_fields(become_plugin),
     )
 
 

@@ -14,8 +14,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
 from harness.errors import InputError, Location
 
 SCHEMES = ("ssh", "local")
@@ -69,6 +67,8 @@ def materialised(sources: Sequence[str]) -> Iterator[tuple[list[str], dict[str, 
             if name in names:
                 raise InputError(Location(source, key="--target"), f"host {name} is given twice")
             path = Path(tmp) / f"target-{index}.yml"
+            import yaml  # only for ssh:// targets: the command line does not pay for it
+
             path.write_text(yaml.safe_dump({"all": {"hosts": {name: hostvars}}}), encoding="utf-8")
             names[name] = source
             out.append(str(path))

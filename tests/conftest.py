@@ -14,6 +14,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
+# xcert's caches (resolved inventories, the compiled catalog) start empty for each test session and
+# never touch the user's own (subprocesses inherit this)
+if "XCERT_CACHE_DIR" not in os.environ:
+    import atexit
+    import tempfile
+
+    os.environ["XCERT_CACHE_DIR"] = tempfile.mkdtemp(prefix="xcert-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["XCERT_CACHE_DIR"], True)
+
 
 def xcert(
     *args: str, env: dict[str, str] | None = None, timeout: float = 300, **kw: Any

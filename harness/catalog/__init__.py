@@ -15,10 +15,8 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 from typing import Any
-
-import yaml
 
 from harness.layers import BY_NAME, CATALOG_LAYERS
 
@@ -121,7 +119,7 @@ class CatalogError(ValueError):
     """A catalog file is malformed (a packaging defect, caught by the catalog tests)."""
 
 
-def _rules(layer: str, raw: Mapping[str, Any]) -> tuple[Rule, ...]:
+def _rules(layer: str, raw: Mapping[str, Any], check: bool = True) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     if raw.get("match"):
         rules.append(Rule({str(k): str(v) for k, v in raw["match"].items()}, str(raw.get("confidence", "high"))))
@@ -130,7 +128,7 @@ def _rules(layer: str, raw: Mapping[str, Any]) -> tuple[Rule, ...]:
         if not when:
             raise CatalogError(f"{layer}.yml: {raw.get('id')}: a rule without conditions")
         rules.append(Rule(when, str(r.get("confidence", "high")), str(r.get("note", ""))))
-    for rule in rules:
+    for rule in rules if check else ():
         if rule.confidence not in CONFIDENCE:
             raise CatalogError(f"{layer}.yml: {raw.get('id')}: confidence {rule.confidence!r}")
         for pattern in rule.when.values():
@@ -141,7 +139,7 @@ def _rules(layer: str, raw: Mapping[str, Any]) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def _entry(layer: str, raw: Mapping[str, Any]) -> Entry:
+def _entry(layer: str, raw: Mapping[str, Any], check: bool = True) -> Entry:
     if not raw.get("id") or not raw.get("name") or not raw.get("sources"):
         raise CatalogError(f"{layer}.yml: every entry needs id, name and sources: {raw!r:.80}")
     return Entry(
@@ -150,7 +148,7 @@ def _entry(layer: str, raw: Mapping[str, Any]) -> Entry:
         vendor={str(k): str(v) for k, v in (raw.get("vendor") or {}).items()},
         name={str(k): str(v) for k, v in raw["name"].items()},
         xinchuang=bool(raw.get("xinchuang", False)),
-        rules=_rules(layer, raw),
+        rules=_rules(layer, raw, check),
         family=str(raw["family"]) if raw.get("family") else None,
         aliases=tuple(str(a) for a in raw.get("aliases") or ()),
         version_from=raw.get("version_from"),
@@ -163,23 +161,46 @@ def _entry(layer: str, raw: Mapping[str, Any]) -> Entry:
 
 
 @functools.cache
-def _document(layer: str) -> dict[str, Any]:
-    """A layer's YAML file, parsed once (libyaml's loader when present: ten times faster)."""
+def _parsed(layer: str) -> tuple[bytes, dict[str, Any], bool]:
+    """A layer's YAML file: its bytes, its data, and whether that data was compiled (and checked) before.
+
+    The compiled form (:mod:`harness.catalog.compiled`, keyed by the file's SHA-256) spares the YAML
+    parser and the pattern checks; without it, libyaml's loader when present (ten times faster).
+    """
+    from harness.catalog import compiled
+
     entry = BY_NAME.get(layer)
     if entry is None or entry.catalog is None:
-        return {}
-    ref = resources.files("harness.catalog").joinpath(entry.catalog)
+        return b"", {}, True
+    ref = Path(__file__).with_name(entry.catalog)  # the package's own files (importlib.resources costs 10 ms)
     if not ref.is_file():
-        return {}
+        return b"", {}, True
+    raw = ref.read_bytes()
+    cached = compiled.read(raw)
+    if cached is not None:
+        return raw, cached, True
+    import yaml
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(ref.read_text(encoding="utf-8"), Loader=loader)
-    return data if isinstance(data, dict) else {}
+    data = yaml.load(raw.decode("utf-8"), Loader=loader)
+    return raw, data if isinstance(data, dict) else {}, False
+
+
+def _document(layer: str) -> dict[str, Any]:
+    """A layer's YAML file, parsed once."""
+    return _parsed(layer)[1]
 
 
 @functools.cache
 def load(layer: str) -> tuple[Entry, ...]:
     """Entries of one layer, in file order; a layer with no file is empty."""
-    return tuple(_entry(layer, raw) for raw in _document(layer).get("entries", []))
+    from harness.catalog import compiled
+
+    raw, doc, checked = _parsed(layer)
+    entries = tuple(_entry(layer, item, check=not checked) for item in doc.get("entries", []))
+    if not checked:
+        compiled.write(raw, doc)  # only a catalog whose every entry was checked is kept compiled
+    return entries
 
 
 def table(layer: str, name: str) -> Mapping[str, Any]:

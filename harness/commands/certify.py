@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import UsageError
+from harness.profiles import PROFILES
 from harness.reporting.inputs import add_arguments as add_report_inputs
 from harness.reporting.inputs import install_inputs as install_report_inputs
-from harness.runner import PROFILES
 
 
 def register(sub: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -54,17 +55,122 @@ def host_record(name: str, facts: Any, declared: dict[str, str]) -> dict[str, An
     return record
 
 
-def _live_facts(spec: Any) -> Any:
+#: hosts identified at once: each is one SSH connection and one exec channel, mostly waiting
+MAX_PARALLEL = 32
+#: the fact script's bound, as a whole (each command in it has its own, PER_COMMAND_TIMEOUT_S)
+FACTS_TIMEOUT_S = 120.0
+
+
+class _Open:
+    """The transports open right now, so an interrupt can close them all (their threads then end at once)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.transports: set[Any] = set()
+        self.closing = False
+
+    def add(self, transport: Any) -> None:
+        with self.lock:
+            self.transports.add(transport)
+            closing = self.closing
+        if closing:
+            transport.close()
+
+    def discard(self, transport: Any) -> None:
+        with self.lock:
+            self.transports.discard(transport)
+
+    def close_all(self) -> None:
+        with self.lock:
+            self.closing = True
+            transports = list(self.transports)
+        for transport in transports:
+            with contextlib.suppress(Exception):
+                transport.close()
+
+
+def _live_facts(spec: Any, open_now: _Open) -> Any:
     from harness.facts.script import build_script, parse_output
     from harness.transport import transport_class
 
     transport = transport_class(spec.connection)(spec)  # type: ignore[call-arg]
+    open_now.add(transport)
     try:
         token, script = build_script()
-        result = transport.run("sh -s", timeout_s=120.0, stdin=script.encode())
+        result = transport.run("sh -s", timeout_s=FACTS_TIMEOUT_S, stdin=script.encode())
         return parse_output(token, result.stdout)
     finally:
+        open_now.discard(transport)
         transport.close()
+
+
+def _live_record(spec: Any, open_now: _Open) -> dict[str, Any]:
+    """One host's record: connect, one exec channel for the fact script, identify; unreachable is kept."""
+    from harness.transport.base import HostUnreachable
+
+    try:
+        facts = _live_facts(spec, open_now)
+    except HostUnreachable as exc:
+        return {"host": spec.name, "unreachable": {"reason": exc.reason, "detail": exc.detail}}
+    return host_record(spec.name, facts, dict(spec.declared))
+
+
+def _warm_identification() -> None:
+    """Import the identification and compile the catalog while the hosts answer (the main thread is idle)."""
+    from harness import catalog
+    from harness.identify import LAYERS
+
+    for layer in LAYERS:
+        catalog.load(layer)
+
+
+def _live_records(specs: list[Any]) -> list[dict[str, Any]]:
+    """Every host at once (threads: the handshakes and fact scripts overlap), in inventory order.
+
+    The threads are daemons and an interrupt (Ctrl-C) closes every open connection: nothing outlives it.
+    """
+    import queue
+    import threading
+
+    from harness.transport import transport_class
+
+    for connection in {spec.connection for spec in specs}:
+        transport_class(connection)  # imported once, before the threads start
+    open_now = _Open()
+    todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index in range(len(specs)):
+        todo.put(index)
+    outcomes: list[tuple[bool, Any]] = [(False, None)] * len(specs)
+
+    def work() -> None:
+        while True:
+            try:
+                index = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                outcomes[index] = (True, _live_record(specs[index], open_now))
+            except BaseException as exc:  # handed to the main thread, raised there in inventory order
+                outcomes[index] = (False, exc)
+
+    threads = [
+        threading.Thread(target=work, name="identify", daemon=True) for _ in range(min(MAX_PARALLEL, len(specs)))
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        _warm_identification()
+        for thread in threads:
+            thread.join()
+    except BaseException:
+        open_now.close_all()
+        raise
+    for done, value in outcomes:
+        if not done:
+            raise value
+    return [value for _, value in outcomes]
 
 
 def gather(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -77,17 +183,9 @@ def gather(args: argparse.Namespace) -> list[dict[str, Any]]:
             raise UsageError("--limit applies to -i INVENTORY, not to --snapshot")
         return [host_record(str(args.snapshot), read_snapshot(args.snapshot), {})]
     from harness.inventory import load_inventory
-    from harness.transport.base import HostUnreachable
 
-    records = []
-    for spec in load_inventory(list(args.inventory) or None, args.limit, data_only=args.inventory_data_only):
-        try:
-            facts = _live_facts(spec)
-        except HostUnreachable as exc:
-            records.append({"host": spec.name, "unreachable": {"reason": exc.reason, "detail": exc.detail}})
-            continue
-        records.append(host_record(spec.name, facts, dict(spec.declared)))
-    return records
+    specs = load_inventory(list(args.inventory) or None, args.limit, data_only=args.inventory_data_only)
+    return _live_records(list(specs))
 
 
 def _cell(value: Any) -> str:

@@ -6,6 +6,7 @@ token, so no content a host returns can forge a section.
 
 from __future__ import annotations
 
+import re
 import secrets
 import shlex
 
@@ -14,6 +15,97 @@ from harness.facts.snapshot import Facts
 
 #: bytes of any one file or command output the fact script passes on
 FILE_CAP = 2 * 1024 * 1024
+
+
+#: a command of plain words only (no quoting, expansion, pipes or redirections) runs without an inner sh
+_PLAIN_WORDS = re.compile(r"[A-Za-z0-9_./+=:%-]+( [A-Za-z0-9_./+=:%-]+)*")
+
+
+#: words that are the shell's own (run directly, they would act on the script's shell, or fail under timeout)
+_SHELL_WORDS = frozenset(
+    [
+        "exit",
+        "return",
+        "cd",
+        "export",
+        "set",
+        "unset",
+        "eval",
+        "exec",
+        "read",
+        "shift",
+        "trap",
+        "wait",
+        "ulimit",
+        "umask",
+        "alias",
+        "unalias",
+        "command",
+        "type",
+        "times",
+        "break",
+        "continue",
+        ".",
+        ":",
+        "readonly",
+        "local",
+        "hash",
+        "getopts",
+        "jobs",
+        "fg",
+        "bg",
+    ]
+)
+
+
+def _invocation(command: str) -> str:
+    """How the script runs one constant command: its words as they are (one process fewer), else ``sh -c``."""
+    if _PLAIN_WORDS.fullmatch(command) and command.split()[0] not in _SHELL_WORDS:
+        return command
+    return f"sh -c {shlex.quote(command)}"
+
+
+#: commands whose output is a few lines: they share one capped stream (one ``head`` for all, their exit
+#: statuses inline), which spares three processes each; the others are capped one by one
+SMALL = (
+    "uname-m",
+    "uname-r",
+    "uname-a",
+    "hostname",
+    "lscpu",
+    "getconf-pagesize",
+    "getconf-glibc",
+    "ldd-version",
+    "openssl-version",
+    "dmidecode",
+    "chronyc-tracking",
+    "timedatectl",
+    "time-daemons",
+    "date",
+    "collected-by",
+)
+
+
+def _alone(b: str, name: str, command: str) -> list[str]:
+    """One command, its output cut at FILE_CAP; its exit status comes back on fd 3 (no pipefail in sh)."""
+    return [
+        f'printf "\\n{b} cmd %s\\n" {shlex.quote(name)}',
+        f'R=$( {{ {{ $T {_invocation(command)} 2>/dev/null </dev/null; printf %s "$?" >&3; }}'
+        f" | head -c {FILE_CAP} >&4; }} 3>&1 )",
+        f'printf "\\n{b} rc %s %s\\n" {shlex.quote(name)} "$R"',
+    ]
+
+
+def _together(b: str, names: list[str]) -> list[str]:
+    """Small commands in one stream cut at FILE_CAP as a whole (so each section is cut at it too)."""
+    lines = ["{"]
+    for name in names:
+        lines += [
+            f'printf "\\n{b} cmd %s\\n" {shlex.quote(name)}',
+            f"$T {_invocation(COMMANDS[name])} 2>/dev/null </dev/null",
+            f'printf "\\n{b} rc %s %s\\n" {shlex.quote(name)} "$?"',
+        ]
+    return [*lines, f"}} | head -c {FILE_CAP}"]
 
 
 def build_script(token: str | None = None) -> tuple[str, str]:
@@ -30,14 +122,12 @@ def build_script(token: str | None = None) -> tuple[str, str]:
         f'  if [ -r "$f" ]; then printf "\\n{b} file %s\\n" "$f"; head -c {FILE_CAP} "$f" 2>/dev/null; fi',
         "done",
     ]
+    small = [name for name in COMMANDS if name in SMALL]
+    if small:
+        lines += _together(b, small)
     for name, command in COMMANDS.items():
-        lines.append(f'printf "\\n{b} cmd %s\\n" {shlex.quote(name)}')
-        # the output is cut at FILE_CAP; the command's own exit status comes back on fd 3 (no pipefail in sh)
-        lines.append(
-            f'R=$( {{ {{ $T sh -c {shlex.quote(command)} 2>/dev/null </dev/null; printf %s "$?" >&3; }}'
-            f" | head -c {FILE_CAP} >&4; }} 3>&1 )"
-        )
-        lines.append(f'printf "\\n{b} rc %s %s\\n" {shlex.quote(name)} "$R"')
+        if name not in SMALL:
+            lines += _alone(b, name, command)
     lines.append(f'printf "\\n{b} end\\n"')
     return token, "\n".join(lines) + "\n"
 

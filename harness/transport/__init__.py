@@ -25,6 +25,10 @@ def transport_class(name: str) -> type[Transport]:
         raise XcertError(f"unknown transport {name!r}; known: {', '.join(sorted(REGISTRY))}") from None
     module_name, _, attr = target.partition(":")
     try:
+        if name == "ssh":
+            from harness.transport.paramiko_import import import_paramiko
+
+            import_paramiko()
         module = importlib.import_module(module_name)
     except ImportError as exc:
         hint = INSTALL_HINT.get(name, "")

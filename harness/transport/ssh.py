@@ -242,20 +242,10 @@ class SshTransport(Transport):
         t0 = time.monotonic()
         chan = self._session()
         io = _ChannelIO(chan)
-        timed_out = interrupted = False
+        interrupted = False
         token = secrets.token_hex(16) if self.become and self.become_password else ""
         try:
-            chan.exec_command(self.wrap(command, token))
-            deadline = t0 + timeout_s
-            if token:
-                timed_out = not self._become(io, token, deadline, command)
-            if not timed_out and not io.capped:
-                if not io.input_closed and not chan.exit_status_ready():
-                    if stdin:
-                        chan.sendall(stdin)
-                    chan.shutdown_write()
-                timed_out = not io.pump(deadline, self._alive(command))
-            rc = -9 if (timed_out or io.capped) else chan.recv_exit_status()
+            timed_out, rc = self._exchange(io, command, token, t0 + timeout_s, stdin)
         except (OSError, EOFError, paramiko.SSHException) as exc:
             raise HostUnreachable(LOST, f"{self.address}:{self.port}: {exc or type(exc).__name__}") from exc
         except BaseException:
@@ -269,19 +259,24 @@ class SshTransport(Transport):
                 self._kill(pid)
         if (timed_out or io.capped) and pid:
             self._kill(pid)  # past the timeout, or past the output cap: the command is stopped
-        stderr = bytes(io.err)
-        if stderr.startswith(_PID_MARK):
-            stderr = stderr.partition(b"\n")[2]
-        return CommandResult(
-            command=command,
-            rc=rc,
-            stdout=bytes(io.out[:OUTPUT_CAP]),
-            stderr=stderr[:OUTPUT_CAP],
-            duration_s=time.monotonic() - t0,
-            started=started,
-            timed_out=timed_out,
-            truncated=io.capped or len(io.out) > OUTPUT_CAP or len(stderr) > OUTPUT_CAP,
-        )
+        return _result(command, rc, io, t0, started, timed_out)
+
+    def _exchange(
+        self, io: _ChannelIO, command: str, token: str, deadline: float, stdin: bytes | None
+    ) -> tuple[bool, int]:
+        """Run the command on the open channel: sudo's prompt, then its input, then its output; (timed out, rc)."""
+        chan = io.chan
+        chan.exec_command(self.wrap(command, token))
+        timed_out = False
+        if token:
+            timed_out = not self._become(io, token, deadline, command)
+        if not timed_out and not io.capped:
+            if not io.input_closed and not chan.exit_status_ready():
+                if stdin:
+                    chan.sendall(stdin)
+                chan.shutdown_write()
+            timed_out = not io.pump(deadline, self._alive(command))
+        return timed_out, -9 if (timed_out or io.capped) else chan.recv_exit_status()
 
     def _await_pid(self, chan: paramiko.Channel, err: bytearray, wait_s: float = 2.0) -> int | None:
         """The remote shell's pid, reading stderr for it if it has not arrived yet (a command cut short)."""
@@ -409,6 +404,22 @@ class _ChannelIO:
             # briefly at first (a short command costs one round trip) and longer while it runs
             pause = 0.0005 if got else min(pause * 2, 0.05)
             chan.status_event.wait(min(remaining, pause))
+
+
+def _result(command: str, rc: int, io: _ChannelIO, t0: float, started: str, timed_out: bool) -> CommandResult:
+    stderr = bytes(io.err)
+    if stderr.startswith(_PID_MARK):
+        stderr = stderr.partition(b"\n")[2]
+    return CommandResult(
+        command=command,
+        rc=rc,
+        stdout=bytes(io.out[:OUTPUT_CAP]),
+        stderr=stderr[:OUTPUT_CAP],
+        duration_s=time.monotonic() - t0,
+        started=started,
+        timed_out=timed_out,
+        truncated=io.capped or len(io.out) > OUTPUT_CAP or len(stderr) > OUTPUT_CAP,
+    )
 
 
 def _split_pid(err: bytearray) -> int | None:

@@ -202,3 +202,26 @@ def test_provisioning_answers_the_sudo_prompt_and_keeps_the_password_off_disk(
     # without the password Ansible's sudo cannot become root: the prompt answer is what made it work
     without = dataclasses.replace(with_password, become_password=None)
     assert not run_playbook("prepare", without, [str(inv)], tmp_path / "provision-2").ok
+
+
+def test_identify_reaches_every_host_at_once_and_keeps_an_unreachable_one(lab: Lab, tmp_path: Path) -> None:
+    """Hosts are identified concurrently; the records keep inventory order; a refused host is unreachable."""
+    import json
+
+    assert lab.inventory is not None
+    extra = tmp_path / "gone.yml"
+    extra.write_text(
+        "all:\n  hosts:\n    gone:\n      ansible_host: 127.0.0.1\n      ansible_port: 1\n", encoding="utf-8"
+    )
+    sources = [str(lab.inventory), str(extra)]
+    order = [h.name for h in load_inventory(sources)]
+    done = xcert("identify", "-i", sources[0], "-i", sources[1], "--json", env=lab.env)
+    assert done.returncode == 2, done.stderr  # incomplete: one host was not reached
+    records = json.loads(done.stdout)
+    assert [r["host"] for r in records] == order and sorted(order) == ["gone", "lab1", "lab2"]
+    by_name = {r["host"]: r for r in records}
+    assert by_name["gone"]["unreachable"]["reason"] == "refused"
+    for name in ("lab1", "lab2"):
+        assert "unreachable" not in by_name[name] and by_name[name]["cpu"]["arch"] == "x86_64"
+    again = xcert("identify", "-i", sources[0], "-i", sources[1], "--json", env=lab.env)  # from the inventory cache
+    assert again.returncode == 2 and [r["host"] for r in json.loads(again.stdout)] == order

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from harness.facts.manifest import COMMANDS, FILES
 from harness.facts.script import build_script, parse_output
 
@@ -55,3 +57,27 @@ def test_snapshot_dir_follows_links_inside_and_never_outside(tmp_path) -> None: 
     facts = read_snapshot(tmp_path)
     assert facts.file("/etc/os-release") == "ID=kylin\n"
     assert "/etc/hostname" not in facts.files
+
+
+def test_small_commands_share_one_capped_stream_and_keep_their_own_status(monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.facts import script
+
+    monkeypatch.setattr(
+        script, "COMMANDS", {"uname-m": "exit 5", "hostname": "printf 'h1\\n'", "df": "printf 'big\\n'; exit 3"}
+    )
+    token, text = script.build_script()
+    facts = script.parse_output(token, _run(text))
+    assert facts.rcs == {"uname-m": 5, "hostname": 0, "df": 3}  # `exit` ran in its own shell, not the script's
+    assert facts.commands["hostname"] == b"h1\n" and facts.commands["df"] == b"big\n"
+
+
+def test_a_flood_in_the_shared_stream_is_cut_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.facts import script
+
+    flood = f"head -c {script.FILE_CAP * 2} /dev/zero"
+    monkeypatch.setattr(script, "COMMANDS", {"uname-m": flood, "hostname": "hostname", "df": "printf 'after\\n'"})
+    token, text = script.build_script()
+    facts = script.parse_output(token, _run(text))
+    assert len(facts.commands["uname-m"]) < script.FILE_CAP  # the shared stream as a whole is cut at the cap
+    assert "hostname" not in facts.rcs  # what came after the cut in that stream is missing, never invented
+    assert facts.commands["df"] == b"after\n" and facts.rcs["df"] == 0  # the pass goes on after it
