@@ -130,7 +130,17 @@ def translator(lang: str) -> Callable[..., Any]:
     def one(code: str, msgid: str, params: dict[str, Any]) -> str:
         return translate(code, msgid, params) if msgid else msgid
 
+    #: a text without parameters (a title, a word) is translated once a report, not once a row
+    memo: dict[str, Any] = {}
+
     def _(msgid: str, **params: Any) -> Any:
+        if not params:
+            if msgid not in memo:
+                memo[msgid] = translated(msgid, params)
+            return memo[msgid]
+        return translated(msgid, params)
+
+    def translated(msgid: str, params: dict[str, Any]) -> Any:
         if len(langs) == 1:
             text = one(langs[0], msgid, params)
             if langs[0] in RTL and msgid and gettext(langs[0], msgid) == msgid and _LATIN.search(text):
