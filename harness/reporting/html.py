@@ -7,6 +7,7 @@ then shown in both languages side by side.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -28,7 +29,9 @@ from harness.rundir import read_bounded, resolve_under
 COVER_LAYERS = ("cpu", "os", "db", "middleware", "server")
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
+    """The report templates' environment, built once a process (its templates are compiled once)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("harness.reporting", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
@@ -40,12 +43,14 @@ def environment() -> jinja2.Environment:
     return env
 
 
-#: Chinese text wants the CJK face throughout; other languages a compact face (fast to subset into a
-#: PDF: the CJK fonts are large CFF collections) with the CJK face for any Chinese in the data
-CJK_FIRST = "'Noto Sans CJK SC', 'Noto Sans CJK', 'DejaVu Sans', 'Noto Naskh Arabic', sans-serif"
-LATIN_FIRST = "'DejaVu Sans', 'Noto Sans', 'Noto Sans CJK SC', 'Noto Naskh Arabic', sans-serif"
+#: one family per script, each loaded once: Chinese text wants the CJK face throughout (it has Latin and
+#: Cyrillic too); other languages a compact face (fast to subset into a PDF: the CJK fonts are large CFF
+#: collections) with the CJK face for any Chinese in the data. A longer chain costs Pango a coverage
+#: lookup per font and per run of text; any other script still finds a face through ``sans-serif``.
+CJK_FIRST = "'Noto Sans CJK SC', sans-serif"
+LATIN_FIRST = "'DejaVu Sans', 'Noto Sans CJK SC', sans-serif"
 #: Arabic in Noto Naskh Arabic (Debian fonts-noto-core); Latin text in it falls back to DejaVu Sans
-ARABIC_FIRST = "'Noto Naskh Arabic', 'Noto Sans Arabic', 'DejaVu Sans', 'Noto Sans CJK SC', sans-serif"
+ARABIC_FIRST = "'Noto Naskh Arabic', 'DejaVu Sans', 'Noto Sans CJK SC', sans-serif"
 _LATIN = re.compile("[A-Za-z]{2}")
 #: languages written right to left: the document (or, in a bilingual edition, their spans) gets dir="rtl"
 RTL = I18N_RTL
@@ -125,7 +130,17 @@ def translator(lang: str) -> Callable[..., Any]:
     def one(code: str, msgid: str, params: dict[str, Any]) -> str:
         return translate(code, msgid, params) if msgid else msgid
 
+    #: a text without parameters (a title, a word) is translated once a report, not once a row
+    memo: dict[str, Any] = {}
+
     def _(msgid: str, **params: Any) -> Any:
+        if not params:
+            if msgid not in memo:
+                memo[msgid] = translated(msgid, params)
+            return memo[msgid]
+        return translated(msgid, params)
+
+    def translated(msgid: str, params: dict[str, Any]) -> Any:
         if len(langs) == 1:
             text = one(langs[0], msgid, params)
             if langs[0] in RTL and msgid and gettext(langs[0], msgid) == msgid and _LATIN.search(text):
@@ -194,15 +209,11 @@ def said(lang: str, msg: dict[str, Any]) -> Any:
     return _joined(lang, [translate(code, msg.get("key", ""), msg.get("args") or {}) for code in lang.split("+")])
 
 
-def render_html(
-    results: dict[str, Any],
-    lang: str,
-    run_dir: Path | None = None,
-    seal: dict[str, Any] | None = None,
-    issued: date | None = None,
-    for_print: bool = False,
-) -> str:
-    template = environment().get_template("report.html.j2")
+def prepare(
+    results: dict[str, Any], run_dir: Path | None = None, seal: dict[str, Any] | None = None, issued: date | None = None
+) -> dict[str, Any]:
+    """What every language edition of a report shows alike: the view model, the evidence excerpts under each
+    failure and the plots (each evidence file and PNG read once, the evidence digest computed once)."""
     context = build_context(results, run_dir, seal, issued)
     for view in context["hosts"]:
         view["excerpts"] = {
@@ -210,7 +221,23 @@ def render_html(
             for c in view["problems"]
         }
         view["plots"] = _plots(run_dir, view["host"]["checks"])
+    return context
+
+
+def render_html(
+    results: dict[str, Any],
+    lang: str,
+    run_dir: Path | None = None,
+    seal: dict[str, Any] | None = None,
+    issued: date | None = None,
+    for_print: bool = False,
+    view: dict[str, Any] | None = None,
+) -> str:
+    """The report in ``lang``; ``view`` is prepare()'s result when several languages are rendered."""
+    template = environment().get_template("report.html.j2")
+    context = view if view is not None else prepare(results, run_dir, seal, issued)
     _ = translator(lang)
+    langs = lang.split("+")
     rtl = direction(lang) == "rtl"
     return template.render(
         **context,
@@ -225,6 +252,10 @@ def render_html(
         said=lambda msg: said(lang, msg),
         html_lang=lang.split("+")[0],
         bilingual="+" in lang,
+        # an edition with no right-to-left language needs no left-to-right embedding of data
+        any_rtl=any(code in RTL for code in langs),
+        ltr=Markup(' class="ltr"') if any(code in RTL for code in langs) else "",
+        arabic_spans="ar" in langs[1:],
         for_print=for_print,
         _=_,
         plain=lambda msgid: plain(lang, msgid),
@@ -235,7 +266,12 @@ def render_html(
 
 
 def write_html(
-    results: dict[str, Any], lang: str, path: Path, run_dir: Path | None = None, seal: dict[str, Any] | None = None
+    results: dict[str, Any],
+    lang: str,
+    path: Path,
+    run_dir: Path | None = None,
+    seal: dict[str, Any] | None = None,
+    view: dict[str, Any] | None = None,
 ) -> Path:
-    path.write_text(render_html(results, lang, run_dir, seal), encoding="utf-8")
+    path.write_text(render_html(results, lang, run_dir, seal, view=view), encoding="utf-8")
     return path

@@ -139,11 +139,10 @@ def write_plan(
     if fmt == "html":
         path.write_text(render_plan_html(checks, lang, layers, profile), encoding="utf-8")
     elif fmt == "pdf":
-        import weasyprint
+        from harness.reporting.pdf import print_html
 
-        weasyprint.HTML(string=render_plan_html(checks, lang, layers, profile, for_print=True)).write_pdf(
-            str(path), hinting=True
-        )
+        # the process's shared fonts: every language of the plan loads them once
+        print_html(render_plan_html(checks, lang, layers, profile, for_print=True), path)
     else:
         write_plan_xlsx(checks, lang, path)
     return path

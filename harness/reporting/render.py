@@ -27,6 +27,8 @@ RENDERERS: dict[str, str] = {
     "docx": "harness.reporting.docx_report:write_docx",
     "xlsx": "harness.reporting.xlsx_report:write_xlsx",
 }
+#: formats rendered from the HTML report's view (html.prepare), which they share
+VIEW_FORMATS = ("html", "pdf")
 #: the package extra that installs a format's library
 EXTRAS = {"pdf": "pdf", "docx": "office", "xlsx": "office"}
 
@@ -109,13 +111,22 @@ def render_reports(
     written: list[Path] = []
     if "junit" in formats:
         written.append(_into_place(run_dir / "junit.xml", run_dir, lambda tmp: write_junit(results, tmp)))
+    shared: dict[str, Any] = {}
+    if any(fmt in formats for fmt in VIEW_FORMATS):
+        from harness.reporting.html import prepare
+
+        # what the HTML and PDF editions show alike is computed once for every language and both formats
+        shared["view"] = prepare(results, run_dir, seal)
     for fmt in EDITIONS:
         if fmt not in formats:
             continue
         write = _renderer(fmt)
+        extra = shared if fmt in VIEW_FORMATS else {}
         for lang in langs:
             dest = run_dir / f"report.{lang}.{fmt}"
-            written.append(_into_place(dest, run_dir, lambda tmp: write(results, lang, tmp, run_dir, seal=seal)))  # noqa: B023
+            written.append(
+                _into_place(dest, run_dir, lambda tmp: write(results, lang, tmp, run_dir, seal=seal, **extra))  # noqa: B023
+            )
         # the first language is also the plain report.<fmt>
         copy_atomic(run_dir / f"report.{langs[0]}.{fmt}", run_dir / f"report.{fmt}", run_dir)
         written.append(run_dir / f"report.{fmt}")

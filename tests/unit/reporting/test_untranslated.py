@@ -31,7 +31,9 @@ from harness.reporting.html import render_html
 TECHNICAL = {"sha", "xcert", "glibc", "ssh", "sql", "qr", "dmi", "cpu", "gib", "mib", "kib", "lab", "config"}
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _DROP = re.compile(
-    r"<(pre|code|style|title)\b[^>]*>.*?</\1>|<[^>]+class=\"[^\"]*(ltr|digest)[^\"]*\"[^>]*>.*?</[^>]+>", re.S
+    r"<(pre|code|style|title)\b[^>]*>.*?</\1>|<table class=\"appendix[^\"]*\">.*?</table>"
+    r"|<[^>]+class=\"[^\"]*(ltr|digest)[^\"]*\"[^>]*>.*?</[^>]+>",
+    re.S,
 )
 
 
