@@ -5,6 +5,7 @@ Samples are constructed in the documented formats of /proc/stat, /proc/meminfo, 
 
 from __future__ import annotations
 
+import os
 import subprocess
 from datetime import UTC, datetime
 
@@ -64,11 +65,13 @@ def test_steady_runs_pass_and_a_run_that_differs_fails() -> None:
 
 
 def test_the_sampler_command_runs_here_bounded_and_stops_its_workload() -> None:
-    cmd = sampler.command("sleep 300", seconds=1.0, interval_s=0.5)
+    # a workload no other test runs (the suite runs in parallel; pgrep sees the whole machine)
+    seconds = f"300.{os.getpid()}"
+    cmd = sampler.command(f"sleep {seconds}", seconds=1.0, interval_s=0.5)
     proc = subprocess.run(["sh", "-c", cmd], capture_output=True, text=True, timeout=30, check=False)
     assert proc.returncode == 0
     assert len(sampler.parse(proc.stdout)) == 2  # three samples, two rates
-    left = subprocess.run(["pgrep", "-f", "^sleep 300$"], capture_output=True, text=True, check=False)
+    left = subprocess.run(["pgrep", "-f", f"^sleep {seconds}$"], capture_output=True, text=True, check=False)
     assert left.stdout.strip() == "", "the workload was stopped with the sampler"
 
 
