@@ -242,7 +242,11 @@ def stop_middleware(kind: str, workdir: Path) -> None:
     # nsenter stops itself when its child is stopped (job control, util-linux): a JVM that was frozen with
     # SIGSTOP leaves it stopped for good, so the wrapper is killed too, never left behind
     with contextlib.suppress(ProcessLookupError, PermissionError, ValueError, OSError):
-        os.kill(int(state["runner"]), signal.SIGKILL)
+        runner = int(state["runner"])
+        # only while that pid is still our wrapper (its command line names the instance directory): a pid
+        # can be reused once its process is gone
+        if os.fsencode(str(base)) in Path(f"/proc/{runner}/cmdline").read_bytes():
+            os.kill(runner, signal.SIGKILL)
     with contextlib.suppress(ChildProcessError, OSError):
         os.waitpid(int(state["runner"]), os.WNOHANG)
     if base.is_relative_to(SPARE_ROOT):
