@@ -93,9 +93,17 @@ class HostSession:
 
     def gather_facts(self) -> tuple[Facts, dict[str, Any]]:
         """All facts in one round trip; psutil adds its view where the target is this machine."""
-        token, script = build_script()
-        result, ref = self._run("sh -s", timeout_s=FACTS_TIMEOUT_S, stdin=script.encode(), label="facts")
-        self.facts_refs = [ref]
+        self.facts_refs = []
+        for attempt in (1, 2):
+            token, script = build_script()
+            result, ref = self._run("sh -s", timeout_s=FACTS_TIMEOUT_S, stdin=script.encode(), label="facts")
+            self.facts_refs.append(ref)
+            if f"\n@@XCERT-{token} end\n".encode() in result.stdout:
+                break
+            # the script did not finish (its shell killed, the host going down): never checks on partial facts
+            if attempt == 2:
+                why = "past the output cap" if result.truncated else f"exit status {result.rc}"
+                raise HostUnreachable("lost", f"the fact pass was cut short twice ({why}); no check ran on partial facts")
         facts = parse_output(token, result.stdout)
         extra: dict[str, Any] = {}
         if self.transport is not None and self.transport.is_local:

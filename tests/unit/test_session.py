@@ -54,3 +54,39 @@ def test_a_host_that_stays_gone_is_lost(session: HostSession) -> None:
     with pytest.raises(HostUnreachable) as info:
         session.run("echo ok")
     assert info.value.reason == "lost"
+
+
+class CutTransport(LocalTransport):
+    """The local machine whose fact script is cut short ``cuts`` times (its shell killed as the host goes down)."""
+
+    cuts = 0
+
+    def run(self, command: str, timeout_s: float = 60, stdin: bytes | None = None):  # type: ignore[no-untyped-def]
+        if command == "sh -s" and CutTransport.cuts > 0:
+            CutTransport.cuts -= 1
+            # the script's first lines only: what a shell killed mid-way printed
+            script = (stdin or b"").split(b"\n")
+            return super().run(command, timeout_s, b"\n".join(script[:6]) + b"\n")
+        return super().run(command, timeout_s, stdin)
+
+
+def _cut_session(tmp_path: Path) -> HostSession:
+    s = HostSession(tmp_path, HostSpec(name="h", connection="local", address="h"), "h")
+    s.transport = CutTransport()
+    return s
+
+
+def test_a_fact_pass_cut_short_once_is_run_again(tmp_path: Path) -> None:
+    CutTransport.cuts = 1
+    session = _cut_session(tmp_path)
+    facts, _ = session.gather_facts()
+    # the second, whole pass is what the checks see; both passes are evidence
+    assert "/proc/cpuinfo" in facts.files and facts.commands["getconf-pagesize"].strip().isdigit()
+    assert len(session.facts_refs) == 2
+
+
+def test_a_fact_pass_cut_short_twice_is_a_lost_host_never_partial_facts(tmp_path: Path) -> None:
+    CutTransport.cuts = 2
+    with pytest.raises(HostUnreachable) as info:
+        _cut_session(tmp_path).gather_facts()
+    assert info.value.reason == "lost" and "cut short twice" in info.value.detail
