@@ -3,7 +3,7 @@
 A waiver file is YAML::
 
     waivers:
-      - check: XC-OS-002            # the check id
+      - check: XC-OS-002            # the check id (a built-in check, or a user check: ACME-WEB-001, USER-<slug>)
         hosts: "db-*"               # fnmatch pattern over inventory host names (default "*")
         justification: "GB18030-2022 is provided by the application's own iconv"
         expiry: 2027-06-30          # the last day the waiver applies
@@ -34,6 +34,8 @@ RUN_FILE = "waivers.yml"
 _KEYS = {"check", "hosts", "justification", "expiry", "approver"}
 _REQUIRED = ("check", "justification", "expiry", "approver")
 _CHECK_ID = re.compile(r"^XC-[A-Z]+-\d{3}$")
+#: an advisory user check's id (harness.usersuite.ids: lower-case slug)
+_USER_SLUG_ID = re.compile(r"^USER-[a-z0-9][a-z0-9-]{0,80}$")
 
 
 @dataclass(frozen=True)
@@ -108,13 +110,26 @@ def _check_value(key: str, value: str, where: Location) -> None:
             date.fromisoformat(value)
         except ValueError:
             raise InputError(where, f"not a date (YYYY-MM-DD): {value!r}") from None
-    if key == "check" and not _CHECK_ID.match(value):
-        raise InputError(where, f"not a check id (XC-<LAYER>-<NNN>): {value!r}")
+    if key == "check":
+        _check_id(value, where)
     if key == "check" and value in non_waivable():
         raise InputError(
             where,
             f"{value} cannot be waived: it checks what the host is (identity and consistency checks are not waivable)",
         )
+
+
+def _check_id(value: str, where: Location) -> None:
+    """A built-in check the suites declare, or a user check's id (its suite is only known at certify time)."""
+    from harness.usersuite.declare import USER_ID
+    from harness.waivable import known_checks
+
+    if _CHECK_ID.match(value):
+        if value not in known_checks():
+            raise InputError(where, f"no such check: {value!r} (xcert checks lists them)")
+        return
+    if not (USER_ID.match(value) or _USER_SLUG_ID.match(value)):
+        raise InputError(where, f"not a check id (XC-<LAYER>-<NNN>, or a user check's id): {value!r}")
 
 
 def _waiver(item: Any, path: Path, where: str) -> Waiver:

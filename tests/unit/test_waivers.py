@@ -73,7 +73,15 @@ def test_an_expired_waiver_stops_applying_and_stays_on_the_check() -> None:
         ("waivers:\n  - check: XC-OS-008\n    justification: x\n    approver: a\n", "w.yml:2: waivers[0].expiry"),
         ("waivers:\n  - check: XC-OS-008\n    colour: red\n", "w.yml:3: waivers[0].colour"),
         (
-            "waivers:\n  - check: OS-2\n    justification: x\n    expiry: 2027-01-01\n    approver: a\n",
+            "waivers:\n  - check: os-2\n    justification: x\n    expiry: 2027-01-01\n    approver: a\n",
+            "w.yml:2: waivers[0].check",
+        ),
+        (  # a typo of a built-in id: no such check (it would waive nothing, silently)
+            "waivers:\n  - check: XC-OS-999\n    justification: x\n    expiry: 2027-01-01\n    approver: a\n",
+            "w.yml:2: waivers[0].check",
+        ),
+        (  # a user check may not take the built-in prefix
+            "waivers:\n  - check: XC-ACME-01\n    justification: x\n    expiry: 2027-01-01\n    approver: a\n",
             "w.yml:2: waivers[0].check",
         ),
         ("waiver: []\n", "w.yml:1: waiver"),
@@ -85,3 +93,13 @@ def test_bad_waiver_files_name_file_line_and_key(text: str, where: str) -> None:
         parse_waivers(text, Path("w.yml"))
     assert str(info.value).startswith(where)
     assert info.value.exit_code == 3
+
+
+@pytest.mark.parametrize("check_id", ["ACME-WEB-001", "USER-default-hosts-file"])
+def test_a_user_check_can_be_waived(check_id: str) -> None:
+    """A user's own check (harness.usersuite) is waived like a built-in one: by its id."""
+    text = f"waivers:\n  - check: {check_id}\n    justification: x\n    expiry: 2027-01-01\n    approver: a\n"
+    waivers = parse_waivers(text, Path("w.yml"))
+    checks = [{"id": check_id, "outcome": "fail"}, {"id": "ACME-WEB-002", "outcome": "fail"}]
+    apply_waivers("web-1", checks, waivers, today=date(2026, 6, 1))
+    assert [c["outcome"] for c in checks] == ["waived", "fail"]
