@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ def test_good(target, xc):
 
 USER_TESTS = '''
 import os
+import shutil
 import pytest
 import testinfra.utils.ansible_runner
 
@@ -205,6 +207,26 @@ def test_reports_have_a_user_checks_section(run: tuple[Any, dict[str, Any], Path
     assert "<h4>User checks</h4>" in html and "USER-default-no-such-file" in html and "ACME-BASE-001" in html
     junit = (out / "junit.xml").read_text(encoding="utf-8")
     assert "USER-default-no-such-file" in junit
+
+
+def test_a_user_check_is_waived_by_its_id_and_a_typo_is_refused(run: tuple[Any, dict[str, Any], Path, Path]) -> None:
+    _, _, first, tmp = run
+    out = tmp / "waived"
+    shutil.copytree(first, out)  # the module's run stays as it was for the other tests
+    waivers = tmp / "waivers.yml"
+    body = "    justification: the file is made by the role's next release\n    expiry: 2999-12-31\n    approver: QA\n"
+    waivers.write_text(f"waivers:\n  - check: USER-default-no-such-file\n{body}", encoding="utf-8")
+    proc = xcert("report", str(out), "--waivers", str(waivers), "--format", "json", env={"XCERT_SUITES": str(tmp / "suites")})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = _rows(json.loads((out / "results.json").read_text(encoding="utf-8")))
+    assert rows["USER-default-no-such-file"]["outcome"] == "waived"
+    assert rows["USER-default-no-such-file"]["waiver"]["approver"] == "QA"
+    assert rows["USER-default-dirs[/nonexistent-xcert-dir]"]["outcome"] == "fail"  # another check: untouched
+    typo = tmp / "typo.yml"
+    typo.write_text(f"waivers:\n  - check: XC-OS-996\n{body}", encoding="utf-8")
+    bad = xcert("report", str(out), "--waivers", str(typo), "--format", "json", env={"XCERT_SUITES": str(tmp / "suites")})
+    assert bad.returncode == 3 and "Traceback" not in bad.stderr
+    assert f"{typo}:2: waivers[0].check: no such check" in bad.stderr, bad.stderr
 
 
 def test_k_selects_a_user_check(run: tuple[Any, dict[str, Any], Path, Path]) -> None:
