@@ -106,6 +106,10 @@ def _host_vars(state: LabState, host: LabHost) -> dict[str, Any]:
         "xc_lab": True,
         "xc_lab_arch": host.arch,
     }
+    if lab_tag():
+        # lab hosts share this machine's /tmp: labs side by side whose hosts have the same names must not
+        # share (and clean up) one working directory; the default lab keeps the default /tmp/xcert-work-<host>
+        hostvars["xc_workdir"] = f"/tmp/xcert-work-{lab_tag()}-{host.name}"
     if host.identity:
         hostvars.update(DECLARES.get(host.identity, {}))
     hostvars.update(host.vars)

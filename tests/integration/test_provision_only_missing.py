@@ -36,7 +36,7 @@ def run(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     data = yaml.safe_load(lab.inventory.read_text(encoding="utf-8"))
     hosts = data["all"]["children"]["xcert_lab"]["hosts"]
     parent = tmp / "parent-made-by-ansible"
-    hosts["lab1"]["xc_workdir"] = str(tmp / "work-lab1")  # its own: other labs' lab1 share the default
+    hosts["lab1"]["xc_workdir"] = str(tmp / "work-lab1")  # a folder of this test (where the check looks)
     hosts["lab2"]["xc_workdir"] = str(parent / "work-lab2")
     hosts["lab3"]["xc_workdir"] = "/proc/xcert-cannot-be-made-here"
     inventory = tmp / "inv.yml"
