@@ -18,7 +18,7 @@ __all__ = ["lab"]
 
 
 def _code_tree(lab: dict[str, Any], mp: pytest.MonkeyPatch) -> Path:
-    code = lab["tmp"] / "code"
+    code: Path = lab["tmp"] / "code"
     (code / "sub" / "deeper").mkdir(parents=True)
     (code / "__pycache__").mkdir()
     (code / "mod.py").write_text("x = 1\n", encoding="utf-8")
@@ -33,7 +33,7 @@ def _later(path: Path) -> None:
     os.utime(path, ns=(later, later))
 
 
-CODE_CHANGES: dict[str, Callable[[Path], None]] = {
+CODE_CHANGES: dict[str, Callable[[Path], object]] = {
     "a file two folders down, newer": lambda code: _later(code / "sub" / "deeper" / "inner.py"),
     "a data file in a sub-folder, another size": lambda code: (code / "sub" / "data.yml").write_text("z: 33\n"),
     "a new module in a sub-folder": lambda code: (code / "sub" / "new.py").write_text("n = 1\n"),
