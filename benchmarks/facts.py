@@ -122,6 +122,9 @@ def _ratios(runs: dict[str, dict[str, dict[str, Any]]], hosts: int) -> dict[str,
             f"speedup_{hosts}": ab / xb,
             "marginal_s": xm,
             "marginal_share": xm / am if am > 0 else None,
+            # CPU seconds of the whole process tree: what a loaded machine disturbs least
+            "cpu_ratio_1": runs["ansible"]["1"]["cpu"] / runs[tool]["1"]["cpu"],
+            f"cpu_ratio_{hosts}": runs["ansible"][str(hosts)]["cpu"] / runs[tool][str(hosts)]["cpu"],
         }
     return out
 
@@ -202,7 +205,11 @@ def markdown(fig: dict[str, Any], command: str) -> str:
         share = "n/a" if t["marginal_share"] is None else f"{t['marginal_share']:.2f}"
         lines.append(f"- {LABELS[tool]}: 1 host {t['speedup_1']:.1f}× faster than ansible -m setup, {big} hosts "
                      f"{t[f'speedup_{big}']:.1f}×; marginal cost per host {t['marginal_s']:.3f} s, ansible "
-                     f"{rat['ansible_marginal_s']:.3f} s ({share} of Ansible's)")  # fmt: skip
+                     f"{rat['ansible_marginal_s']:.3f} s ({share} of Ansible's); CPU seconds: ansible's "
+                     f"{t['cpu_ratio_1']:.1f}× as many for 1 host, {t[f'cpu_ratio_{big}']:.1f}× for {big}")  # fmt: skip
+    if load["median"] > 2.5:
+        lines.append(f"- the machine was shared (load average median {load['median']:.1f} on {os.cpu_count()} cores):"
+                     " wall times are disturbed (Ansible's forks and polling most), CPU seconds much less")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
