@@ -107,6 +107,14 @@ def _configure_ansible() -> None:
     os.environ.setdefault("ANSIBLE_DEPRECATION_WARNINGS", "False")  # ansible-core's own, not the user's business
 
 
+def _paramiko_first() -> None:
+    """ansible-core imports paramiko (ansible.utils.ssh_functions): import it first, without invoke (50 ms)."""
+    from harness.transport.paramiko_import import import_paramiko
+
+    with contextlib.suppress(ImportError):  # no paramiko: ansible-core copes, and so does xcert
+        import_paramiko()
+
+
 def _origin_of(exc: BaseException | None) -> tuple[str | None, int | None, str]:
     """Walk an ansible error's cause chain for the deepest origin with a line number."""
     best: tuple[str | None, int | None, str] = (None, None, "")
@@ -146,6 +154,7 @@ def _vault_secrets(loader: Any, password_file: Path | None) -> None:
 
 def _load_manager(sources: Sequence[str], vault_password_file: Path | None = None) -> tuple[Any, Any, Any]:
     _configure_ansible()
+    _paramiko_first()
     from harness.inventory_guard import is_host_list
     from harness.inventory_resolve import _play_machinery
 

@@ -59,6 +59,9 @@ def _play_machinery() -> None:
     from ansible import context
     from ansible.plugins.loader import init_plugin_loader
 
+    from harness.inventory_runtime import install
+
+    install()  # before the first plugin lookup: ansible-core's routing table parsed once per content
     init_plugin_loader()
     if not context.CLIARGS:
         from ansible.cli.playbook import PlaybookCLI
