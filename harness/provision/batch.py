@@ -35,8 +35,19 @@ from harness.provision.driver import (
 )
 from harness.redact import SecretFilter
 
+#: the cleanup playbook's first task: the host waits there for its checks to end (harness.provision.signals)
+WAIT_TASK = "Wait for the host's checks to end"
 #: called once per host with its outcome and its own job events (raw, for its artifacts)
 OnHost = Callable[[HostSpec, ProvisionOutcome, list[dict[str, Any]]], None]
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """What a job shares with the run: variables xcert adds per host, its cancel question, its ControlPath folder."""
+
+    host_vars: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cancelled: Callable[[], bool] | None = None
+    control_dir: Path | None = None
 
 
 def job_key(spec: HostSpec) -> tuple[str | None, str | None, str]:
@@ -69,6 +80,7 @@ class _Tracker:
     tasks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
+    begun: dict[str, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -85,6 +97,8 @@ class _Tracker:
         if item is None:
             return True
         self.tasks.setdefault(host, []).append(item)
+        if item["task"] == WAIT_TASK:  # the cleanup's own time starts when the host's checks ended
+            self.begun[host] = time.monotonic()
         ended = item["status"] == "unreachable" or (item["status"] == "failed" and not data.get("ignore_errors"))
         if ended or (item["task"] == self.last and item["status"] in ("ok", "changed", "skipped")):
             self.finish(host, "successful" if not ended else "failed", 0 if not ended else None)
@@ -96,7 +110,9 @@ class _Tracker:
                 return
             self.done.add(host)
         tasks = self.tasks.get(host, [])
-        outcome = outcome_of(self.action, status, rc, tasks, time.monotonic() - self.t0, complete=complete)
+        outcome = outcome_of(
+            self.action, status, rc, tasks, time.monotonic() - self.begun.get(host, self.t0), complete=complete
+        )
         self.on_host(self.specs[host], outcome, self.events.get(host, []))
 
     def finish_rest(self, status: str, rc: int | None, why: str = "") -> None:
@@ -125,19 +141,24 @@ def run_job(
     on_host: OnHost,
     forks: int,
     timeout_s: int = PLAYBOOK_TIMEOUT_S,
+    job: JobOptions | None = None,
 ) -> tuple[str, int | None]:
     """Run ``action`` on ``specs`` (one job: they share :func:`job_key`); ``on_host`` is called once per host.
 
     Returns the job's status and rc. Whatever happens to the job, every host is handed back:
     a job that could not run gives each of its hosts an outcome saying so (never a failed check).
     """
+    job = job or JobOptions()
     tracker = _Tracker(action, {str.__str__(s.name): s for s in specs}, on_host)
     secrets = SecretFilter(tuple(secret for s in specs for secret in s.secrets))
     status, rc = "error", None
     try:
         private_dir.mkdir(parents=True, exist_ok=True)
-        inventory = resolved.write_many(specs, private_dir / "inventory" / "hosts.yml")
-        runner = start_job(action, inventory, specs[0], private_dir, tracker.event, timeout_s, forks=forks)
+        inventory = resolved.write_many(specs, private_dir / "inventory" / "hosts.yml", job.host_vars)
+        runner = start_job(
+            action, inventory, specs[0], private_dir, tracker.event, timeout_s, forks=forks,
+            cancelled=job.cancelled, control_dir=job.control_dir,
+        )  # fmt: skip
         try:
             runner.run()
         finally:
@@ -149,4 +170,4 @@ def run_job(
     return status, rc
 
 
-__all__ = ["OnHost", "group", "job_key", "last_task", "run_job"]
+__all__ = ["JobOptions", "OnHost", "group", "job_key", "last_task", "run_job"]
