@@ -13,6 +13,7 @@ arguments); in the usual fleet, where they are the same, that is one job.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -134,6 +135,39 @@ class _Tracker:
                 self.finish(host, status, rc, complete=False)
 
 
+def kill_job(inventory: Path) -> int:
+    """SIGKILL the ansible-playbook of the job on ``inventory`` and everything under it; how many were killed.
+
+    ansible-runner kills the process group of ansible-playbook only, but ansible-core's workers run in
+    sessions of their own (os.setsid), each with its ssh: they would go on with their task.
+    """
+    import psutil
+
+    killed = 0
+    for child in psutil.Process().children():
+        try:
+            if str(inventory) not in child.cmdline():
+                continue
+            tree = [child, *child.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for proc in reversed(tree):
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+                killed += 1
+    return killed
+
+
+def _canceller(cancelled: Callable[[], bool] | None, inventory: Path) -> Callable[[], bool]:
+    def cancel() -> bool:
+        if cancelled is None or not cancelled():
+            return False
+        kill_job(inventory)
+        return True
+
+    return cancel
+
+
 def run_job(
     action: str,
     specs: Sequence[HostSpec],
@@ -157,7 +191,7 @@ def run_job(
         inventory = resolved.write_many(specs, private_dir / "inventory" / "hosts.yml", job.host_vars)
         runner = start_job(
             action, inventory, specs[0], private_dir, tracker.event, timeout_s, forks=forks,
-            cancelled=job.cancelled, control_dir=job.control_dir,
+            cancelled=_canceller(job.cancelled, inventory), control_dir=job.control_dir,
         )  # fmt: skip
         try:
             runner.run()
