@@ -36,8 +36,6 @@ from harness.provision.driver import (
 )
 from harness.redact import SecretFilter
 
-#: the cleanup playbook's first task: the host waits there for its checks to end (harness.provision.signals)
-WAIT_TASK = "Wait for the host's checks to end"
 #: called once per host with its outcome and its own job events (raw, for its artifacts)
 OnHost = Callable[[HostSpec, ProvisionOutcome, list[dict[str, Any]]], None]
 
@@ -49,6 +47,8 @@ class JobOptions:
     host_vars: dict[str, dict[str, Any]] = field(default_factory=dict)
     cancelled: Callable[[], bool] | None = None
     control_dir: Path | None = None
+    #: when a host's own part of the job began (monotonic; None: the job's start)
+    began: Callable[[str], float | None] | None = None
 
 
 def job_key(spec: HostSpec) -> tuple[str | None, str | None, str]:
@@ -81,7 +81,8 @@ class _Tracker:
     tasks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
-    begun: dict[str, float] = field(default_factory=dict)
+    #: when a host's own part began (a cleanup: when its checks ended), else the job's start
+    began: Callable[[str], float | None] = lambda _host: None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -98,8 +99,6 @@ class _Tracker:
         if item is None:
             return True
         self.tasks.setdefault(host, []).append(item)
-        if item["task"] == WAIT_TASK:  # the cleanup's own time starts when the host's checks ended
-            self.begun[host] = time.monotonic()
         ended = item["status"] == "unreachable" or (item["status"] == "failed" and not data.get("ignore_errors"))
         if ended or (item["task"] == self.last and item["status"] in ("ok", "changed", "skipped")):
             self.finish(host, "successful" if not ended else "failed", 0 if not ended else None)
@@ -112,7 +111,7 @@ class _Tracker:
             self.done.add(host)
         tasks = self.tasks.get(host, [])
         outcome = outcome_of(
-            self.action, status, rc, tasks, time.monotonic() - self.begun.get(host, self.t0), complete=complete
+            self.action, status, rc, tasks, time.monotonic() - (self.began(host) or self.t0), complete=complete
         )
         self.on_host(self.specs[host], outcome, self.events.get(host, []))
 
@@ -184,6 +183,8 @@ def run_job(
     """
     job = job or JobOptions()
     tracker = _Tracker(action, {str.__str__(s.name): s for s in specs}, on_host)
+    if job.began is not None:
+        tracker.began = job.began
     secrets = SecretFilter(tuple(secret for s in specs for secret in s.secrets))
     status, rc = "error", None
     try:

@@ -223,7 +223,8 @@ class Provisioner:
             if self.control_dir is None:
                 self.control_dir = control.make(self.run_dir / "provision")
         host_vars = {name: {"xc_cleanup_signal": signals.path(name)} for name in signals.paths} if signals else {}
-        return batch.JobOptions(host_vars=host_vars, cancelled=self.cancelled, control_dir=self.control_dir)
+        began = signals.when if signals else None
+        return batch.JobOptions(host_vars, self.cancelled, self.control_dir, began)
 
     def _run_job(self, action: str, group: list[HostSpec], private: Path, on_host: batch.OnHost) -> None:
         batch.run_job(action, group, private, on_host, self.forks, job=self._options())

@@ -1,7 +1,7 @@
 """Cleanup signals: one named pipe per host, which the cleanup playbook reads before it removes anything.
 
-The cleanup job starts while the checks still run (harness.provision.fleet); its first task reads the
-host's pipe (``lookup('file', xc_cleanup_signal)``), which blocks that host's fork until xcert writes
+The cleanup job starts while the checks still run (harness.provision.fleet); its task's condition reads
+the host's pipe (``lookup('file', xc_cleanup_signal)``), which blocks that host's fork until xcert writes
 ``go`` (the host's checks ended) or ``skip`` (the run was interrupted). Nothing polls on Ansible's side
 and no process is started for the wait. xcert's writer opens the pipe without blocking and tries again
 while the host's fork has not opened it yet, so a host Ansible never reaches (a job that ended early)
@@ -14,6 +14,7 @@ import contextlib
 import errno
 import os
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,6 +32,7 @@ class Signals:
         for path in self.paths.values():
             os.mkfifo(path, 0o600)
         self.sent: dict[str, str] = {}
+        self.sent_at: dict[str, float] = {}  # monotonic
         self.lock = threading.Lock()
         self.closed = threading.Event()
         self.writers: list[threading.Thread] = []
@@ -44,9 +46,15 @@ class Signals:
             if name not in self.paths or name in self.sent or self.closed.is_set():
                 return
             self.sent[name] = word
+            self.sent_at[name] = time.monotonic()
             writer = threading.Thread(target=self._write, args=(self.paths[name], word), daemon=True)
             self.writers.append(writer)
         writer.start()
+
+    def when(self, name: str) -> float | None:
+        """When the host's word was sent (monotonic), None before."""
+        with self.lock:
+            return self.sent_at.get(name)
 
     def word(self, name: str) -> str | None:
         with self.lock:

@@ -90,11 +90,11 @@ def test_cleanup_runs_beside_the_checks_and_leaves_nothing(lab: Lab, tmp_path: P
         assert end <= cleanup["time"]  # removed after its own checks ended, never before
         evidence = json.loads((out / cleanup["evidence"][0]).read_text(encoding="utf-8"))
         assert [t["task"] for t in evidence["tasks"]] == [
-            "Wait for the host's checks to end",
             "Remove the working directory",
         ]
         assert evidence["tasks"][-1]["status"] == "changed" and evidence["job"] == "provision/.job-cleanup-2"
-        assert cleanup["duration_s"] < 60  # its own time, not the time it waited for the checks
+        # its own time, from the end of its checks: not the time it waited for them
+        assert cleanup["duration_s"] <= _ts(cleanup["time"]) - _ts(end) + 0.5, cleanup
         assert not work.exists() and work.parent.is_dir()  # the directory, not the parents it had
     # the named pipes and the ControlPath folder are gone; no ssh master of the run is left
     assert not list((out / "provision").glob(".job-cleanup-2/signals/*"))
@@ -167,7 +167,12 @@ def test_a_second_sigint_cancels_the_running_job(lab: Lab, tmp_path: Path) -> No
     status = out / "provision" / ".job-prepare-1" / "artifacts" / "prepare" / "status"
     assert status.read_text(encoding="utf-8").strip() == "canceled"
     left = subprocess.run(["pgrep", "-f", str(out / "provision")], capture_output=True, check=False)
-    ps = subprocess.run(["ps", "-o", "pid,pgid,sid,args", "-p", ",".join(left.stdout.decode().split()) or "1"], capture_output=True, text=True, check=False)
+    ps = subprocess.run(
+        ["ps", "-o", "pid,pgid,sid,args", "-p", ",".join(left.stdout.decode().split()) or "1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert left.returncode == 1, ps.stdout  # no ansible-playbook (nor ssh) of the run is left
     prepare = next(r for r in _journal(out, "lab1") if r["type"] == "provision")
     assert not prepare["ok"] and prepare["status"] == "canceled", prepare
