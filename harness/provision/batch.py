@@ -173,7 +173,7 @@ def run_job(
     private_dir: Path,
     on_host: OnHost,
     forks: int,
-    timeout_s: int = PLAYBOOK_TIMEOUT_S,
+    timeout_s: int | None = PLAYBOOK_TIMEOUT_S,
     job: JobOptions | None = None,
 ) -> tuple[str, int | None]:
     """Run ``action`` on ``specs`` (one job: they share :func:`job_key`); ``on_host`` is called once per host.

@@ -22,6 +22,9 @@ from harness.redact import SecretFilter
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
 ACTIONS = ("prepare", "cleanup")
 PLAYBOOK_TIMEOUT_S = 900
+#: the cleanup task's own limit (the Ansible task keyword; its wait for the checks is not counted): a cleanup
+#: job started early lives as long as the checks, so it has no job timeout of its own
+CLEANUP_TASK_TIMEOUT_S = 300
 #: seconds between two looks at the cancel callback while a job runs
 CANCEL_POLL_S = 1
 _TEXT_CAP = 4000
@@ -186,7 +189,7 @@ def start_job(
     spec: HostSpec,
     private_dir: Path,
     on_event: Any,
-    timeout_s: int,
+    timeout_s: int | None,
     forks: int | None = None,
     cancelled: Callable[[], bool] | None = None,
     control_dir: Path | None = None,

@@ -311,8 +311,9 @@ class Provisioner:
         def run() -> None:
             try:
                 for group in batch.group(specs):
+                    # no job timeout: the job lives as long as the checks (each task has its own limit)
                     batch.run_job(
-                        "cleanup", group, private, self._journal_cleanup, self.forks, job=self._options(signals)
+                        "cleanup", group, private, self._journal_cleanup, self.forks, None, self._options(signals)
                     )
             finally:
                 signals.close()

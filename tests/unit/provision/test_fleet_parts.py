@@ -103,3 +103,11 @@ def test_a_failed_raw_task_says_why_not_non_zero_return_code() -> None:
     assert outcome_of("prepare", "failed", 2, [task], 1.0).message == "non-zero return code"  # nothing better
     task["stderr"] = "cannot make the working directory /proc/x"
     assert outcome_of("prepare", "failed", 2, [task], 1.0).message == "cannot make the working directory /proc/x"
+
+
+def test_the_early_cleanup_task_has_its_own_limit() -> None:
+    from harness.provision.driver import CLEANUP_TASK_TIMEOUT_S, PLAYBOOKS
+
+    plays = yaml.safe_load((PLAYBOOKS / "cleanup.yml").read_text(encoding="utf-8"))
+    (task,) = plays[0]["tasks"]  # one task: its condition waits for the checks, its timeout does not count that
+    assert task["timeout"] == CLEANUP_TASK_TIMEOUT_S and "xc_cleanup_signal" in task["when"]
