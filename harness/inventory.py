@@ -399,7 +399,7 @@ def _host_spec(
 
 
 #: the xc_* values the provisioning playbooks read, passed on as data
-PROVISION_KEYS = ("xc_lab", "xc_lab_arch", "xc_workdir", "xc_db_client")
+PROVISION_KEYS = ("xc_lab", "xc_lab_arch", "xc_workdir", "xc_db_client", "xc_pipelining")
 
 
 def _provision_vars(xc: Mapping[str, Any], resolved: Resolved) -> dict[str, Any]:

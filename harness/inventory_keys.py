@@ -27,6 +27,7 @@ KNOWN_KEYS = (
     "xc_known_hosts",  # known_hosts file for this host
     "xc_jump_host",  # [user@]host[:port] to reach it through
     "xc_workdir",  # provisioning's working directory
+    "xc_pipelining",  # provisioning: false for a host whose sudoers has requiretty
     "xc_role",  # the host's role in a bundle (bundle branch)
     "xc_middleware_targets",  # application servers to check (servermw branch)
     "xc_services",  # declared services (lifecycle, harness.lifecycle.declare)

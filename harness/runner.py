@@ -28,10 +28,12 @@ from harness.evidence import slug
 from harness.inventory import HostSpec
 from harness.paths import catalog_dir, suites_dir
 from harness.provision.fleet import Provisioner
+from harness.provision.seen import SEEN_LOST_ENV
 from harness.provision.steps import ProvisionSettings
 from harness.redact import SecretFilter
 from harness.rundir import RUN_ID, RunLock, inside, load_run_meta, new_run_id, prepare, suite_digest, write_json_atomic
 from harness.runinput import check_run
+from harness.transport.base import HostUnreachable
 from harness.usersuite.stage import SuiteSource
 from harness.usersuite.stage import restage as restage_user_suites
 from harness.usersuite.stage import stage as stage_user_suites
@@ -153,10 +155,17 @@ def _stop_worker(proc: subprocess.Popen[bytes]) -> bytes:
 
 
 def run_host(
-    run_dir: Path, spec: HostSpec, host_slug: str, profile: str, interrupts: Interrupts | None = None
+    run_dir: Path,
+    spec: HostSpec,
+    host_slug: str,
+    profile: str,
+    interrupts: Interrupts | None = None,
+    seen_lost: HostUnreachable | None = None,
 ) -> int | None:
     """Run one host's worker to its end; its output goes to logs/<slug>.log with secrets masked.
 
+    ``seen_lost``: the host did not answer the readiness command in its time; the worker reports it
+    lost with that reason rather than wait out the same timeout again (harness.pytest_plugin.run).
     Returns the worker's exit code, or None when an interrupt came before the host was started.
     """
     interrupts = interrupts or Interrupts()
@@ -168,6 +177,7 @@ def run_host(
             return None
         proc = subprocess.Popen(
             cmd,
+            env=seen_lost_env(seen_lost),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -196,6 +206,13 @@ def run_host(
     return proc.returncode
 
 
+def seen_lost_env(seen: HostUnreachable | None) -> dict[str, str] | None:
+    """The worker's environment: ours, and what the readiness command met on a host that did not answer."""
+    if seen is None:
+        return None
+    return {**os.environ, SEEN_LOST_ENV: json.dumps({"reason": seen.reason, "detail": seen.detail})}
+
+
 def run_provisioned_host(
     run_dir: Path,
     spec: HostSpec,
@@ -205,7 +222,7 @@ def run_provisioned_host(
     provisioner: Provisioner,
 ) -> int | None:
     """Run the host's worker (its provisioning decided before), then remove what the readiness pass made."""
-    rc = run_host(run_dir, spec, host_slug, profile, interrupts)
+    rc = run_host(run_dir, spec, host_slug, profile, interrupts, provisioner.seen_lost(host_slug))
     if rc is not None:
         provisioner.after_worker(spec, host_slug)
     return rc
@@ -213,7 +230,9 @@ def run_provisioned_host(
 
 def run_hosts(request: RunRequest, run_dir: Path, interrupts: Interrupts) -> None:
     """Every host's worker, ``forks`` at once, each started as soon as its provisioning is decided."""
-    provisioner = Provisioner(run_dir, request.provision, request.forks, lambda: interrupts.level > 0)
+    provisioner = Provisioner(
+        run_dir, request.provision, request.forks, lambda: interrupts.level > 0, lambda: interrupts.level > 1
+    )
     futures: list[Future[int | None]] = []
     with ThreadPoolExecutor(max_workers=max(1, request.forks)) as pool:
 

@@ -13,6 +13,7 @@ arguments); in the usual fleet, where they are the same, that is one job.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -37,6 +38,17 @@ from harness.redact import SecretFilter
 
 #: called once per host with its outcome and its own job events (raw, for its artifacts)
 OnHost = Callable[[HostSpec, ProvisionOutcome, list[dict[str, Any]]], None]
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """What a job shares with the run: variables xcert adds per host, its cancel question, its ControlPath folder."""
+
+    host_vars: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cancelled: Callable[[], bool] | None = None
+    control_dir: Path | None = None
+    #: when a host's own part of the job began (monotonic; None: the job's start)
+    began: Callable[[str], float | None] | None = None
 
 
 def job_key(spec: HostSpec) -> tuple[str | None, str | None, str]:
@@ -69,6 +81,8 @@ class _Tracker:
     tasks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
+    #: when a host's own part began (a cleanup: when its checks ended), else the job's start
+    began: Callable[[str], float | None] = lambda _host: None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -96,7 +110,9 @@ class _Tracker:
                 return
             self.done.add(host)
         tasks = self.tasks.get(host, [])
-        outcome = outcome_of(self.action, status, rc, tasks, time.monotonic() - self.t0, complete=complete)
+        outcome = outcome_of(
+            self.action, status, rc, tasks, time.monotonic() - (self.began(host) or self.t0), complete=complete
+        )
         self.on_host(self.specs[host], outcome, self.events.get(host, []))
 
     def finish_rest(self, status: str, rc: int | None, why: str = "") -> None:
@@ -118,26 +134,66 @@ class _Tracker:
                 self.finish(host, status, rc, complete=False)
 
 
+def kill_job(inventory: Path) -> int:
+    """SIGKILL the ansible-playbook of the job on ``inventory`` and everything under it; how many were killed.
+
+    ansible-runner kills the process group of ansible-playbook only, but ansible-core's workers run in
+    sessions of their own (os.setsid), each with its ssh: they would go on with their task.
+    """
+    import psutil
+
+    killed = 0
+    for child in psutil.Process().children():
+        try:
+            if str(inventory) not in child.cmdline():
+                continue
+            tree = [child, *child.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for proc in reversed(tree):
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+                killed += 1
+    return killed
+
+
+def _canceller(cancelled: Callable[[], bool] | None, inventory: Path) -> Callable[[], bool]:
+    def cancel() -> bool:
+        if cancelled is None or not cancelled():
+            return False
+        kill_job(inventory)
+        return True
+
+    return cancel
+
+
 def run_job(
     action: str,
     specs: Sequence[HostSpec],
     private_dir: Path,
     on_host: OnHost,
     forks: int,
-    timeout_s: int = PLAYBOOK_TIMEOUT_S,
+    timeout_s: int | None = PLAYBOOK_TIMEOUT_S,
+    job: JobOptions | None = None,
 ) -> tuple[str, int | None]:
     """Run ``action`` on ``specs`` (one job: they share :func:`job_key`); ``on_host`` is called once per host.
 
     Returns the job's status and rc. Whatever happens to the job, every host is handed back:
     a job that could not run gives each of its hosts an outcome saying so (never a failed check).
     """
+    job = job or JobOptions()
     tracker = _Tracker(action, {str.__str__(s.name): s for s in specs}, on_host)
+    if job.began is not None:
+        tracker.began = job.began
     secrets = SecretFilter(tuple(secret for s in specs for secret in s.secrets))
     status, rc = "error", None
     try:
         private_dir.mkdir(parents=True, exist_ok=True)
-        inventory = resolved.write_many(specs, private_dir / "inventory" / "hosts.yml")
-        runner = start_job(action, inventory, specs[0], private_dir, tracker.event, timeout_s, forks=forks)
+        inventory = resolved.write_many(specs, private_dir / "inventory" / "hosts.yml", job.host_vars)
+        runner = start_job(
+            action, inventory, specs[0], private_dir, tracker.event, timeout_s, forks=forks,
+            cancelled=_canceller(job.cancelled, inventory), control_dir=job.control_dir,
+        )  # fmt: skip
         try:
             runner.run()
         finally:
@@ -149,4 +205,4 @@ def run_job(
     return status, rc
 
 
-__all__ = ["OnHost", "group", "job_key", "last_task", "run_job"]
+__all__ = ["JobOptions", "OnHost", "group", "job_key", "last_task", "run_job"]

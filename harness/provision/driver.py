@@ -10,7 +10,7 @@ import os
 import shlex
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,11 @@ from harness.redact import SecretFilter
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
 ACTIONS = ("prepare", "cleanup")
 PLAYBOOK_TIMEOUT_S = 900
+#: the cleanup task's own limit (the Ansible task keyword; its wait for the checks is not counted): a cleanup
+#: job started early lives as long as the checks, so it has no job timeout of its own
+CLEANUP_TASK_TIMEOUT_S = 300
+#: seconds between two looks at the cancel callback while a job runs
+CANCEL_POLL_S = 1
 _TEXT_CAP = 4000
 _STATUS = {
     "runner_on_ok": "ok",
@@ -123,9 +128,16 @@ def condense(event: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def runner_env(spec: HostSpec) -> dict[str, str]:
-    """The environment ansible-playbook runs in: only what Ansible needs, ssh_args as xcert resolved them."""
-    return {
+def runner_env(spec: HostSpec, control_dir: Path | None = None) -> dict[str, str]:
+    """The environment ansible-playbook runs in: only what Ansible needs, ssh_args as xcert resolved them.
+
+    Pipelining is on (a module is sent on the SSH session's stdin: no temporary files, one round trip
+    a task); a host whose sudoers has ``requiretty`` needs ``xc_pipelining: false`` (its inventory
+    value becomes ``ansible_pipelining``). ``control_dir`` is where Ansible puts the ControlPath sockets
+    its ControlPersist connections use (the run's own, 0700), so the cleanup job reuses the prepare
+    job's connections; a ControlPath in the resolved ssh_args wins (Ansible then adds none).
+    """
+    env = {
         # ansible-runner needs ansible-playbook on PATH, else rc 127 and no output (LAB-NOTES)
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
         # ansible-core needs a UTF-8 locale
@@ -137,7 +149,11 @@ def runner_env(spec: HostSpec) -> dict[str, str]:
         "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
         # ansible.cfg's ssh_args as resolved where xcert ran (ansible-runner works in another directory)
         "ANSIBLE_SSH_ARGS": resolved.ssh_args(spec, spec.ssh_args),
+        "ANSIBLE_PIPELINING": "True",
     }
+    if control_dir is not None:
+        env["ANSIBLE_SSH_CONTROL_PATH_DIR"] = str(control_dir)
+    return env
 
 
 def outcome_of(
@@ -149,7 +165,9 @@ def outcome_of(
     ok = complete and failed is None and (status == "successful" and rc == 0)
     message = ""
     if failed is not None:
-        message = failed["msg"] or failed["stderr"] or failed["stdout"]
+        # a shell task's msg says only "non-zero return code": its stderr says why
+        generic = failed["msg"] == "non-zero return code" and failed["stderr"]
+        message = (failed["stderr"] if generic else failed["msg"]) or failed["stderr"] or failed["stdout"]
     elif not ok:
         message = f"ansible-runner {status} (rc {rc})"
     return ProvisionOutcome(
@@ -171,16 +189,22 @@ def start_job(
     spec: HostSpec,
     private_dir: Path,
     on_event: Any,
-    timeout_s: int,
+    timeout_s: int | None,
     forks: int | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    control_dir: Path | None = None,
 ) -> Any:
-    """An ansible-runner job of ``playbooks/<action>.yml`` (not started); ``spec`` gives its secrets and ssh_args."""
+    """An ansible-runner job of ``playbooks/<action>.yml`` (not started); ``spec`` gives its secrets and ssh_args.
+
+    ``cancelled`` is asked about once a second while the job runs: True kills ansible-playbook's process
+    group (ansible-runner's cancel_callback; the job's status is then ``canceled``).
+    """
     from ansible_runner.interface import init_runner
 
     if action not in ACTIONS:
         raise ValueError(f"unknown provisioning action {action!r}")
     cmdline, passwords = resolved.passwords(spec)
-    env = runner_env(spec)
+    env = runner_env(spec, control_dir)
     runner = init_runner(
         private_data_dir=str(private_dir),
         ident=action,
@@ -195,9 +219,14 @@ def start_job(
         timeout=timeout_s,
         event_handler=on_event,
         rotate_artifacts=0,
+        # else ansible-runner installs its own SIGINT/SIGTERM handlers (xcert's Interrupts decide)
+        cancel_callback=cancelled or (lambda: False),
         **({"forks": forks} if forks else {}),
     )
     runner.config.env = minimal_environment(runner.config.env, env)
+    # how often the cancel callback is asked (ansible-runner reads it from env/settings only, which
+    # suppress_env_files leaves out: its default is 5 s)
+    runner.config.pexpect_timeout = CANCEL_POLL_S
     return runner
 
 

@@ -11,8 +11,15 @@ is ready for them:
    tasks journaled, so a slow host in the job holds up no other. A host whose readiness answer comes
    late (a hung sshd answers after its timeout) gets a job of its own rather than hold up the first.
 
-``after_worker`` removes a working directory the readiness command made (over SSH, journaled);
-``cleanup()`` runs the cleanup playbook once for every host the prepare job reached.
+``after_worker`` removes a working directory the readiness command made (over SSH, journaled).
+The cleanup job of the hosts a prepare job reached starts as soon as that prepare job ends, while their
+checks run: each host's cleanup waits for its own checks to end (harness.provision.signals), so only the
+last host's cleanup task is left for the end of the run, over the connection the prepare job opened
+(ControlPersist, harness.provision.control). ``cleanup()`` tells the hosts left and waits for the jobs.
+
+A host that did not answer the readiness command in its time (a frozen sshd) is remembered
+(:meth:`Provisioner.seen_lost`): its worker reports it lost at once rather than wait out the same timeout
+again. A second interrupt cancels the jobs still running (ansible-runner's cancel callback).
 """
 
 from __future__ import annotations
@@ -25,8 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from harness.inventory import HostSpec
-from harness.provision import batch, readiness
+from harness.provision import batch, control, readiness
 from harness.provision.driver import ProvisionOutcome
+from harness.provision.signals import GO, SKIP, Signals
 from harness.provision.steps import ProvisionSettings, journal_decision, journal_outcome, safe_private_dir, wanted
 from harness.redact import SecretFilter
 from harness.rundir import write_text_atomic
@@ -42,7 +50,12 @@ Start = Callable[[HostSpec, str], None]
 
 class Provisioner:
     def __init__(
-        self, run_dir: Path, settings: ProvisionSettings | None, forks: int, stopped: Callable[[], bool]
+        self,
+        run_dir: Path,
+        settings: ProvisionSettings | None,
+        forks: int,
+        stopped: Callable[[], bool],
+        cancelled: Callable[[], bool] | None = None,
     ) -> None:
         self.run_dir = run_dir
         self.settings = settings
@@ -56,6 +69,12 @@ class Provisioner:
         self.lock = threading.Lock()
         self.jobs = 0
         self.job_of: dict[str, dict[str, Any]] = {}  # host -> its job (name, hosts)
+        self.cancelled = cancelled or (lambda: False)
+        self.lost: dict[str, HostUnreachable] = {}  # slug -> what the readiness command met (timeouts only)
+        self.ended: set[str] = set()  # hosts whose checks ended
+        self.signals: dict[str, Signals] = {}  # host -> the signals of its cleanup job
+        self.cleanups: list[tuple[threading.Thread, Signals]] = []
+        self.control_dir: Path | None = None
 
     # ------------------------------------------------------------------ prepare
 
@@ -124,6 +143,9 @@ class Provisioner:
         except HostUnreachable as exc:
             if transport is not None:
                 transport.close()
+            if exc.reason == "timeout":  # its worker would wait out the same timeout again
+                with self.lock:
+                    self.lost[host_slug] = exc
             journal_decision(
                 self.run_dir, spec, host_slug, "prepare", "unreachable",
                 f"not provisioned: {exc.reason}: {exc.detail}", {"duration_s": time.monotonic() - t0},
@@ -169,10 +191,16 @@ class Provisioner:
         thread.start()
         return thread
 
+    def seen_lost(self, host_slug: str) -> HostUnreachable | None:
+        """What the readiness command met on a host that did not answer in its time (None: nothing)."""
+        with self.lock:
+            return self.lost.get(host_slug)
+
     def _job_info(self, found: readiness.Readiness) -> dict[str, Any]:
         return {"decision": found.reason(), "readiness": found.as_dict()}
 
     def _run_jobs(self, action: str, specs: list[HostSpec], on_host: batch.OnHost) -> None:
+        """The prepare jobs of ``specs`` (one per :func:`batch.group`), each followed by its hosts' cleanup job."""
         threads = []
         for group in batch.group(specs):
             with self.lock:
@@ -185,10 +213,29 @@ class Provisioner:
             except Exception as exc:
                 self._refuse(action, group, on_host, exc)
                 continue
-            threads.append(threading.Thread(target=batch.run_job, args=(action, group, private, on_host, self.forks)))
+            threads.append(threading.Thread(target=self._run_job, args=(action, group, private, on_host)))
             threads[-1].start()
         for thread in threads:
             thread.join()
+
+    def _options(self, signals: Signals | None = None) -> batch.JobOptions:
+        with self.lock:
+            if self.control_dir is None:
+                self.control_dir = control.make(self.run_dir / "provision")
+        host_vars = {name: {"xc_cleanup_signal": signals.path(name)} for name in signals.paths} if signals else {}
+        began = signals.when if signals else None
+        return batch.JobOptions(host_vars, self.cancelled, self.control_dir, began)
+
+    def _run_job(self, action: str, group: list[HostSpec], private: Path, on_host: batch.OnHost) -> None:
+        batch.run_job(action, group, private, on_host, self.forks, job=self._options())
+        with self.lock:
+            reached = [spec for spec in group if spec in self.prepared]
+            self.prepared = [spec for spec in self.prepared if spec not in reached]
+        if reached and not self.stopped():
+            self._cleanup_job(reached)
+        elif reached:  # interrupted: cleanup() decides for them
+            with self.lock:
+                self.prepared += reached
 
     @staticmethod
     def _refuse(action: str, group: list[HostSpec], on_host: batch.OnHost, exc: Exception) -> None:
@@ -211,6 +258,10 @@ class Provisioner:
         with self.lock:
             path = self.made.pop(host_slug, None)
             transport = self.conns.pop(host_slug, None)
+            self.ended.add(spec.name)
+            signals = self.signals.get(spec.name)
+        if signals is not None:
+            signals.send(spec.name, SKIP if self.stopped() else GO)
         try:
             if path is not None and not self.stopped():
                 self._remove(spec, host_slug, path, transport)
@@ -237,22 +288,69 @@ class Provisioner:
         payload = {"workdir": path, "duration_s": time.monotonic() - t0}
         journal_decision(self.run_dir, spec, host_slug, "cleanup", "done" if done else "failed", message, payload)
 
+    def _cleanup_job(self, specs: list[HostSpec]) -> None:
+        """Start the cleanup job of ``specs`` now; each host's cleanup waits for its own checks to end."""
+        with self.lock:
+            self.jobs += 1
+            name = f".job-cleanup-{self.jobs}"
+            for spec in specs:
+                self.job_of[f"cleanup:{spec.name}"] = {"job": f"provision/{name}", "job_hosts": len(specs)}
+        try:
+            private = safe_private_dir(self.run_dir, name)
+            signals = Signals(private / "signals", [str.__str__(s.name) for s in specs])
+        except Exception as exc:
+            self._refuse("cleanup", specs, self._journal_cleanup, exc)
+            return
+        with self.lock:
+            for spec in specs:
+                self.signals[spec.name] = signals
+            ended = [spec.name for spec in specs if spec.name in self.ended]
+        for host in ended:  # checks that ended before the job was made
+            signals.send(host, SKIP if self.stopped() else GO)
+
+        def run() -> None:
+            try:
+                for group in batch.group(specs):
+                    # no job timeout: the job lives as long as the checks (each task has its own limit)
+                    batch.run_job(
+                        "cleanup", group, private, self._journal_cleanup, self.forks, None, self._options(signals)
+                    )
+            finally:
+                signals.close()
+
+        thread = threading.Thread(target=run)
+        with self.lock:
+            self.cleanups.append((thread, signals))
+        thread.start()
+
+    def _journal_cleanup(self, spec: HostSpec, outcome: ProvisionOutcome, events: list[dict[str, Any]]) -> None:
+        host_slug = self.slugs[spec.name]
+        signals = self.signals.get(spec.name)
+        if signals is not None and signals.word(spec.name) == SKIP:
+            message = "not cleaned up: the run was interrupted"
+            journal_decision(self.run_dir, spec, host_slug, "cleanup", "skipped", message, {"duration_s": 0.0})
+            return
+        self._keep_events(spec, host_slug, "cleanup", events)
+        journal_outcome(self.run_dir, spec, host_slug, outcome, self.job_of.get(f"cleanup:{spec.name}"))
+
     def cleanup(self) -> None:
-        """One cleanup job for every host a prepare job reached."""
+        """Tell every cleanup job's hosts left to go on (or, interrupted, to remove nothing) and wait for the jobs."""
         with self.lock:
             specs, self.prepared = list(self.prepared), []
             left, self.conns = list(self.conns.values()), {}
         for transport in left:  # hosts whose worker never ran (an interrupt)
             transport.close()
-        if not specs or self.stopped():
-            return
-
-        def on_host(spec: HostSpec, outcome: ProvisionOutcome, events: list[dict[str, Any]]) -> None:
-            host_slug = self.slugs[spec.name]
-            self._keep_events(spec, host_slug, "cleanup", events)
-            journal_outcome(self.run_dir, spec, host_slug, outcome, self.job_of.get(f"cleanup:{spec.name}"))
-
-        self._run_jobs("cleanup", specs, on_host)
+        if specs and not self.stopped():  # reached by a prepare job whose cleanup job could not start
+            self._cleanup_job(specs)
+        with self.lock:
+            cleanups = list(self.cleanups)
+        for thread, signals in cleanups:
+            signals.send_rest(SKIP if self.stopped() else GO)
+            thread.join()
+        with self.lock:
+            folder, self.control_dir = self.control_dir, None
+        if folder is not None:
+            control.stop(folder)
 
 
 __all__ = ["Provisioner"]

@@ -25,6 +25,7 @@ from harness.inventory import HostSpec
 #: the prompts ansible-playbook shows for -k / -K (ansible-runner answers them through pexpect)
 SSH_PROMPT = r"^SSH [pP]assword:\s*?$"
 BECOME_PROMPT = r"^BECOME [pP]assword.*:\s*?$"
+_TRUE = ("1", "true", "yes", "on", "y", "t")
 
 
 class _Unsafe(str):
@@ -74,6 +75,8 @@ def host_vars(spec: HostSpec) -> dict[str, Any]:
     }
     out.update({k: v for k, v in optional.items() if v not in (None, "")})
     out.update(spec.provision_vars)
+    if "xc_pipelining" in spec.provision_vars:  # off for a host whose sudoers has requiretty
+        out["ansible_pipelining"] = str(spec.provision_vars["xc_pipelining"]).strip().lower() in _TRUE
     if spec.db_targets:
         out["xc_db_targets"] = [{k: v for k, v in t.items() if k != "password"} for t in spec.db_targets]
     return _unsafe(out)  # type: ignore[no-any-return]
@@ -94,9 +97,18 @@ def write(spec: HostSpec, path: Path) -> Path:
     return write_many([spec], path)
 
 
-def write_many(specs: Sequence[HostSpec], path: Path) -> Path:
-    """Write the inventory of several resolved hosts (0600, no secrets) and return its path."""
-    data = {"all": {"hosts": {str.__str__(spec.name): host_vars(spec) for spec in specs}}}
+def write_many(specs: Sequence[HostSpec], path: Path, extra: Mapping[str, Mapping[str, Any]] | None = None) -> Path:
+    """Write the inventory of several resolved hosts (0600, no secrets) and return its path.
+
+    ``extra`` adds xcert's own variables to a host (by name), e.g. its cleanup signal."""
+    extra = extra or {}
+    data = {
+        "all": {
+            "hosts": {
+                str.__str__(spec.name): {**host_vars(spec), **_unsafe(dict(extra.get(spec.name, {})))} for spec in specs
+            }
+        }
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -19,6 +19,7 @@ from harness.identify import Component, identify
 from harness.inventory import HostSpec
 from harness.journal import Journal
 from harness.outcomes import Outcome
+from harness.provision.seen import from_env as seen_lost
 from harness.records import CheckRecord, FactsRecord, HostEndRecord, UnreachableRecord
 from harness.redact import SecretFilter
 from harness.session import HostSession
@@ -118,6 +119,10 @@ class HostRun:
 
     def connect_and_identify(self) -> None:
         """Connect, gather every fact in one round trip, identify; a host that cannot be reached is marked lost."""
+        seen = seen_lost()  # the readiness command waited out its timeout on this host: not once more
+        if seen is not None:
+            self.mark_lost(seen)
+            return
         try:
             self.session.connect()
             facts, extra = self.session.gather_facts()

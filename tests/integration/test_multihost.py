@@ -180,7 +180,7 @@ def test_a_failed_provisioning_is_journaled_with_its_task(lab: Lab, tmp_path: Pa
     records = [json.loads(line) for line in (out / "journal" / "lab3.jsonl").read_text().splitlines()]
     prepare = next(r for r in records if r["type"] == "provision" and r["action"] == "prepare")
     assert not prepare["ok"] and not prepare["unreachable"]
-    assert prepare["task"] == "Make the working directory" and prepare["message"]
+    assert prepare["task"] == "Make the working directory and find the tools that are missing" and prepare["message"]
     evidence = json.loads((out / prepare["evidence"][0]).read_text(encoding="utf-8"))
     assert any(t["status"] == "failed" and t["task"] == prepare["task"] for t in evidence["tasks"])
     # the host was still looked at: its checks are real observations (the results builder makes

@@ -81,7 +81,9 @@ def test_two_unready_hosts_share_one_runner_job(run: Path) -> None:
     evidence = json.loads((run / prepare["evidence"][0]).read_text(encoding="utf-8"))
     assert evidence["job"] == "provision/.job-prepare-1" and evidence["job_hosts"] == 2
     assert "missing" in evidence["decision"] and not evidence["readiness"]["ready"]
-    made = next(t for t in evidence["tasks"] if t["task"] == "Make the working directory")
+    made = next(
+        t for t in evidence["tasks"] if t["task"] == "Make the working directory and find the tools that are missing"
+    )
     assert made["status"] == "changed" and made["host"] == "lab2"
     assert all(t["host"] == "lab2" for t in evidence["tasks"])  # its own tasks, not its neighbour's
     assert list((run / "provision" / "lab2" / "artifacts" / "prepare" / "job_events").glob("*.json"))
@@ -94,9 +96,9 @@ def test_a_failing_provision_is_an_error_for_that_host_only(run: Path) -> None:
     res = results(run)
     prepare = _provision(run, "lab3")[0]
     assert not prepare["ok"] and not prepare["unreachable"]
-    assert prepare["task"] == "Make the working directory" and prepare["message"]
+    assert prepare["task"] == "Make the working directory and find the tools that are missing" and prepare["message"]
     lab3 = host_of(res, "lab3")
-    assert lab3["provisioning"]["task"] == "Make the working directory"
+    assert lab3["provisioning"]["task"] == "Make the working directory and find the tools that are missing"
     assert lab3["verdict"] in ("INCOMPLETE", "NOT_CERTIFIED") and lab3["reachable"]
     # its checks still ran and are real observations; no check failed because of the provisioning
     assert lab3["complete"] and not any("rovision" in c["message"] for c in lab3["checks"])
@@ -104,5 +106,7 @@ def test_a_failing_provision_is_an_error_for_that_host_only(run: Path) -> None:
         other = host_of(res, name)
         assert other["provisioning"] is None and other["complete"], other
     # lab1 (ready) did not wait for the job: its checks started before lab3's play ended
-    lab1_start = next(r["time"] for r in map(json.loads, (run / "journal" / "lab1.jsonl").open()) if r["type"] == "plan")
+    lab1_start = next(
+        r["time"] for r in map(json.loads, (run / "journal" / "lab1.jsonl").open()) if r["type"] == "plan"
+    )
     assert lab1_start < prepare["time"]
