@@ -179,7 +179,15 @@ def markdown(doc: dict[str, Any]) -> str:
     for name, p in parts.items():
         detail = goals_lab.DETAILS.get(name)
         if detail and p.get("figures"):
-            lines += ["", f"### {name}", "", *detail(p["figures"])]
+            try:
+                lines += ["", f"### {name}", "", *detail(p["figures"])]
+            except (
+                AttributeError,
+                KeyError,
+                TypeError,
+                ValueError,
+            ) as exc:  # the table above stands; say what is odd here
+                lines += [f"(details unreadable: {type(exc).__name__}: {exc})"]
     return "\n".join(lines) + "\n"
 
 

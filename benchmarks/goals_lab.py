@@ -372,11 +372,13 @@ def _reports_details(r: dict[str, Any]) -> list[str]:
     lines = ["| lang | side | median wall s | runs | median CPU s | pages |", "|---|---|---|---|---|---|"]
     for lang, sides in r["pdf"].items():
         for key, s in sides.items():
-            lines.append(f"| {lang} | {key} | {s['wall']:.1f} | {s['walls']} | {s['cpu']:.1f} | {s['pages']} |")
+            lines.append(
+                f"| {lang} | {key} | {s['wall']:.1f} | {s.get('walls', '')} | {s['cpu']:.1f} | {s.get('pages', '?')} |"
+            )
     lines += [
         "",
         f"HTML (en): whole process {r['html']['wall']:.2f} s, first edition in-process "
-        f"{r['html']['first_in_process']:.2f} s. One process for {r['multi']['langs']}: "
+        f"{r['html'].get('first_in_process', float('nan')):.2f} s. One process for {r['multi']['langs']}: "
         f"{r['multi']['wall']:.1f} s wall, {r['multi']['cpu']:.1f} s CPU.",
     ]
     return lines

@@ -31,11 +31,12 @@ class Goal:
     peer: str
     ratio: float | None
     target: str
-    met: bool | None  # None: recorded only (issue 20 sets no number), or not measured
+    met: bool | None  # None: not measured, or (recorded) issue 20 sets no number for it
+    recorded: bool = False
 
     def verdict(self) -> str:
         if self.met is None:
-            return "recorded" if self.ratio is not None or self.xcert not in ("", "—") else "not measured"
+            return "recorded" if self.recorded else "not measured"
         return "yes" if self.met else "**no**"
 
 
@@ -140,6 +141,7 @@ def fleet_goals(fl: Mapping[str, Any]) -> list[Goal]:
                     _div(o["wall"], x["wall"]),
                     "measured (issue 20 sets no number)",
                     None,
+                    recorded=True,
                 )
             )
     for s in fl.get("stopped", []):
@@ -255,7 +257,12 @@ def derive(parts: Mapping[str, Mapping[str, Any]]) -> list[Goal]:
             continue
         try:
             out += DERIVE[name](part["figures"])
-        except (KeyError, TypeError, ValueError) as exc:  # figures of an unexpected shape: say so, judge nothing
+        except (
+            AttributeError,
+            KeyError,
+            TypeError,
+            ValueError,
+        ) as exc:  # figures of an unexpected shape: say so, judge nothing
             out.append(
                 Goal(name, f"{name}: figures unreadable ({type(exc).__name__}: {exc})", "—", "—", None, "—", False)
             )
