@@ -162,7 +162,8 @@ def markdown(doc: dict[str, Any]) -> str:
     if shared:
         lines += [
             f"**The machine was shared** (1-minute load average up to {max(loads):.1f}, above "
-            f"{goals_table.SHARED_LOAD}): figures are under other work's load.",
+            f"{goals_table.SHARED_LOAD}): figures are under other work's load; CPU seconds are the steadier "
+            "figure then (a process waiting for a core adds wall time, not CPU time).",
             "",
         ]
     lines += [

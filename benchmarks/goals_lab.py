@@ -129,7 +129,7 @@ def measure_provision(hosts: int, repeat: int) -> dict[str, Any]:
     if provision is None or not hasattr(provision, "measure"):
         raise PartError("benchmarks/provision.py with measure(hosts, repeat) is missing (branch prov2 not merged?)")
     figures: dict[str, Any] = provision.measure(hosts, repeat)
-    out: dict[str, Any] = {"hosts": hosts, "repeat": repeat, "source": "benchmarks/provision.py measure()"}
+    out: dict[str, Any] = {"hosts": hosts, "repeat": repeat, "source": f"{provision.__file__} measure()"}
     for theirs, ours in (("ready", "ready"), ("missing", "needs"), ("none", "no_provision")):
         fig = figures[theirs]
         if any(rc not in CERTIFY_OK for rc in fig["rc"]):
