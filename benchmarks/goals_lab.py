@@ -2,8 +2,7 @@
 
 Each lab part builds its own lab (``xcert lab up``) in a directory of the run's temporary folder and takes it
 down in a ``finally`` (an exception, Ctrl-C or SIGTERM included). The measurements themselves are the other
-benchmarks' own functions: benchmarks/facts.py (``measure`` when it has one, else its ``_run`` in the same
-interleaved loop), benchmarks/provision.py (``measure``), benchmarks/fleet.py (its rows, stopped
+benchmarks' own functions: benchmarks/facts.py (``measure``), benchmarks/provision.py (``measure``), benchmarks/fleet.py (its rows, stopped
 hosts and plot) and benchmarks/render_reports.py (its seed run, rows and child processes). Every run's exit
 status is checked: a timing of a run that failed is not a figure.
 """
@@ -65,59 +64,18 @@ def lab(hosts: int, work: Path) -> Iterator[tuple[Path, dict[str, str]]]:
         subprocess.run([str(BIN / "xcert"), "lab", "down"], env=env, capture_output=True, check=False, timeout=600)
 
 
-def _summary(runs: list[tuple[float, float, int]]) -> dict[str, Any]:
-    return {
-        "wall": statistics.median(w for w, _, _ in runs),
-        "cpu": statistics.median(c for _, c, _ in runs),
-        "walls": [round(w, 3) for w, _, _ in runs],
-        "rc": sorted({rc for *_, rc in runs}),
-    }
-
-
 # ---------------------------------------------------------------- facts
 
 
-def measure_facts(hosts: int, repeat: int, work: Path) -> dict[str, Any]:
-    if hasattr(facts, "measure"):  # benchmarks/facts.py's own (it builds its lab)
-        return facts_from(facts.measure(hosts, repeat), hosts, repeat)
-    with lab(hosts, work) as (inventory, env):
-        identify = [str(BIN / "xcert"), "identify", "-i", str(inventory), "--json", "--limit"]
-        tools: dict[str, Callable[[str, int], tuple[list[str], dict[str, str]]]] = {
-            "xcert_warm": lambda limit, n: ([*identify, limit], env),
-            "xcert_cold": lambda limit, n: ([*identify, limit], {**env, **facts.COLD}),
-            "ansible": lambda limit, n: (
-                [str(BIN / "ansible"), "-i", str(inventory), limit, "-f", str(max(n, 5)), "-m", "setup"],
-                env,
-            ),
-        }
-        runs: dict[str, dict[str, list[tuple[float, float, int]]]] = {}
-        for n in (1, hosts):
-            limit = fleet._limit(n)
-            facts._run(*tools["xcert_warm"](limit, n))  # fills the caches for these inputs (not counted)
-            for _ in range(repeat):
-                for name, make in tools.items():  # interleaved: each tool under the same load
-                    runs.setdefault(name, {}).setdefault(str(n), []).append(facts._run(*make(limit, n)))
-    bad = {
-        f"{name} ({n} hosts)": sorted({rc for *_, rc in r})
-        for name, by in runs.items()
-        for n, r in by.items()
-        if any(rc != 0 for *_, rc in r)
-    }
-    if bad:
-        raise PartError(f"runs that failed (exit status): {bad}")
-    return {
-        "hosts": hosts,
-        "repeat": repeat,
-        "source": "benchmarks/facts.py _run, interleaved",
-        "runs": {name: {n: _summary(r) for n, r in by.items()} for name, by in runs.items()},
-    }
-
-
-def facts_from(figures: dict[str, Any], hosts: int, repeat: int) -> dict[str, Any]:
-    """benchmarks/facts.py's ``measure`` figures in this file's shape (runs[tool][hosts] = {wall, cpu})."""
-    if "runs" in figures:
-        return {"hosts": hosts, "repeat": repeat, "source": "benchmarks/facts.py measure", **figures}
-    raise PartError(f"benchmarks/facts.py measure() returned keys {sorted(figures)}: not the expected shape")
+def measure_facts(hosts: int, repeat: int) -> dict[str, Any]:
+    """benchmarks/facts.py's ``measure`` (it builds its own lab and checks every run's exit status)."""
+    if not hasattr(facts, "measure"):
+        raise PartError("benchmarks/facts.py has no measure(hosts, repeat) (branch cold not merged?)")
+    figures: dict[str, Any] = facts.measure(hosts, repeat)
+    runs = figures.get("runs")
+    if not isinstance(runs, dict) or not {"xcert_warm", "ansible"} <= set(runs):
+        raise PartError(f"benchmarks/facts.py measure() returned keys {sorted(figures)}: not the expected shape")
+    return {"source": f"{facts.__file__} measure()", **figures}
 
 
 # ---------------------------------------------------------------- provisioning
@@ -267,7 +225,7 @@ def runners(args: argparse.Namespace, work: Path) -> dict[str, Callable[[], dict
     big = min(8, max(int(n) for n in args.hosts.split(",")))
     plot = args.plot or (work / "fleet.png" if args.quick else ROOT / "benchmarks" / "fleet.png")
     return {
-        "facts": lambda: measure_facts(big, args.repeat + 2, work / "facts"),
+        "facts": lambda: measure_facts(big, args.repeat + 2),
         "provision": lambda: measure_provision(big, args.repeat),
         "fleet": lambda: measure_fleet(args, work / "fleet", plot),
         "reports": lambda: measure_reports(args.checks, max(1, args.repeat // 2), args.langs, work / "reports"),

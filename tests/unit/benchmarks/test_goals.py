@@ -155,3 +155,17 @@ def test_the_command_line_without_root(monkeypatch: pytest.MonkeyPatch, capsys: 
         goals._args(["--goals", "facts,speed"])
     args = goals._args(["--hosts", "1,8,32,64"])  # the full run: the same code, bigger numbers
     assert (args.stop, args.repeat, args.checks, args.forks) == (8, 5, 5000, "8,16,32")
+
+
+def test_the_figures_of_benchmarks_facts_measure() -> None:
+    """benchmarks/facts.py's measure() (branch cold) adds a first run and ansible-core's floor: both in the table."""
+    f = copy.deepcopy(FIGURES["facts"])
+    f["runs"]["xcert_first"] = {"1": _fig(1.2, 0.9), "8": _fig(1.5, 1.0)}
+    f["runs"]["ansible_floor"] = {"1": _fig(0.6, 0.55), "8": _fig(0.62, 0.57)}
+    f.update(ratios={}, load={"min": 1.0, "max": 2.0, "median": 1.5}, machine="2 cores", date="2026-12-01 18:00 UTC")
+    got = _by_goal({"facts": _part(f)})
+    first = got["identify 1 host (first) vs `ansible -m setup`"]
+    assert first.ratio == pytest.approx(1.88 / 1.2) and first.met is False
+    floor = got["ansible-core import + InventoryManager alone, 8 hosts (the floor under cold)"]
+    assert floor.ratio == pytest.approx(3.32 / 0.62) and floor.met is None and floor.verdict() == "recorded"
+    assert len(got) == 3 * 3 + 2
