@@ -237,7 +237,12 @@ def runners(args: argparse.Namespace, work: Path) -> dict[str, Callable[[], dict
 
 
 def _facts_details(f: dict[str, Any]) -> list[str]:
-    lines = ["| tool | hosts | median wall s | runs (wall s) | median CPU s |", "|---|---|---|---|---|"]
+    lines = [
+        f"Source: {f.get('source')}; {f.get('repeat')} runs of each tool, interleaved.",
+        "",
+        "| tool | hosts | median wall s | runs (wall s) | median CPU s |",
+        "|---|---|---|---|---|",
+    ]
     for name, by in f["runs"].items():
         for n, s in by.items():
             walls = ", ".join(f"{w:.2f}" for w in s.get("walls", []))
