@@ -36,7 +36,7 @@ class Goal:
 
     def verdict(self) -> str:
         if self.met is None:
-            return "recorded" if self.recorded else "not measured"
+            return "recorded" if self.recorded else ("not measured" if self.ratio is None else "not decided")
         return "yes" if self.met else "**no**"
 
 
@@ -81,7 +81,9 @@ def facts_goals(f: Mapping[str, Any]) -> list[Goal]:
         a1, ab = (_wall(a.get(str(n))) for n in (1, big))
         xm = None if x1 is None or xb is None else (xb - x1) / (big - 1)
         am = None if a1 is None or ab is None else (ab - a1) / (big - 1)
+        # a negative difference is the machine's noise, not a cost: shown, never judged
         r = _div(xm, am) if am and am > 0 else None
+        noise = (xm is not None and xm < 0) or (am is not None and am <= 0)
         out.append(
             Goal(
                 "facts",
@@ -89,8 +91,8 @@ def facts_goals(f: Mapping[str, Any]) -> list[Goal]:
                 "—" if xm is None else f"{xm:.3f} s",
                 "—" if am is None else f"{am:.3f} s",
                 r,
-                "< ⅓ of Ansible's",
-                None if r is None else r < MARGINAL_SHARE,
+                "< ⅓ of Ansible's" + ("; a negative difference is noise, not judged" if noise else ""),
+                None if r is None or noise else r < MARGINAL_SHARE,
             )
         )
     floor, a = runs.get("ansible_floor", {}), runs.get("ansible", {})

@@ -169,3 +169,10 @@ def test_the_figures_of_benchmarks_facts_measure() -> None:
     floor = got["ansible-core import + InventoryManager alone, 8 hosts (the floor under cold)"]
     assert floor.ratio == pytest.approx(3.32 / 0.62) and floor.met is None and floor.verdict() == "recorded"
     assert len(got) == 3 * 3 + 2
+
+
+def test_a_negative_marginal_cost_is_noise_not_a_goal_met() -> None:
+    f = copy.deepcopy(FIGURES["facts"])
+    f["runs"]["xcert_cold"] = {"1": _fig(5.59, 0.67), "8": _fig(4.76, 0.76)}  # 8 hosts faster than 1: the load moved
+    cold = _by_goal({"facts": _part(f)})["marginal cost per host, 1→8 (cold)"]
+    assert cold.met is None and cold.verdict() == "not decided" and "noise" in cold.target
