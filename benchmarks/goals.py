@@ -71,6 +71,7 @@ def _args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--plot", type=Path, help="fleet plot (default benchmarks/fleet.png; --quick: a temp file)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "goals_results.md")
     parser.add_argument("--json", nargs="?", const="-", metavar="FILE", help="the figures as one JSON object")
+    parser.add_argument("--render", type=Path, metavar="JSON", help="judge and print the figures of an earlier --json")
     args = parser.parse_args(argv)
     q = args.quick
     args.hosts = args.hosts or ("1,8" if q else "1,8,32,64")
@@ -195,6 +196,16 @@ def markdown(doc: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = _args(argv)
+    if args.render:  # measures nothing: the figures of an earlier run, judged by this version
+        try:
+            earlier = json.loads(args.render.read_text(encoding="utf-8"))
+            goals_table.validate(earlier)
+        except (OSError, ValueError, goals_table.SchemaError) as exc:
+            print(f"benchmarks/goals.py: {args.render}: {exc}".splitlines()[0], file=sys.stderr)
+            return 3
+        earlier["goals"] = goals_table.as_dicts(goals_table.derive(earlier["parts"]))
+        print(markdown(earlier))
+        return 0
     if os.geteuid() != 0 and set(args.selected) & {*LAB_PARTS, "ci"}:
         print("benchmarks/goals.py: the lab parts (facts, provision, fleet, ci) need root", file=sys.stderr)
         return 3

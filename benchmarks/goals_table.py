@@ -327,8 +327,16 @@ SCHEMA: dict[str, Any] = {
 }
 
 
+class SchemaError(ValueError):
+    """The document does not follow ``SCHEMA`` (the message names the key)."""
+
+
 def validate(doc: Mapping[str, Any]) -> None:
-    """Raises jsonschema.ValidationError when ``doc`` does not follow ``SCHEMA``."""
+    """Raises SchemaError when ``doc`` does not follow ``SCHEMA``."""
     import jsonschema
 
-    jsonschema.validate(dict(doc), SCHEMA)
+    try:
+        jsonschema.validate(dict(doc), SCHEMA)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(top)"
+        raise SchemaError(f"key {where}: {exc.message}") from exc

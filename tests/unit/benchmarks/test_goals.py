@@ -12,7 +12,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import jsonschema
 import pytest
 
 BENCH = Path(__file__).resolve().parents[3] / "benchmarks"
@@ -137,7 +136,7 @@ def test_the_table_and_the_json_document() -> None:
     assert "**The machine was shared**" not in goals.markdown(goals.document(args, quiet, []))
     for broken in ({k: v for k, v in doc.items() if k != "goals"}, {**doc, "goals": [{**doc["goals"][0], "ratio": "5×"}]},
                    {**doc, "parts": {"facts": {"figures": {}}}}):  # fmt: skip
-        with pytest.raises(jsonschema.ValidationError):
+        with pytest.raises(table.SchemaError):
             table.validate(broken)
 
 
@@ -176,3 +175,16 @@ def test_a_negative_marginal_cost_is_noise_not_a_goal_met() -> None:
     f["runs"]["xcert_cold"] = {"1": _fig(5.59, 0.67), "8": _fig(4.76, 0.76)}  # 8 hosts faster than 1: the load moved
     cold = _by_goal({"facts": _part(f)})["marginal cost per host, 1→8 (cold)"]
     assert cold.met is None and cold.verdict() == "not decided" and "noise" in cold.target
+
+
+def test_render_judges_an_earlier_json_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = goals._args(["--quick"])
+    doc = goals.document(args, {"provision": _part(FIGURES["provision"])}, ["--quick"])
+    doc["goals"] = []  # judged again from the figures, not copied
+    (tmp_path / "run.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert goals.main(["--render", str(tmp_path / "run.json")]) == 0
+    assert "| certify 8 hosts with provisioning (hosts ready) vs `--no-provision` |" in capsys.readouterr().out
+    (tmp_path / "bad.json").write_text(json.dumps({**doc, "quick": "yes"}), encoding="utf-8")
+    assert goals.main(["--render", str(tmp_path / "bad.json")]) == 3
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "bad.json" in err and "key quick" in err
