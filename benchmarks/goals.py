@@ -174,8 +174,9 @@ def markdown(doc: dict[str, Any]) -> str:
         "|---|---|---|---|---|",
     ]
     for name, p in parts.items():
+        cpu = "—" if p["cpu_s"] is None else f"{p['cpu_s']:.1f}"
         lines.append(
-            f"| {name} | {p['wall_s']:.1f} | {p['cpu_s']:.1f} | {p['load_before']:.1f} → "
+            f"| {name} | {p['wall_s']:.1f} | {cpu} | {p['load_before']:.1f} → "
             f"{p['load_after']:.1f} | {_last_line(p['error'])} |"
         )
     for name, p in parts.items():
@@ -219,12 +220,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="xcert-goals-") as tmp:
         work = Path(tmp)
         runners = goals_lab.runners(args, work)
+        load0, start, name = os.getloadavg()[0], time.monotonic(), ""
         try:
             for name in args.selected:
+                load0, start = os.getloadavg()[0], time.monotonic()
                 parts[name] = run_part(name, runners[name])
         except (KeyboardInterrupt, Interrupted):
             print("goals: interrupted; writing the parts measured so far", file=sys.stderr)
             rc = 130
+            if name and name not in parts:  # the part cut short: kept as not measured, its lab already down
+                parts[name] = {"load_before": load0, "load_after": os.getloadavg()[0], "wall_s": time.monotonic() - start,
+                               "cpu_s": None, "error": "interrupted", "figures": None}  # fmt: skip
     doc = document(args, parts, argv)
     goals_table.validate(doc)
     text = markdown(doc)
