@@ -68,7 +68,9 @@ def _args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, help="repeats of each small row (default 5; --quick 2)")
     parser.add_argument("--checks", type=int, help="checks in the report (default 5000; --quick 500)")
     parser.add_argument("--langs", default="en,zh", help="report languages, also rendered in one process")
-    parser.add_argument("--plot", type=Path, help="fleet plot (default benchmarks/fleet.png; --quick: a temp file)")
+    parser.add_argument(
+        "--plot", type=Path, help="fleet plot (default benchmarks/fleet.png; --quick: /tmp/xcert-goals-fleet-quick.png)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "goals_results.md")
     parser.add_argument("--json", nargs="?", const="-", metavar="FILE", help="the figures as one JSON object")
     parser.add_argument("--render", type=Path, metavar="JSON", help="judge and print the figures of an earlier --json")
