@@ -18,7 +18,8 @@ process tree beside wall seconds; the 1-minute load average before and after eac
 Lab parts need root: each builds its own lab in a temporary XCERT_LAB_DIR and takes it down, also when
 interrupted. ``--quick`` is the same code with smaller numbers (fewer repeats, 8 hosts at most, 500 checks).
 The table and the machine, date, command and loads go to benchmarks/goals_results.md and stdout; ``--json``
-prints (or writes to FILE) one JSON object of every figure instead.
+prints one JSON object of every figure instead of the table (``--json FILE`` writes it there, the table still
+printed); ``--render FILE`` judges and prints the figures of such a JSON object again, measuring nothing.
 """
 
 from __future__ import annotations
