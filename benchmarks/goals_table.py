@@ -56,49 +56,45 @@ def _wall(fig: Mapping[str, Any] | None) -> float | None:
     return None if not fig else fig.get("wall")
 
 
+def _hosts(n: int) -> str:
+    return f"{n} host{'s' if n > 1 else ''}"
+
+
+def _speedup(kind: str, n: int, x: Mapping[str, Any], a: Mapping[str, Any]) -> Goal:
+    xf, af = x.get(str(n)), a.get(str(n))
+    r = _div(_wall(af), _wall(xf))
+    return Goal("facts", f"identify {_hosts(n)} ({kind}) vs `ansible -m setup`", _t(xf), _t(af), r,
+                f"≥ {FACTS_SPEEDUP:g}× faster", None if r is None else r >= FACTS_SPEEDUP)  # fmt: skip
+
+
+def _marginal(walls: Mapping[str, Any], big: int) -> float | None:
+    w1, wb = _wall(walls.get("1")), _wall(walls.get(str(big)))
+    return None if w1 is None or wb is None else (wb - w1) / (big - 1)
+
+
+def _marginal_goal(kind: str, big: int, x: Mapping[str, Any], a: Mapping[str, Any]) -> Goal:
+    xm, am = _marginal(x, big), _marginal(a, big)
+    # a negative difference is the machine's noise, not a cost: shown, never judged
+    noise = (xm is not None and xm < 0) or (am is not None and am <= 0)
+    r = None if am is None or am <= 0 else _div(xm, am)
+    return Goal("facts", f"marginal cost per host, 1→{big} ({kind})", "—" if xm is None else f"{xm:.3f} s",
+                "—" if am is None else f"{am:.3f} s", r,
+                "< ⅓ of Ansible's" + ("; a negative difference is noise, not judged" if noise else ""),
+                None if r is None or noise else r < MARGINAL_SHARE)  # fmt: skip
+
+
 def facts_goals(f: Mapping[str, Any]) -> list[Goal]:
     runs, big = f["runs"], int(f["hosts"])
+    a = runs.get("ansible", {})
     out: list[Goal] = []
     # warm: caches valid; cold: an input of the resolution changed; first: no cache at all (benchmarks/facts.py)
     for kind in [k for k in ("warm", "cold", "first") if f"xcert_{k}" in runs or k != "first"]:
         x = runs.get(f"xcert_{kind}", {})
-        a = runs.get("ansible", {})
-        for n in (1, big):
-            xf, af = x.get(str(n)), a.get(str(n))
-            r = _div(_wall(af), _wall(xf))
-            out.append(
-                Goal(
-                    "facts",
-                    f"identify {n} host{'s' if n > 1 else ''} ({kind}) vs `ansible -m setup`",
-                    _t(xf),
-                    _t(af),
-                    r,
-                    f"≥ {FACTS_SPEEDUP:g}× faster",
-                    None if r is None else r >= FACTS_SPEEDUP,
-                )
-            )
-        x1, xb = (_wall(x.get(str(n))) for n in (1, big))
-        a1, ab = (_wall(a.get(str(n))) for n in (1, big))
-        xm = None if x1 is None or xb is None else (xb - x1) / (big - 1)
-        am = None if a1 is None or ab is None else (ab - a1) / (big - 1)
-        # a negative difference is the machine's noise, not a cost: shown, never judged
-        r = _div(xm, am) if am and am > 0 else None
-        noise = (xm is not None and xm < 0) or (am is not None and am <= 0)
-        out.append(
-            Goal(
-                "facts",
-                f"marginal cost per host, 1→{big} ({kind})",
-                "—" if xm is None else f"{xm:.3f} s",
-                "—" if am is None else f"{am:.3f} s",
-                r,
-                "< ⅓ of Ansible's" + ("; a negative difference is noise, not judged" if noise else ""),
-                None if r is None or noise else r < MARGINAL_SHARE,
-            )
-        )
-    floor, a = runs.get("ansible_floor", {}), runs.get("ansible", {})
+        out += [_speedup(kind, 1, x, a), _speedup(kind, big, x, a), _marginal_goal(kind, big, x, a)]
+    floor = runs.get("ansible_floor", {})
     for n in (1, big) if floor else ():  # what any tool pays that lets ansible-core resolve the inventory
         ff, af = floor.get(str(n)), a.get(str(n))
-        goal = f"ansible-core import + InventoryManager alone, {n} host{'s' if n > 1 else ''} (the floor under cold)"
+        goal = f"ansible-core import + InventoryManager alone, {_hosts(n)} (the floor under cold)"
         out.append(Goal("facts", goal, _t(ff), _t(af), _div(_wall(af), _wall(ff)), "no number in issue 20", None,
                         recorded=True))  # fmt: skip
     return out
