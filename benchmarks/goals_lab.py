@@ -210,14 +210,16 @@ def measure_reports(checks: int, repeat: int, langs: str, work: Path) -> dict[st
 # ---------------------------------------------------------------- CI
 
 
-def measure_ci(work: Path, runs: int = 2) -> dict[str, Any]:
-    """``bash scripts/test.sh`` in ``runs`` fresh clones of this repository (its committed HEAD), one after the other."""
+def measure_ci(work: Path, runs: int = 2, repo: Path = ROOT) -> dict[str, Any]:
+    """``bash scripts/test.sh`` in ``runs`` fresh clones of ``repo`` (its committed HEAD), one after the other."""
     out = []
     for i in range(runs):
         clone = work / f"clone{i}"
-        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, capture_output=True, timeout=300)
+        subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True, capture_output=True, timeout=300)
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True, text=True,
+                              check=True, timeout=60).stdout.strip()  # fmt: skip
         m = fleet.Measured(["timeout", "1800", "bash", "scripts/test.sh"], dict(os.environ), clone).run()
-        out.append({"wall": m.wall, "cpu": m.cpu, "rc": m.rc, "tail": m.tail[-400:]})
+        out.append({"wall": m.wall, "cpu": m.cpu, "rc": m.rc, "commit": head, "tail": m.tail[-400:]})
         shutil.rmtree(clone, ignore_errors=True)
     return {"runs": out}
 

@@ -188,3 +188,24 @@ def test_render_judges_an_earlier_json_again(tmp_path: Path, capsys: pytest.Capt
     assert goals.main(["--render", str(tmp_path / "bad.json")]) == 3
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "bad.json" in err and "key quick" in err
+
+
+def test_ci_runs_test_sh_in_fresh_clones(tmp_path: Path) -> None:
+    """The --ci part on a small repository of its own: a real git clone per run, its scripts/test.sh timed."""
+    lab = _load("goals_lab")
+    repo = tmp_path / "repo"
+    (repo / "scripts").mkdir(parents=True)
+    # each run sees a clean clone: a file left by an earlier run would fail it
+    (repo / "scripts" / "test.sh").write_text("[ ! -e left ] && touch left && echo green\n", encoding="utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, timeout=60)
+    subprocess.run([*git, "add", "."], check=True, timeout=60)
+    subprocess.run([*git, "commit", "-qm", "t"], check=True, timeout=60)
+    got = lab.measure_ci(tmp_path / "work", runs=2, repo=repo)
+    assert [r["rc"] for r in got["runs"]] == [0, 0] and all("green" in r["tail"] for r in got["runs"])
+    assert all(r["wall"] > 0 and len(r["commit"]) >= 7 for r in got["runs"])
+    assert not list((tmp_path / "work").glob("clone*"))  # each clone removed after its run
+    (repo / "scripts" / "test.sh").write_text("exit 1\n", encoding="utf-8")
+    subprocess.run([*git, "commit", "-qam", "red"], check=True, timeout=60)
+    [red] = lab.measure_ci(tmp_path / "work2", runs=1, repo=repo)["runs"]
+    assert red["rc"] == 1 and not table.ci_goals({"runs": [red]})[0].met
