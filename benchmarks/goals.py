@@ -53,8 +53,32 @@ class Interrupted(BaseException):
     """SIGTERM (e.g. from ``timeout``): labs come down, the parts measured so far are written."""
 
 
+def _counts(text: str) -> str:
+    """A comma-separated list of positive integers (host counts, forks), kept as its text ("" for none)."""
+    if text == "":
+        return text
+    try:
+        values = [int(v) for v in text.split(",")]
+    except ValueError:
+        values = []
+    if not values or min(values) < 1 or max(values) > 1024:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected positive integers separated by commas, e.g. 1,8")
+    return text
+
+
+def _positive(text: str, least: int = 1) -> int:
+    if not text.isdigit() or not least <= int(text) <= 100_000:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected an integer of at least {least}")
+    return int(text)
+
+
+def _count(text: str) -> int:
+    return _positive(text, least=0)
+
+
 def _args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
+        prog="benchmarks/goals.py",
         description=(__doc__ or "").splitlines()[0],
         epilog=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -62,12 +86,19 @@ def _args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="fewer repeats, 8 hosts at most, 500 checks")
     parser.add_argument("--goals", default="facts,provision,fleet,reports", help="which parts to run")
     parser.add_argument("--ci", action="store_true", help="also run scripts/test.sh in two fresh clones (~20 min)")
-    parser.add_argument("--hosts", help="fleet sizes (default 1,8,32,64; --quick 1,8)")
-    parser.add_argument("--forks", help="fleet forks (default 8,16,32; --quick 8)")
-    parser.add_argument("--peer-forks", default="", help="above 8 hosts, run --no-provision and peers only at these")
-    parser.add_argument("--stop", type=int, help="hosts stopped in the largest fleet (default: an eighth, ≥ 2)")
-    parser.add_argument("--repeat", type=int, help="repeats of each small row (default 5; --quick 2)")
-    parser.add_argument("--checks", type=int, help="checks in the report (default 5000; --quick 500)")
+    parser.add_argument("--hosts", type=_counts, help="fleet sizes (default 1,8,32,64; --quick 1,8)")
+    parser.add_argument("--forks", type=_counts, help="fleet forks (default 8,16,32; --quick 8)")
+    parser.add_argument(
+        "--peer-forks", type=_counts, default="", help="above 8 hosts, run --no-provision and peers only at these"
+    )
+    parser.add_argument(
+        "--stop",
+        type=_count,
+        metavar="K",
+        help="hosts stopped in the largest fleet (default: an eighth, ≥ 2)",
+    )
+    parser.add_argument("--repeat", type=_positive, help="repeats of each small row (default 5; --quick 2)")
+    parser.add_argument("--checks", type=_positive, help="checks in the report (default 5000; --quick 500)")
     parser.add_argument("--langs", default="en,zh", help="report languages, also rendered in one process")
     parser.add_argument(
         "--plot", type=Path, help="fleet plot (default benchmarks/fleet.png; --quick: /tmp/xcert-goals-fleet-quick.png)"
@@ -85,6 +116,8 @@ def _args(argv: list[str] | None = None) -> argparse.Namespace:
     if q and max(sizes) > 8:
         parser.error("--quick measures 8 hosts at most")
     args.stop = args.stop if args.stop is not None else max(2, max(sizes) // 8)
+    if args.stop and args.stop >= max(sizes) > 1:
+        parser.error(f"--stop {args.stop}: at least one of the {max(sizes)} hosts must stay up")
     args.selected = [p for p in args.goals.split(",") if p] + (["ci"] if args.ci else [])
     unknown = sorted(set(args.selected) - set(PARTS))
     if unknown:

@@ -209,3 +209,16 @@ def test_ci_runs_test_sh_in_fresh_clones(tmp_path: Path) -> None:
     subprocess.run([*git, "commit", "-qam", "red"], check=True, timeout=60)
     [red] = lab.measure_ci(tmp_path / "work2", runs=1, repo=repo)["runs"]
     assert red["rc"] == 1 and not table.ci_goals({"runs": [red]})[0].met
+
+
+@pytest.mark.parametrize("bad", [["--hosts", "abc"], ["--hosts", "0,8"], ["--repeat", "0"], ["--stop", "-1"],
+                                 ["--forks", "8,"], ["--hosts", "1,8", "--stop", "8"]])  # fmt: skip
+def test_bad_options_are_one_line_not_a_traceback(bad: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        goals._args(bad)
+    err = capsys.readouterr().err
+    assert (
+        exc.value.code == 2
+        and "Traceback" not in err
+        and err.strip().splitlines()[-1].startswith("benchmarks/goals.py: error:")
+    )
