@@ -94,6 +94,7 @@ def measure_provision(hosts: int, repeat: int) -> dict[str, Any]:
         if any(rc not in CERTIFY_OK for rc in fig["rc"]):
             raise PartError(f"certify ({theirs}) ended with exit status {fig['rc']}")
         out[ours] = {"wall": fig["wall_s"], "cpu": fig["cpu_s"], "walls": fig["walls"], "rc": fig["rc"]}
+    out["pair_ratio"] = {"ready": figures.get("pair_ratio_ready"), "needs": figures.get("pair_ratio_missing")}
     out["theirs"] = figures  # every figure it measured (its timeline of the runs needing the playbook, its loads)
     return out
 

@@ -106,10 +106,12 @@ def provision_goals(p: Mapping[str, Any]) -> list[Goal]:
     for key, label in (("ready", "hosts ready"), ("needs", "every host needs the playbook")):
         fig = p.get(key)
         r = _div(_wall(fig), _wall(base))
+        paired = (p.get("pair_ratio") or {}).get(key)  # each run over the --no-provision run of its round
+        extra = f"; run by run {paired:.2f}×" if paired else ""
         out.append(
             Goal(
                 "provision",
-                f"certify {n} hosts with provisioning ({label}) vs `--no-provision`",
+                f"certify {n} hosts with provisioning ({label}) vs `--no-provision`{extra}",
                 _t(fig),
                 _t(base),
                 r,

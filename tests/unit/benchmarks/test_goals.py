@@ -222,3 +222,10 @@ def test_bad_options_are_one_line_not_a_traceback(bad: list[str], capsys: pytest
         and "Traceback" not in err
         and err.strip().splitlines()[-1].startswith("benchmarks/goals.py: error:")
     )
+
+
+def test_provisioning_shows_the_run_by_run_ratio_when_measured() -> None:
+    f = {**FIGURES["provision"], "pair_ratio": {"ready": 1.02, "needs": None}}
+    ready, needs = table.derive({"provision": _part(f)})
+    assert ready.goal.endswith("vs `--no-provision`; run by run 1.02×") and ready.ratio == pytest.approx(15.14 / 14.90)
+    assert needs.goal.endswith("vs `--no-provision`")  # judged on the medians either way
