@@ -25,6 +25,7 @@ printed); ``--render FILE`` judges and prints the figures of such a JSON object 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -230,6 +231,20 @@ def markdown(doc: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def stop_children(grace: float = 10.0) -> None:
+    """Terminate the processes this one started (by pid, the whole tree), killing those still there after grace."""
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.terminate()
+    _, alive = psutil.wait_procs(children, timeout=grace)
+    for child in alive:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = _args(argv)
@@ -247,10 +262,12 @@ def main(argv: list[str] | None = None) -> int:
         print("benchmarks/goals.py: the lab parts (facts, provision, fleet, ci) need root", file=sys.stderr)
         return 3
 
-    def _term(*_: object) -> None:
-        raise Interrupted
+    def _interrupt(signum: int, _frame: object) -> None:
+        stop_children()  # a run still going would outlive its lab and write into the removed folder
+        raise Interrupted if signum == signal.SIGTERM else KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, _term)
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     parts: dict[str, dict[str, Any]] = {}
     rc = 0
     with tempfile.TemporaryDirectory(prefix="xcert-goals-") as tmp:
