@@ -212,12 +212,12 @@ def test_logs(target: HostSession, xc: CheckContext) -> None:
         if bad:
             d = bad[0]
             xc.fail(
-                N_("{name}: {dir} ({owner}:{group} {mode:o}) is not writable by {user}"),
+                N_("{name}: {dir} ({owner}:{group} {mode}) is not writable by {user}"),
                 name=t["name"],
                 dir=d.path,
                 owner=d.owner,
                 group=d.group,
-                mode=d.mode,
+                mode=f"{d.mode:o}",
                 user=d.user,
             )
         rows.append(f"{t['name']}: {', '.join(d.path for d in mine)} ({mine[0].user})")

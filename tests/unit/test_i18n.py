@@ -17,11 +17,12 @@ def test_chinese_russian_arabic_and_uzbek_are_shipped() -> None:
     assert {"zh", "ru", "ar", "uz"} <= set(LANGS)
     # a language is either complete or complete for reports (harness/reporting/coverage.py)
     assert set(LANGS) <= set(FULL) | set(REPORT_ONLY)
+    assert {"zh", "ru", "ar", "uz"} <= set(FULL)  # a bid in Arabic or Uzbek reads every check in it
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_string_is_translated(lang: str) -> None:
-    """zh and ru: every string; ar and uz: every string of the report (check texts may fall back)."""
+    """zh, ru, ar and uz (the bids' languages): every string, check texts included."""
     have = catalog(lang)
     missing = sorted(m for m in required_msgids(lang) if m not in have)
     assert not missing, (
@@ -51,3 +52,16 @@ def test_uzbek_writes_o_and_g_with_the_turned_comma() -> None:
         assert not re.search(r"[oOgG]['‘’`ʼ]", text), (msgid, text)
         assert all(text[i - 1] in "oOgG" for i, c in enumerate(text) if c == "ʻ"), (msgid, text)
     assert "ʻ" in translate("uz", "Passed")  # Oʻtdi
+
+
+def test_no_msgid_has_a_format_spec_or_an_attribute() -> None:
+    """harness.checks.render refuses a format spec (``{mode:o}``) or an attribute in a message: such a
+    message would reach the report as its raw template. Format the value in the check instead."""
+    from harness.i18n_extract import all_msgids
+
+    bad = []
+    for msgid in all_msgids():
+        for _, name, spec, conversion in string.Formatter().parse(msgid):
+            if name is not None and (spec or conversion not in (None, "r", "s") or not name.isidentifier()):
+                bad.append(msgid)
+    assert not bad, bad

@@ -8,8 +8,8 @@ What may stay as it is (the allowlist):
 - technical tokens every edition writes the same way (TECHNICAL below);
 - the text of an error a check could not run past (``error`` without a message key: an exception's
   own words, such as "RuntimeError: iconv is not installed");
-- ar and uz only: a check's own texts (title, requirement, remedy, message) that their catalogs do
-  not translate yet: they fall back to English per message (harness/reporting/coverage.py).
+- a report-only language (harness/reporting/coverage.py; none is shipped now): a check's own texts
+  (title, requirement, remedy, message) that its catalog does not translate yet fall back to English.
 
 A leak is a word of the English msgids that the language's translations never use, left in the text.
 """
