@@ -78,9 +78,11 @@ def _stack_rows(host: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def group_exclusions(exclusions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def group_exclusions(exclusions: list[dict[str, Any]], every_host: list[str] | None = None) -> list[dict[str, Any]]:
     """One row per check, outcome and reason, with the hosts it concerns and how many times it
-    occurred (thirty identical not-applicable rows become one row with a count)."""
+    occurred (thirty identical not-applicable rows become one row with a count). A group that concerns
+    every host of the run (``every_host``, two or more) says so (``every_host``: True) instead of naming
+    each one: with 24 hosts the narrow Host column would stack 24 names a row, for every group."""
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
     for x in exclusions:
         check = x["check"]
@@ -92,6 +94,9 @@ def group_exclusions(exclusions: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if x["host"] not in group["hosts"]:
             group["hosts"].append(x["host"])
         group["count"] += 1
+    everyone = set(every_host or ())
+    for group in groups.values():
+        group["every_host"] = len(everyone) > 1 and set(group["hosts"]) == everyone
     return list(groups.values())
 
 
@@ -144,7 +149,7 @@ def build_context(
         "evidence_files": sorted(hashes.items()),
         "waivers": waivers,
         "exclusions": exclusions,
-        "exclusion_groups": group_exclusions(exclusions),
+        "exclusion_groups": group_exclusions(exclusions, [h["name"] for h in results["hosts"]]),
         "issued": issued.isoformat(),
         "valid_until": add_months(issued, int(validity)).isoformat() if validity else None,
         "report_id": f"XC-{results['run_id']}",
