@@ -78,9 +78,12 @@ def _stack_rows(host: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def group_exclusions(exclusions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def group_exclusions(exclusions: list[dict[str, Any]], every_host: list[str] | None = None) -> list[dict[str, Any]]:
     """One row per check, outcome and reason, with the hosts it concerns and how many times it
-    occurred (thirty identical not-applicable rows become one row with a count)."""
+    occurred (thirty identical not-applicable rows become one row with a count). A group that concerns
+    every host of the run (``every_host``, two or more) says so (``every_host``: True) instead of naming
+    each one, and one that concerns all but a few names the few (``except_hosts``): with 24 hosts the
+    narrow Host column stacked 24 names a row, for every group."""
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
     for x in exclusions:
         check = x["check"]
@@ -92,6 +95,13 @@ def group_exclusions(exclusions: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if x["host"] not in group["hosts"]:
             group["hosts"].append(x["host"])
         group["count"] += 1
+    everyone = list(dict.fromkeys(every_host or ()))
+    for group in groups.values():
+        concerned = set(group["hosts"])
+        others = [name for name in everyone if name not in concerned]
+        group["every_host"] = len(everyone) > 1 and not others and concerned <= set(everyone)
+        # "all hosts except b": only where that is shorter than the list, and names only hosts of the run
+        group["except_hosts"] = others if 0 < len(others) < len(concerned) and concerned <= set(everyone) else []
     return list(groups.values())
 
 
@@ -122,6 +132,13 @@ def build_context(
         layers = [(layer, by_layer[layer]) for layer in order]
         problems = [c for c in host["checks"] if c["outcome"] in ("fail", "error")]
         stack = _stack_rows(host)
+        features = feature_matrix(host)
+        # the SQL feature table is shown when one of its cells was decided on the host
+        features["decided"] = any(
+            cell.get("outcome") not in ("not_applicable", "skipped")
+            for row in features["rows"]
+            for cell in row["cells"].values()
+        )
         hosts.append(
             {
                 "host": host,
@@ -131,7 +148,7 @@ def build_context(
                 "counts": counts,
                 "problems": problems,
                 "mandatory_failed": [c for c in problems if c["severity"] == "mandatory"],
-                "features": feature_matrix(host),
+                "features": features,
             }
         )
     digest = seal_view.get("evidence_digest")
@@ -144,7 +161,7 @@ def build_context(
         "evidence_files": sorted(hashes.items()),
         "waivers": waivers,
         "exclusions": exclusions,
-        "exclusion_groups": group_exclusions(exclusions),
+        "exclusion_groups": group_exclusions(exclusions, [h["name"] for h in results["hosts"]]),
         "issued": issued.isoformat(),
         "valid_until": add_months(issued, int(validity)).isoformat() if validity else None,
         "report_id": f"XC-{results['run_id']}",

@@ -15,6 +15,8 @@ from tests.conftest import xcert
 
 A4_WIDTH = 595.28
 MARGIN = 15 / 25.4 * 72  # the template's 15 mm side margins, in points
+#: a path of 120 characters without a break opportunity but the slashes
+LONG_EVIDENCE = "evidence/" + "x" * 60 + "-" + "y" * 40 + ".json"
 
 
 def _tool(*args: str) -> str:
@@ -33,6 +35,8 @@ def pdfs(snapshot_run: Path, run_results: dict[str, Any], tmp_path_factory: pyte
     out = tmp_path_factory.mktemp("pdf")
     for sub in ("evidence", "journal"):
         shutil.copytree(snapshot_run / sub, out / sub)
+    # an evidence file with a long unbroken name: the appendix must wrap it inside the page
+    (out / LONG_EVIDENCE).write_text('{"kind": "note"}', encoding="utf-8")
     render_reports(results, out, ["ru", "ar"], ("pdf",))
     return out
 
@@ -89,3 +93,18 @@ def test_the_chinese_test_plan_prints(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     text = _tool("pdftotext", str(tmp_path / "plan.zh.pdf"), "-")
     assert "测试计划" in text and "XC-CPU-001" in text and "已识别 CPU 架构和厂商" in text
+
+
+def test_the_appendix_keeps_a_digest_on_one_line_and_wraps_a_long_path(pdfs: Path) -> None:
+    """The appendix (7 pt monospace, fixed columns): a SHA-256 on one line, a path too long for its column
+    broken inside the page, never past it (the margins test above checks every word of the edition)."""
+    import hashlib
+
+    digest = hashlib.sha256((pdfs / LONG_EVIDENCE).read_bytes()).hexdigest()
+    for lang in ("ru", "ar"):
+        text = _tool("pdftotext", "-layout", str(pdfs / f"report.{lang}.pdf"), "-")
+        line = next((ln for ln in text.splitlines() if digest in ln), None)
+        assert line is not None, f"{lang}: the digest {digest} is not on one line"
+        assert "x" * 60 not in line  # the 120-character path did not fit its column: it wrapped
+        words = [w for _, x0, x1, w in _words(pdfs / f"report.{lang}.pdf") if "xxxxxxxx" in w or "yyyyyyyy" in w]
+        assert len(words) >= 2, words  # the path is on two lines or more
