@@ -16,4 +16,4 @@ fi
 trap '[ -n "$arm_pid" ] && kill -- "-$arm_pid" 2>/dev/null || true' EXIT
 echo "== ruff" && .venv/bin/ruff check harness suites tests benchmarks
 echo "== mypy" && .venv/bin/mypy
-echo "== pytest" && .venv/bin/pytest tests -q -rs -n 2 --dist loadfile "$@"
+echo "== pytest" && .venv/bin/pytest tests -q -rs -n 2 --dist loadfile --no-loadscope-reorder "$@"

@@ -147,8 +147,24 @@ def test_hung_commands_end_as_timeout_errors(tmp_path: Path) -> None:
     assert leftover.returncode == 1, "a timed-out command outlived its check"
 
 
+HELD_SUITE = """
+from harness.checks import N_, check
+
+@check("XC-OS-001", layer="os", severity="mandatory", title=N_("t"), requirement=N_("t"), remedy=N_("t"))
+def test_first(target, xc):
+    target.run("true")
+
+@check("XC-OS-002", layer="os", severity="mandatory", title=N_("t"), requirement=N_("t"), remedy=N_("t"),
+       timeout_s=600)
+def test_held(target, xc):
+    # holds the run open until the test has tried its second writer (however loaded the machine is)
+    assert target.run("while [ ! -e RELEASE ]; do sleep 0.02; done", timeout_s=590).rc == 0
+"""
+
+
 def test_a_second_writer_is_refused(tmp_path: Path) -> None:
-    suites = _suite(tmp_path, SLOW_SUITE)
+    release = tmp_path / "release"
+    suites = _suite(tmp_path, HELD_SUITE.replace("RELEASE", str(release)))
     out = tmp_path / "run"
     env = {**os.environ, "XCERT_SUITES": str(suites)}
     first = subprocess.Popen(
@@ -159,15 +175,18 @@ def test_a_second_writer_is_refused(tmp_path: Path) -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while _decided(out) < 1 and time.monotonic() < deadline:
+        deadline = time.monotonic() + 300
+        while _decided(out) < 1 and first.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
+        assert _decided(out) == 1 and first.poll() is None, "the first run is not holding its run directory"
         second = xcert("certify", "--resume", str(out), env={"XCERT_SUITES": str(suites)})
-        assert second.returncode == 3
+        assert second.returncode == 3, second.stderr
         assert "another xcert run is writing" in second.stderr
     finally:
-        first.wait(timeout=60)
+        release.touch()
+        first.wait(timeout=300)
     assert first.returncode == 0
+    assert _decided(out) == 2
 
 
 HOSTILE = [

@@ -4,6 +4,7 @@ A snapshot of this machine must identify exactly as the live fact pass does."""
 from __future__ import annotations
 
 import ast
+import functools
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,9 @@ from harness.identify import identify_host
 ROOT = Path(__file__).resolve().parents[3]
 
 
+@functools.cache
 def live_facts() -> Facts:
+    """This machine's fact pass, once per session (each comparison reads it; nothing here changes the machine)."""
     token, script = build_script()
     out = subprocess.run(["sh", "-s"], input=script.encode(), capture_output=True, check=True, timeout=120).stdout
     return parse_output(token, out)
