@@ -7,6 +7,7 @@ A process per host means a host that hangs or dies holds up, and takes down, nob
 from __future__ import annotations
 
 import json
+import os
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -32,6 +33,16 @@ def blocked_plugins() -> list[str]:
     return [arg for name in sorted(names) for arg in ("-p", f"no:{name}")]
 
 
+def autoload_plugins(user_suites: list[str]) -> bool:
+    """Whether pytest loads every installed plugin (entry points) in this worker.
+
+    The built-in suites need only the harness's plugin, named with ``-p``; scanning and importing
+    every installed plugin (hypothesis, xdist in a dev venv) was a quarter of a host's CPU (LAB-NOTES).
+    A user suite (``--suite``) may rely on an installed plugin as plain pytest would load it: kept then.
+    """
+    return bool(user_suites)
+
+
 def main(argv: list[str]) -> int:
     run_dir, slug, profile = argv[:3]
     spec_data = json.loads(sys.stdin.read() or "null")
@@ -41,6 +52,8 @@ def main(argv: list[str]) -> int:
     from harness.usersuite.worker import prepare
 
     user_suites = prepare(Path(run_dir), slug, spec)  # the run's --suite copies, Molecule's env; [] without
+    if not autoload_plugins(user_suites):
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     args = [
         str(suites_dir()),
         *user_suites,
