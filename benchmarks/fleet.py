@@ -53,6 +53,7 @@ class Measured:
         self.peak_mib = 0.0
         self.rc = 0
         self.tail = ""
+        self.failures: list[str] = []  # pytest's FAILED/ERROR summary lines, wherever they were in the output
         self.peak_fds = 0
         self.load = (0.0, 0.0)
 
@@ -69,7 +70,9 @@ class Measured:
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         self.cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         self.rc = proc.returncode
-        self.tail = out.decode("utf-8", "replace")[-600:]
+        text = out.decode("utf-8", "replace")
+        self.tail = text[-600:]
+        self.failures = [ln for ln in text.splitlines() if ln.startswith(("FAILED ", "ERROR "))][:20]
         self.load = (load0, os.getloadavg()[0])
         return self
 

@@ -215,13 +215,20 @@ def measure_ci(work: Path, runs: int = 2, repo: Path = ROOT) -> dict[str, Any]:
     """``bash scripts/test.sh`` in ``runs`` fresh clones of ``repo`` (its committed HEAD), one after the other."""
     out = []
     for i in range(runs):
-        clone = work / f"clone{i}"
-        subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True, capture_output=True, timeout=300)
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True, text=True,
-                              check=True, timeout=60).stdout.strip()  # fmt: skip
-        m = fleet.Measured(["timeout", "1800", "bash", "scripts/test.sh"], dict(os.environ), clone).run()
-        out.append({"wall": m.wall, "cpu": m.cpu, "rc": m.rc, "commit": head, "tail": m.tail[-400:]})
-        shutil.rmtree(clone, ignore_errors=True)
+        # not under the run's 0700 temporary folder: the lab tests' sshd runs as the lab user, who must read
+        # the clone's files (under a 0700 parent those tests error, which a fresh CI machine never shows)
+        parent = Path(tempfile.mkdtemp(prefix=f"xcert-goals-ci{i}-", dir="/var/tmp"))
+        parent.chmod(0o755)
+        clone = parent / "clone"
+        try:
+            subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True, capture_output=True, timeout=300)
+            head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True, text=True,
+                                  check=True, timeout=60).stdout.strip()  # fmt: skip
+            m = fleet.Measured(["timeout", "1800", "bash", "scripts/test.sh"], dict(os.environ), clone).run()
+        finally:
+            shutil.rmtree(parent, ignore_errors=True)
+        # every FAILED/ERROR line pytest printed, then the end of the output (its summary line)
+        out.append({"wall": m.wall, "cpu": m.cpu, "rc": m.rc, "commit": head, "tail": "\n".join([*m.failures, m.tail[-400:]])})
     return {"runs": out}
 
 

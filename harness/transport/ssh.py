@@ -248,6 +248,8 @@ class SshTransport(Transport):
             timed_out, rc = self._exchange(io, command, token, t0 + timeout_s, stdin)
         except (OSError, EOFError, paramiko.SSHException) as exc:
             raise HostUnreachable(LOST, f"{self.address}:{self.port}: {exc or type(exc).__name__}") from exc
+        except HostUnreachable:
+            raise
         except BaseException:
             # the check's own timeout (SIGALRM) or an abort: what the command started must not outlive it
             interrupted = True
@@ -276,7 +278,23 @@ class SshTransport(Transport):
                     chan.sendall(stdin)
                 chan.shutdown_write()
             timed_out = not io.pump(deadline, self._alive(command))
-        return timed_out, -9 if (timed_out or io.capped) else chan.recv_exit_status()
+        if timed_out or io.capped:
+            return timed_out, -9
+        rc = chan.recv_exit_status()
+        if rc == -1 and self._lost_meanwhile():
+            # the channel closed without an exit status because the connection went (paramiko closes the
+            # channels before it marks the transport inactive): a lost host, never a command's result
+            raise HostUnreachable(LOST, f"{self.address}:{self.port}: connection lost during {command!r}")
+        return False, rc
+
+    def _lost_meanwhile(self, settle_s: float = 1.0) -> bool:
+        """After a channel closed without an exit status: did the connection go? (-1 stays for a killed command)."""
+        deadline = time.monotonic() + settle_s
+        while self.transport.is_active():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+        return True
 
     def _await_pid(self, chan: paramiko.Channel, err: bytearray, wait_s: float = 2.0) -> int | None:
         """The remote shell's pid, reading stderr for it if it has not arrived yet (a command cut short)."""

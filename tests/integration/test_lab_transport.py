@@ -75,6 +75,15 @@ def test_a_wrong_key_is_an_authentication_failure(spec: HostSpec, tmp_path: Path
     assert err.value.reason == "authentication"
 
 
+def test_a_command_killed_by_a_signal_is_its_result_not_a_lost_host(spec: HostSpec) -> None:
+    """The channel closes without an exit status both when the remote shell is killed and when the connection
+    goes: only the second is a lost host (the first is the command's own result, rc -1)."""
+    with SshTransport(spec) as t:
+        result = t.run("kill -9 $$", timeout_s=10)
+        assert result.rc != 0
+        assert t.run("true").rc == 0  # the connection is still there
+
+
 def test_a_host_lost_during_a_command(lab: Lab, spec: HostSpec) -> None:
 
     from harness.lab import lab as labmod
