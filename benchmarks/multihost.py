@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "## `xcert certify` wall time by number of hosts (`--forks N`, profile quick)",
         "",
-        "| hosts | checks only (`--no-provision`) | with provisioning (ansible-runner prepare + cleanup) |",
+        "| hosts | checks only (`--no-provision`) | with provisioning (readiness, ansible-runner prepare where needed, cleanup) |",
         "|---|---|---|",
         *[f"| {n} | {c:.2f} s | {p:.2f} s |" for n, c, p in rows],
         "",

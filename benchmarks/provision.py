@@ -9,12 +9,12 @@ Three kinds of run, interleaved (one of each in turn, so a machine shared with o
   ansible-runner is skipped (journaled "skipped: found ...");
 - ``missing``: each host's ``xc_workdir`` lies under a parent that does not exist (the readiness command never
   makes parents), so every host goes to the prepare playbook through ansible-runner (one job, ``--forks`` at
-  once) and to the cleanup playbook after its checks; the parents are removed after each run;
+  once); after its checks the directory the playbook made is removed; the parents are removed after each run;
 - ``none``: ``--no-provision``.
 
 For each it prints the median wall and CPU seconds (the whole process tree: ``RUSAGE_CHILDREN``), and the two
 ratios against the goal. From the ``missing`` runs' ansible-runner job events it also prints where provisioning's
-time went: run start to the prepare playbook's start, the prepare play, the cleanup play, and the cleanup's tail
+time went: run start to the prepare playbook's start, the prepare play, and the tail
 (from the last worker's end to the end of the run). It builds its own lab (needs root, ``XCERT_LAB_DIR`` in a
 temporary directory) and removes it. ``measure(hosts, repeat)`` returns the figures as a dict (benchmarks/goals.py).
 """
@@ -83,7 +83,7 @@ def timeline(out: Path) -> dict[str, float]:
     t0, end = _ts(meta["started"]), _ts(meta.get("finished") or meta["started"])
     found: dict[str, float] = {"run_s": end - t0}
     for job in sorted((out / "provision").glob(".job-*")):
-        action = "prepare" if job.name.startswith(".job-prepare") else "cleanup"
+        action = job.name.split("-")[1]  # .job-<action>-<n>
         span = _span(_events(job))
         if span is None:
             continue

@@ -47,8 +47,6 @@ class JobOptions:
     host_vars: dict[str, dict[str, Any]] = field(default_factory=dict)
     cancelled: Callable[[], bool] | None = None
     control_dir: Path | None = None
-    #: when a host's own part of the job began (monotonic; None: the job's start)
-    began: Callable[[str], float | None] | None = None
 
 
 def job_key(spec: HostSpec) -> tuple[str | None, str | None, str]:
@@ -81,8 +79,6 @@ class _Tracker:
     tasks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
-    #: when a host's own part began (a cleanup: when its checks ended), else the job's start
-    began: Callable[[str], float | None] = lambda _host: None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -111,7 +107,7 @@ class _Tracker:
             self.done.add(host)
         tasks = self.tasks.get(host, [])
         outcome = outcome_of(
-            self.action, status, rc, tasks, time.monotonic() - (self.began(host) or self.t0), complete=complete
+            self.action, status, rc, tasks, time.monotonic() - self.t0, complete=complete
         )
         self.on_host(self.specs[host], outcome, self.events.get(host, []))
 
@@ -183,8 +179,6 @@ def run_job(
     """
     job = job or JobOptions()
     tracker = _Tracker(action, {str.__str__(s.name): s for s in specs}, on_host)
-    if job.began is not None:
-        tracker.began = job.began
     secrets = SecretFilter(tuple(secret for s in specs for secret in s.secrets))
     status, rc = "error", None
     try:

@@ -2,9 +2,9 @@
 
 Ansible's ssh connection keeps each host's connection open (``ControlMaster=auto``, ``ControlPersist``
 in its default ssh_args) and names its socket ``<control_path_dir>/<10 hex digits>``. xcert gives every
-job of a run one folder of its own (0700), so the cleanup job reuses the connection the prepare job
-opened, no other Ansible run shares it, and at the end of the run the masters are told to exit and the
-folder is removed. It is the run's ``provision/.ssh-control`` where that path is short enough for a
+job of a run one folder of its own (0700), so a host's tasks in the prepare job share one connection, no
+other Ansible run shares it, and once the prepare jobs ended the masters are told to exit and the folder
+is removed. It is the run's ``provision/.ssh-control`` where that path is short enough for a
 socket (ssh makes ``<path>.<16 random characters>`` first, and a socket's path has at most 107 bytes),
 else a temporary folder of its own. A ControlPath in the resolved ssh_args wins: Ansible then adds none,
 and this folder stays empty.

@@ -20,11 +20,10 @@ from harness.provision import resolved
 from harness.redact import SecretFilter
 
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
-ACTIONS = ("prepare", "cleanup")
+#: the shipped playbooks (the working directory the prepare playbook made is removed over xcert's own SSH
+#: after the host's checks: harness.provision.fleet)
+ACTIONS = ("prepare",)
 PLAYBOOK_TIMEOUT_S = 900
-#: the cleanup task's own limit (the Ansible task keyword; its wait for the checks is not counted): a cleanup
-#: job started early lives as long as the checks, so it has no job timeout of its own
-CLEANUP_TASK_TIMEOUT_S = 300
 #: seconds between two looks at the cancel callback while a job runs
 CANCEL_POLL_S = 1
 _TEXT_CAP = 4000
@@ -134,8 +133,8 @@ def runner_env(spec: HostSpec, control_dir: Path | None = None) -> dict[str, str
     Pipelining is on (a module is sent on the SSH session's stdin: no temporary files, one round trip
     a task); a host whose sudoers has ``requiretty`` needs ``xc_pipelining: false`` (its inventory
     value becomes ``ansible_pipelining``). ``control_dir`` is where Ansible puts the ControlPath sockets
-    its ControlPersist connections use (the run's own, 0700), so the cleanup job reuses the prepare
-    job's connections; a ControlPath in the resolved ssh_args wins (Ansible then adds none).
+    its ControlPersist connections use (the run's own, 0700; a host's tasks share one connection);
+    a ControlPath in the resolved ssh_args wins (Ansible then adds none).
     """
     env = {
         # ansible-runner needs ansible-playbook on PATH, else rc 127 and no output (LAB-NOTES)

@@ -11,11 +11,11 @@ is ready for them:
    tasks journaled, so a slow host in the job holds up no other. A host whose readiness answer comes
    late (a hung sshd answers after its timeout) gets a job of its own rather than hold up the first.
 
-``after_worker`` removes a working directory the readiness command made (over SSH, journaled).
-The cleanup job of the hosts a prepare job reached starts as soon as that prepare job ends, while their
-checks run: each host's cleanup waits for its own checks to end (harness.provision.signals), so only the
-last host's cleanup task is left for the end of the run, over the connection the prepare job opened
-(ControlPersist, harness.provision.control). ``cleanup()`` tells the hosts left and waits for the jobs.
+``after_worker`` removes the working directory this run made on the host, whoever made it (the
+readiness command or the prepare playbook), once the host's checks ended: one ``rm`` over the
+connection the readiness command opened (kept for it), journaled as the host's cleanup. A directory
+that was there before the run is kept. The prepare jobs' ControlPersist masters
+(harness.provision.control) are stopped as soon as the jobs ended.
 
 A host that did not answer the readiness command in its time (a frozen sshd) is remembered
 (:meth:`Provisioner.seen_lost`): its worker reports it lost at once rather than wait out the same timeout
@@ -34,11 +34,13 @@ from typing import Any
 from harness.inventory import HostSpec
 from harness.provision import batch, control, readiness
 from harness.provision.driver import ProvisionOutcome
-from harness.provision.signals import GO, SKIP, Signals
 from harness.provision.steps import ProvisionSettings, journal_decision, journal_outcome, safe_private_dir, wanted
 from harness.redact import SecretFilter
 from harness.rundir import write_text_atomic
 from harness.transport.base import HostUnreachable
+
+#: what the prepare playbook's first task prints when it made the working directory (playbooks/prepare.yml)
+MADE = "workdir=made"
 
 #: readiness commands in flight at once (each an SSH connection; cheap next to a worker)
 READY_CONCURRENCY = 32
@@ -46,6 +48,13 @@ READY_CONCURRENCY = 32
 QUIET_S = 2.0
 
 Start = Callable[[HostSpec, str], None]
+
+
+def made_workdir(outcome: ProvisionOutcome) -> bool:
+    """Whether the prepare playbook made the host's working directory (its first task says so)."""
+    return not outcome.unreachable and any(
+        MADE in str(task.get("stdout", "")).splitlines() for task in outcome.tasks if task.get("status") == "changed"
+    )
 
 
 class Provisioner:
@@ -63,17 +72,15 @@ class Provisioner:
         self.stopped = stopped
         self.slugs: dict[str, str] = {}
         self.asked: dict[str, str] = {}  # slug -> evidence of its readiness command
-        self.made: dict[str, str] = {}  # slug -> working directory the readiness command made
+        self.made: dict[str, str] = {}  # slug -> working directory this run made there (removed after its checks)
+        self.made_by: dict[str, str] = {}  # slug -> what made it
         self.conns: dict[str, Any] = {}  # slug -> the readiness connection, kept to remove that directory
-        self.prepared: list[HostSpec] = []  # reached by a prepare job: cleaned up by the cleanup job
+        self.specs: dict[str, HostSpec] = {}  # slug -> its spec
         self.lock = threading.Lock()
         self.jobs = 0
         self.job_of: dict[str, dict[str, Any]] = {}  # host -> its job (name, hosts)
         self.cancelled = cancelled or (lambda: False)
         self.lost: dict[str, HostUnreachable] = {}  # slug -> what the readiness command met (timeouts only)
-        self.ended: set[str] = set()  # hosts whose checks ended
-        self.signals: dict[str, Signals] = {}  # host -> the signals of its cleanup job
-        self.cleanups: list[tuple[threading.Thread, Signals]] = []
         self.control_dir: Path | None = None
 
     # ------------------------------------------------------------------ prepare
@@ -83,6 +90,7 @@ class Provisioner:
         todo = []
         for spec, host_slug in hosts:
             self.slugs[spec.name] = host_slug
+            self.specs[host_slug] = spec
             if wanted(spec, self.settings) and not self.stopped():
                 todo.append((spec, host_slug))
             else:
@@ -100,6 +108,7 @@ class Provisioner:
                     jobs.append(self._launch(unready, start))
         for job in jobs:
             job.join()
+        self._stop_masters()  # every prepare job ended: their connections are needed no more
 
     @staticmethod
     def _next_wave(
@@ -156,8 +165,8 @@ class Provisioner:
                 transport.close()
             return readiness.unknown(spec, f"{type(exc).__name__}: {exc}")
         found = readiness.parse(result, spec)
-        if found.ready and found.workdir_state == "made":
-            with self.lock:  # kept open: the directory is removed over it after the checks, without a new handshake
+        if not found.ready or found.workdir_state == "made":
+            with self.lock:  # kept open: a directory made is removed over it after the checks, without a new handshake
                 self.conns[host_slug] = transport
         else:
             transport.close()
@@ -166,6 +175,7 @@ class Provisioner:
             self.asked[host_slug] = ref
             if found.ready and found.workdir_state == "made":
                 self.made[host_slug] = found.workdir
+                self.made_by[host_slug] = "the readiness command"
         if found.ready:
             payload = {"readiness": found.as_dict(), "command": ref, "duration_s": time.monotonic() - t0}
             journal_decision(self.run_dir, spec, host_slug, "prepare", "skipped", found.reason(), payload)
@@ -181,9 +191,10 @@ class Provisioner:
                 info = {**self.job_of.get(f"prepare:{spec.name}", {}), **self._job_info(found[spec.name])}
                 info["command"] = self.asked.get(host_slug)
                 journal_outcome(self.run_dir, spec, host_slug, outcome, info)
-                if not outcome.unreachable:
+                if made_workdir(outcome):
                     with self.lock:
-                        self.prepared.append(spec)
+                        self.made[host_slug] = readiness.workdir(spec)
+                        self.made_by[host_slug] = "the prepare playbook"
             finally:
                 start(spec, host_slug)  # whatever became of its record, the host's checks run
 
@@ -200,7 +211,7 @@ class Provisioner:
         return {"decision": found.reason(), "readiness": found.as_dict()}
 
     def _run_jobs(self, action: str, specs: list[HostSpec], on_host: batch.OnHost) -> None:
-        """The prepare jobs of ``specs`` (one per :func:`batch.group`), each followed by its hosts' cleanup job."""
+        """The prepare jobs of ``specs``, one per :func:`batch.group`, side by side."""
         threads = []
         for group in batch.group(specs):
             with self.lock:
@@ -218,24 +229,14 @@ class Provisioner:
         for thread in threads:
             thread.join()
 
-    def _options(self, signals: Signals | None = None) -> batch.JobOptions:
+    def _options(self) -> batch.JobOptions:
         with self.lock:
             if self.control_dir is None:
                 self.control_dir = control.make(self.run_dir / "provision")
-        host_vars = {name: {"xc_cleanup_signal": signals.path(name)} for name in signals.paths} if signals else {}
-        began = signals.when if signals else None
-        return batch.JobOptions(host_vars, self.cancelled, self.control_dir, began)
+        return batch.JobOptions({}, self.cancelled, self.control_dir)
 
     def _run_job(self, action: str, group: list[HostSpec], private: Path, on_host: batch.OnHost) -> None:
         batch.run_job(action, group, private, on_host, self.forks, job=self._options())
-        with self.lock:
-            reached = [spec for spec in group if spec in self.prepared]
-            self.prepared = [spec for spec in self.prepared if spec not in reached]
-        if reached and not self.stopped():
-            self._cleanup_job(reached)
-        elif reached:  # interrupted: cleanup() decides for them
-            with self.lock:
-                self.prepared += reached
 
     @staticmethod
     def _refuse(action: str, group: list[HostSpec], on_host: batch.OnHost, exc: Exception) -> None:
@@ -254,99 +255,68 @@ class Provisioner:
     # ------------------------------------------------------------------ cleanup
 
     def after_worker(self, spec: HostSpec, host_slug: str) -> None:
-        """Remove the working directory the readiness command made on this host (its worker is done)."""
+        """Remove the working directory this run made on the host (its worker is done), over xcert's own SSH."""
         with self.lock:
             path = self.made.pop(host_slug, None)
+            maker = self.made_by.pop(host_slug, "")
             transport = self.conns.pop(host_slug, None)
-            self.ended.add(spec.name)
-            signals = self.signals.get(spec.name)
-        if signals is not None:
-            signals.send(spec.name, SKIP if self.stopped() else GO)
         try:
-            if path is not None and not self.stopped():
-                self._remove(spec, host_slug, path, transport)
+            if path is None:
+                return
+            if self.stopped():
+                self._left(spec, host_slug, path, maker)
+            else:
+                self._remove(spec, host_slug, path, maker, transport)
         finally:
             if transport is not None:
                 transport.close()
 
-    def _remove(self, spec: HostSpec, host_slug: str, path: str, transport: Any) -> None:
+    def _left(self, spec: HostSpec, host_slug: str, path: str, maker: str) -> None:
+        message = f"not cleaned up: the run was interrupted; working directory {path} (made by {maker}) left"
+        payload = {"workdir": path, "made_by": maker, "duration_s": 0.0}
+        journal_decision(self.run_dir, spec, host_slug, "cleanup", "skipped", message, payload)
+
+    def _remove(self, spec: HostSpec, host_slug: str, path: str, maker: str, transport: Any) -> None:
         from harness.transport import transport_class
 
         t0 = time.monotonic()
         stdin = f"{path}\n".encode()
         try:
+            if not path.startswith("/") or any(c in path for c in "\r\n\0"):
+                raise ValueError("it is not one absolute path")
             try:
+                if transport is None:
+                    raise HostUnreachable("closed", "no connection kept")
                 result = transport.run(readiness.REMOVE_SCRIPT, timeout_s=readiness.READY_TIMEOUT_S, stdin=stdin)
-            except HostUnreachable:  # the kept connection dropped meanwhile: once more, anew
+            except HostUnreachable:  # no connection kept, or it dropped meanwhile: once more, anew
                 with transport_class(spec.connection)(spec) as again:  # type: ignore[call-arg]
                     result = again.run(readiness.REMOVE_SCRIPT, timeout_s=readiness.READY_TIMEOUT_S, stdin=stdin)
             done = result.rc == 0 and b"removed" in result.stdout
-            detail = result.stderr.decode("utf-8", "replace").strip()[:200]
+            detail = result.stderr.decode("utf-8", "replace").strip()[:200] or f"exit {result.rc}"
         except HostUnreachable as exc:
             done, detail = False, f"{exc.reason}: {exc.detail}"
+        except ValueError as exc:
+            done, detail = False, str(exc)
         message = f"working directory {path} removed" if done else f"working directory {path} not removed: {detail}"
-        payload = {"workdir": path, "duration_s": time.monotonic() - t0}
+        payload = {"workdir": path, "made_by": maker, "duration_s": time.monotonic() - t0}
         journal_decision(self.run_dir, spec, host_slug, "cleanup", "done" if done else "failed", message, payload)
 
-    def _cleanup_job(self, specs: list[HostSpec]) -> None:
-        """Start the cleanup job of ``specs`` now; each host's cleanup waits for its own checks to end."""
-        with self.lock:
-            self.jobs += 1
-            name = f".job-cleanup-{self.jobs}"
-            for spec in specs:
-                self.job_of[f"cleanup:{spec.name}"] = {"job": f"provision/{name}", "job_hosts": len(specs)}
-        try:
-            private = safe_private_dir(self.run_dir, name)
-            signals = Signals(private / "signals", [str.__str__(s.name) for s in specs])
-        except Exception as exc:
-            self._refuse("cleanup", specs, self._journal_cleanup, exc)
-            return
-        with self.lock:
-            for spec in specs:
-                self.signals[spec.name] = signals
-            ended = [spec.name for spec in specs if spec.name in self.ended]
-        for host in ended:  # checks that ended before the job was made
-            signals.send(host, SKIP if self.stopped() else GO)
-
-        def run() -> None:
-            try:
-                for group in batch.group(specs):
-                    # no job timeout: the job lives as long as the checks (each task has its own limit)
-                    batch.run_job(
-                        "cleanup", group, private, self._journal_cleanup, self.forks, None, self._options(signals)
-                    )
-            finally:
-                signals.close()
-
-        thread = threading.Thread(target=run)
-        with self.lock:
-            self.cleanups.append((thread, signals))
-        thread.start()
-
-    def _journal_cleanup(self, spec: HostSpec, outcome: ProvisionOutcome, events: list[dict[str, Any]]) -> None:
-        host_slug = self.slugs[spec.name]
-        signals = self.signals.get(spec.name)
-        if signals is not None and signals.word(spec.name) == SKIP:
-            message = "not cleaned up: the run was interrupted"
-            journal_decision(self.run_dir, spec, host_slug, "cleanup", "skipped", message, {"duration_s": 0.0})
-            return
-        self._keep_events(spec, host_slug, "cleanup", events)
-        journal_outcome(self.run_dir, spec, host_slug, outcome, self.job_of.get(f"cleanup:{spec.name}"))
-
     def cleanup(self) -> None:
-        """Tell every cleanup job's hosts left to go on (or, interrupted, to remove nothing) and wait for the jobs."""
+        """The end of the run: hosts whose worker never ran (an interrupt) keep what was made, journaled; the
+        ControlPersist masters of the prepare jobs are stopped."""
         with self.lock:
-            specs, self.prepared = list(self.prepared), []
             left, self.conns = list(self.conns.values()), {}
-        for transport in left:  # hosts whose worker never ran (an interrupt)
+            made, self.made = dict(self.made), {}
+            makers, self.made_by = dict(self.made_by), {}
+        for transport in left:
             transport.close()
-        if specs and not self.stopped():  # reached by a prepare job whose cleanup job could not start
-            self._cleanup_job(specs)
-        with self.lock:
-            cleanups = list(self.cleanups)
-        for thread, signals in cleanups:
-            signals.send_rest(SKIP if self.stopped() else GO)
-            thread.join()
+        for host_slug, path in made.items():
+            spec = self.specs.get(host_slug)
+            if spec is not None:
+                self._left(spec, host_slug, path, makers.get(host_slug, ""))
+        self._stop_masters()
+
+    def _stop_masters(self) -> None:
         with self.lock:
             folder, self.control_dir = self.control_dir, None
         if folder is not None:

@@ -100,7 +100,7 @@ def write(spec: HostSpec, path: Path) -> Path:
 def write_many(specs: Sequence[HostSpec], path: Path, extra: Mapping[str, Mapping[str, Any]] | None = None) -> Path:
     """Write the inventory of several resolved hosts (0600, no secrets) and return its path.
 
-    ``extra`` adds xcert's own variables to a host (by name), e.g. its cleanup signal."""
+    ``extra`` adds xcert's own variables to a host (by name), (none today: the hook is kept for the playbooks' own settings)."""
     extra = extra or {}
     data = {
         "all": {

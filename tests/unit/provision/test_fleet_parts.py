@@ -1,6 +1,6 @@
-"""The parts provisioning at fleet speed is made of: cleanup signals over real named pipes, the run's
-ControlPath folder, the environment ansible-playbook gets, a host's pipelining, the readiness loss handed
-to a worker, and the message of a failed raw task."""
+"""The parts provisioning at fleet speed is made of: the run's ControlPath folder, the environment
+ansible-playbook gets, a host's pipelining, the readiness loss handed to a worker, what the prepare
+playbook says it made (the cleanup removes only that), and the message of a failed raw task."""
 
 from __future__ import annotations
 
@@ -8,50 +8,19 @@ import os
 import shutil
 import stat
 import tempfile
-import threading
 from pathlib import Path
 
 import yaml
 
 from harness.inventory import HostSpec
 from harness.provision import control, resolved, seen
-from harness.provision.driver import outcome_of, runner_env
-from harness.provision.signals import GO, SKIP, Signals
+from harness.provision.driver import PLAYBOOKS, outcome_of, runner_env
+from harness.provision.fleet import made_workdir
 from harness.transport.base import HostUnreachable
 
 
 def _spec(**kw: object) -> HostSpec:
     return HostSpec(name="h1", connection="ssh", address="10.0.0.1", **kw)  # type: ignore[arg-type]
-
-
-def _read(path: str, got: dict[str, str]) -> None:
-    got[path] = Path(path).read_text(encoding="utf-8")  # blocks until a writer wrote and closed, as Ansible's lookup
-
-
-def test_a_reader_gets_its_word_whether_it_opens_before_or_after_the_writer(tmp_path: Path) -> None:
-    signals = Signals(tmp_path / "signals", ["a", "b"])
-    assert stat.S_ISFIFO(os.stat(signals.path("a")).st_mode) and os.stat(signals.path("a")).st_mode & 0o077 == 0
-    got: dict[str, str] = {}
-    early = threading.Thread(target=_read, args=(signals.path("a"), got))
-    early.start()  # the host reached its wait task before its checks ended
-    signals.send("a", GO)
-    early.join(timeout=10)
-    signals.send("b", SKIP)  # sent before its reader opened the pipe: the writer tries again
-    late = threading.Thread(target=_read, args=(signals.path("b"), got))
-    late.start()
-    late.join(timeout=10)
-    assert got == {signals.path("a"): "go\n", signals.path("b"): "skip\n"}
-    signals.send("a", SKIP)  # once per host: the first word stands
-    assert signals.word("a") == GO and signals.word("b") == SKIP
-    signals.close()
-    assert not (tmp_path / "signals").exists()
-
-
-def test_close_ends_a_writer_nobody_reads(tmp_path: Path) -> None:
-    signals = Signals(tmp_path / "s", ["a"])
-    signals.send_rest(GO)  # the job ended before the host's fork read its pipe
-    signals.close()  # returns: the writer gave up
-    assert all(not w.is_alive() for w in signals.writers)
 
 
 def test_the_control_folder_is_private_short_and_removed(tmp_path: Path) -> None:
@@ -77,14 +46,14 @@ def test_ansible_playbook_gets_pipelining_and_the_control_folder(tmp_path: Path)
     assert "ANSIBLE_SSH_CONTROL_PATH_DIR" not in runner_env(_spec())
 
 
-def test_pipelining_can_be_turned_off_per_host_and_signals_reach_the_inventory(tmp_path: Path) -> None:
+def test_pipelining_can_be_turned_off_per_host_and_xcert_variables_are_never_templated(tmp_path: Path) -> None:
     assert "ansible_pipelining" not in resolved.host_vars(_spec())
     assert resolved.host_vars(_spec(provision_vars={"xc_pipelining": "false"}))["ansible_pipelining"] is False
     assert resolved.host_vars(_spec(provision_vars={"xc_pipelining": True}))["ansible_pipelining"] is True
-    path = resolved.write_many([_spec()], tmp_path / "hosts.yml", {"h1": {"xc_cleanup_signal": "/p/{{ x }}"}})
+    path = resolved.write_many([_spec()], tmp_path / "hosts.yml", {"h1": {"xc_var": "/p/{{ x }}"}})
     text = path.read_text(encoding="utf-8")
-    assert "xc_cleanup_signal: !unsafe '/p/{{ x }}'" in text  # never templated
-    assert yaml.safe_load(text.replace("!unsafe", ""))["all"]["hosts"]["h1"]["xc_cleanup_signal"] == "/p/{{ x }}"
+    assert "xc_var: !unsafe '/p/{{ x }}'" in text  # never templated
+    assert yaml.safe_load(text.replace("!unsafe", ""))["all"]["hosts"]["h1"]["xc_var"] == "/p/{{ x }}"
 
 
 def test_a_worker_learns_what_the_readiness_command_met() -> None:
@@ -105,9 +74,28 @@ def test_a_failed_raw_task_says_why_not_non_zero_return_code() -> None:
     assert outcome_of("prepare", "failed", 2, [task], 1.0).message == "cannot make the working directory /proc/x"
 
 
-def test_the_early_cleanup_task_has_its_own_limit() -> None:
-    from harness.provision.driver import CLEANUP_TASK_TIMEOUT_S, PLAYBOOKS
+def _probe(status: str, stdout: str) -> dict[str, object]:
+    return {"task": "Make the working directory and find the tools that are missing", "host": "h1",
+            "status": status, "msg": "", "rc": 0, "stdout": stdout, "stderr": ""}  # fmt: skip
 
-    plays = yaml.safe_load((PLAYBOOKS / "cleanup.yml").read_text(encoding="utf-8"))
-    (task,) = plays[0]["tasks"]  # one task: its condition waits for the checks, its timeout does not count that
-    assert task["timeout"] == CLEANUP_TASK_TIMEOUT_S and "xc_cleanup_signal" in task["when"]
+
+def test_only_a_working_directory_the_playbook_made_is_removed_after() -> None:
+    made = outcome_of("prepare", "successful", 0, [_probe("changed", "workdir=made\r\npm=apt-get\r\n")], 1.0)
+    assert made_workdir(made)
+    found = outcome_of("prepare", "successful", 0, [_probe("ok", "workdir=found\r\npm=apt-get\r\n")], 1.0)
+    assert not made_workdir(found)  # there before the run: kept
+    failed = outcome_of("prepare", "failed", 2, [_probe("failed", "")], 1.0)
+    assert not made_workdir(failed)  # failed before it made anything
+    spoofed = outcome_of("prepare", "successful", 0, [_probe("changed", "x workdir=made y\r\n")], 1.0)
+    assert not made_workdir(spoofed)  # the whole line, never a part of one
+    unreachable = outcome_of("prepare", "failed", 4, [_probe("changed", "workdir=made\n"),
+                                                      {**_probe("unreachable", ""), "task": "Install"}], 1.0)  # fmt: skip
+    assert not made_workdir(unreachable)
+
+
+def test_the_playbook_prints_what_the_cleanup_looks_for() -> None:
+    plays = yaml.safe_load((PLAYBOOKS / "prepare.yml").read_text(encoding="utf-8"))
+    first = plays[0]["tasks"][0]
+    assert 'echo "workdir=$w"' in first["ansible.builtin.raw"] and "w=made" in first["ansible.builtin.raw"]
+    assert first["changed_when"] == "'workdir=made' in xc_probe.stdout_lines"
+    assert [p.name for p in PLAYBOOKS.iterdir()] == ["prepare.yml"]  # the cleanup is no playbook: one rm over SSH
