@@ -13,7 +13,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,12 +20,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import TOOL_NAME, __version__
+from harness import TOOL_NAME, __version__, prestart
 from harness.clock import utc_now_iso
 from harness.errors import RunDirError, RunDirWriteError
 from harness.evidence import slug
 from harness.inventory import HostSpec
 from harness.paths import catalog_dir, suites_dir
+from harness.prestart import Prestarted
 from harness.provision.fleet import Provisioner
 from harness.provision.seen import SEEN_LOST_ENV
 from harness.provision.steps import ProvisionSettings
@@ -161,28 +161,24 @@ def run_host(
     profile: str,
     interrupts: Interrupts | None = None,
     seen_lost: HostUnreachable | None = None,
+    held: subprocess.Popen[bytes] | None = None,
 ) -> int | None:
     """Run one host's worker to its end; its output goes to logs/<slug>.log with secrets masked.
 
     ``seen_lost``: the host did not answer the readiness command in its time; the worker reports it
     lost with that reason rather than wait out the same timeout again (harness.pytest_plugin.run).
+    ``held``: the host's worker, started while its host was provisioned (harness.prestart), waiting for its spec.
     Returns the worker's exit code, or None when an interrupt came before the host was started.
     """
     interrupts = interrupts or Interrupts()
     logs = run_dir / "logs"
     logs.mkdir(exist_ok=True)
-    cmd = [sys.executable, "-m", "harness.worker", str(run_dir), host_slug, profile]
     with interrupts.lock:
         if interrupts.level:
+            if held is not None:
+                prestart.kill(held)
             return None
-        proc = subprocess.Popen(
-            cmd,
-            env=seen_lost_env(seen_lost),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        proc = held or prestart.spawn(run_dir, host_slug, profile, seen_lost_env(seen_lost))
         interrupts.workers[host_slug] = proc
     try:
         out, _ = proc.communicate(input=_spec_json(spec).encode(), timeout=WORKER_TIMEOUT_S)
@@ -220,9 +216,11 @@ def run_provisioned_host(
     profile: str,
     interrupts: Interrupts,
     provisioner: Provisioner,
+    prestarted: Prestarted | None = None,
 ) -> int | None:
-    """Run the host's worker (its provisioning decided before), then remove what the readiness pass made."""
-    rc = run_host(run_dir, spec, host_slug, profile, interrupts, provisioner.seen_lost(host_slug))
+    """Run the host's worker (its provisioning decided before), then remove the working directory the run made."""
+    held = prestarted.take(host_slug) if prestarted is not None else None
+    rc = run_host(run_dir, spec, host_slug, profile, interrupts, provisioner.seen_lost(host_slug), held)
     if rc is not None:
         provisioner.after_worker(spec, host_slug)
     return rc
@@ -230,20 +228,24 @@ def run_provisioned_host(
 
 def run_hosts(request: RunRequest, run_dir: Path, interrupts: Interrupts) -> None:
     """Every host's worker, ``forks`` at once, each started as soon as its provisioning is decided."""
+    prestarted = Prestarted(run_dir, request.profile, request.forks)
     provisioner = Provisioner(
-        run_dir, request.provision, request.forks, lambda: interrupts.level > 0, lambda: interrupts.level > 1
-    )
+        run_dir, request.provision, request.forks, lambda: interrupts.level > 0, lambda: interrupts.level > 1,
+        hold=prestarted.start,
+    )  # fmt: skip
     futures: list[Future[int | None]] = []
-    with ThreadPoolExecutor(max_workers=max(1, request.forks)) as pool:
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, request.forks)) as pool:
 
-        def start(spec: HostSpec, host_slug: str) -> None:
-            futures.append(
-                pool.submit(run_provisioned_host, run_dir, spec, host_slug, request.profile, interrupts, provisioner)
-            )
+            def start(spec: HostSpec, host_slug: str) -> None:
+                args = (run_dir, spec, host_slug, request.profile, interrupts, provisioner, prestarted)
+                futures.append(pool.submit(run_provisioned_host, *args))
 
-        provisioner.prepare(list(zip(request.hosts, host_slugs(request.hosts), strict=True)), start)
-        for f in list(futures):
-            f.result()
+            provisioner.prepare(list(zip(request.hosts, host_slugs(request.hosts), strict=True)), start)
+            for f in list(futures):
+                f.result()
+    finally:
+        prestarted.close()
     provisioner.cleanup()
 
 

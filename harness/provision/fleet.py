@@ -65,6 +65,7 @@ class Provisioner:
         forks: int,
         stopped: Callable[[], bool],
         cancelled: Callable[[], bool] | None = None,
+        hold: Callable[[str], None] | None = None,
     ) -> None:
         self.run_dir = run_dir
         self.settings = settings
@@ -82,6 +83,8 @@ class Provisioner:
         self.cancelled = cancelled or (lambda: False)
         self.lost: dict[str, HostUnreachable] = {}  # slug -> what the readiness command met (timeouts only)
         self.control_dir: Path | None = None
+        #: called with the slug of each host a prepare job takes, when the job starts (harness.prestart)
+        self.hold = hold or (lambda _slug: None)
 
     # ------------------------------------------------------------------ prepare
 
@@ -198,6 +201,8 @@ class Provisioner:
             finally:
                 start(spec, host_slug)  # whatever became of its record, the host's checks run
 
+        for _, host_slug, _ in unready:
+            self.hold(host_slug)  # its worker starts now and waits for the host (its start overlaps the job)
         thread = threading.Thread(target=self._run_jobs, args=("prepare", [s for s, _, _ in unready], on_host))
         thread.start()
         return thread
