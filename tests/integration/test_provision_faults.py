@@ -133,6 +133,11 @@ def _job_started(out: Path) -> bool:
     return events.is_dir() and any(events.iterdir())
 
 
+def _answered(out: Path, host: str) -> bool:
+    """The host's readiness answer is written: its prepare job is about to start, and has connected to nothing."""
+    return any((out / "evidence").glob(f"{host}/*provision-readiness*")) if (out / "evidence").is_dir() else False
+
+
 def test_a_second_sigint_cancels_the_running_job(lab: Lab, tmp_path: Path) -> None:
     # lab1 needs the playbook (its working directory's parent is missing); its sshd freezes once the job
     # started, so the job would hang until Ansible's timeout (ControlPersist keeps the session open)
@@ -146,10 +151,15 @@ def test_a_second_sigint_cancels_the_running_job(lab: Lab, tmp_path: Path) -> No
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
-        while not _job_started(out) and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _job_started(out), "the prepare job never started"
+        while not _answered(out, "lab1") and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _answered(out, "lab1"), "the readiness command never answered"
+        # frozen before the job reaches it (on a loaded machine the job's events come late: a play could
+        # otherwise end before the freeze), so the job's connection hangs until it is cancelled
         with _frozen(lab, "lab1"):
+            while not _job_started(out) and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert _job_started(out), "the prepare job never started"
             proc.send_signal(signal.SIGINT)  # first: finish what is in flight, start nothing new
             time.sleep(0.5)
             t0 = time.monotonic()
