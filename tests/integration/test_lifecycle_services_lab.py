@@ -56,7 +56,9 @@ def _inventory(lab: Lab, tmp_path: Path, dirs: dict[str, Path]) -> Path:
     inv = yaml.safe_load(lab.inventory.read_text(encoding="utf-8"))
     hv = inv["all"]["children"]["xcert_lab"]["hosts"]["lab1"]
     binaries = _binaries()
-    hv["xc_services"] = [sv.service(dirs[name], name, binaries=binaries[name], recover_s=45, kills=KILLS) for name in SERVERS]
+    hv["xc_services"] = [
+        sv.service(dirs[name], name, binaries=binaries[name], recover_s=45, kills=KILLS) for name in SERVERS
+    ]
     hv["xc_ports"] = [22]
     path = tmp_path / "inventory.yml"
     path.write_text(yaml.safe_dump(inv), encoding="utf-8")

@@ -79,9 +79,7 @@ def test_waivers_apply_until_they_expire(run: Path) -> None:
     assert "Xinchuang Compatibility Lab" in html and "lab host" in html
 
 
-def test_chinese_russian_arabic_and_uzbek_pdfs_carry_their_text_and_fonts(
-    lab: Lab, run: Path, tmp_path: Path
-) -> None:
+def test_chinese_russian_arabic_and_uzbek_pdfs_carry_their_text_and_fonts(lab: Lab, run: Path, tmp_path: Path) -> None:
     # one host of the lab, certified as the module's run is: every text and font below is the report's own or
     # that host's, and five PDFs of one host's checks render in half the time of two hosts'
     root = run.parent
