@@ -41,7 +41,8 @@ def _host(lab: Lab) -> tuple[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def disruptive_run(db_lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any], Path]:
-    """One `certify --profile disruptive` (every check of full, and the restart) of the lab host."""
+    """One `certify --profile disruptive` (every DB check of full, and the restart) of the lab host: the DB
+    layer only, the one this module reads (the targets' lifecycle checks are decided in test_lifecycle_*)."""
     name, host = _host(db_lab)
     inv = yaml.safe_load(db_lab.inventory.read_text(encoding="utf-8"))  # type: ignore[union-attr]
     next(t for t in inv["all"]["children"]["xcert_lab"]["hosts"][name]["xc_db_targets"] if t["name"] == "postgresql")[
@@ -53,8 +54,8 @@ def disruptive_run(db_lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> tup
     out = base / "run"
     proc = xcert(
         # the targets are lifecycle services too (harness/lifecycle/derive.py): short load runs, not 3 x 15 min
-        "certify", "-i", str(tunnelled), "--profile", "disruptive", "--soak-seconds", "2", "--out", str(out),
-        env=db_lab.env, timeout=900,
+        "certify", "-i", str(tunnelled), "--profile", "disruptive", "-m", "db", "--soak-seconds", "2",
+        "--out", str(out), env=db_lab.env, timeout=900,
     )  # fmt: skip
     assert proc.returncode in (0, 1, 2), proc.stderr
     return name, host, out
