@@ -5,7 +5,9 @@ says so in results.json, JUnit and the report; a lab config can refuse snapshots
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ import pytest
 from harness.facts.manifest import PROBES
 from harness.facts.snapshot import read_snapshot
 from harness.results import validate
-from tests.conftest import xcert
+from tests.conftest import ROOT, xcert
 
 pytestmark = pytest.mark.integration
 
@@ -47,17 +49,31 @@ def _inventory(tmp: Path, snapshot: Path, name: str) -> Path:
     return inventory
 
 
+#: this machine as the snapshots and the live run see it: a process namespace of their own, so that what other
+#: tests start and stop meanwhile (a lab's Tomcat or database server is a process of this machine too) is in
+#: none of them, and each sees the machine the others saw
+ALONE = ["unshare", "--pid", "--fork", "--mount-proc"] if os.geteuid() == 0 else []
+
+
+def _alone(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*ALONE, *args], capture_output=True, text=True, timeout=300, cwd=ROOT, env=dict(os.environ), check=False
+    )
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("snaptruth")
     py_snap = tmp / "py.tar.gz"
-    assert xcert("collect", "--out", str(py_snap)).returncode == 0
+    collected = _alone(sys.executable, "-m", "harness", "collect", "--out", str(py_snap))
+    assert collected.returncode == 0, collected.stderr
     script = xcert("collect", "--print-sh").stdout
     (tmp / "collect.sh").write_text(script, encoding="utf-8")
-    done = subprocess.run(["sh", str(tmp / "collect.sh"), str(tmp / "sh-snap")], capture_output=True, text=True)
+    done = _alone("sh", str(tmp / "collect.sh"), str(tmp / "sh-snap"))
     sh_snap = Path(done.stdout.strip().splitlines()[-1])
     outs = {"live": tmp / "live", "py": tmp / "py-run", "sh": tmp / "sh-run"}
-    xcert("certify", "--out", str(outs["live"]), "--format", "json")
+    live = _alone(sys.executable, "-m", "harness", "certify", "--out", str(outs["live"]), "--format", "json")
+    assert (outs["live"] / "results.json").is_file(), live.stderr
     for kind, snap in (("py", py_snap), ("sh", sh_snap)):
         xcert(
             "certify", "-i", str(_inventory(tmp, snap, kind)), "--out", str(outs[kind]), "--format", "json,junit,html"
