@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shlex
+import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -188,9 +189,19 @@ def test_proxy_command_in_ssh_common_args_goes_through_paramiko(lab: Lab, tmp_pa
     # provisioning (ansible-runner, OpenSSH) goes the same way, from the resolved inventory
     from harness.provision.driver import run_playbook
 
-    outcome = run_playbook("prepare", spec, [str(inv)], tmp_path / "provision")
+    try:
+        outcome = run_playbook("prepare", spec, [str(inv)], tmp_path / "provision")
+    finally:
+        _remove_workdir(spec)
     assert outcome.ok, (outcome.failed_task, outcome.message)
     assert any(t["host"] == "lab2" for t in outcome.tasks)
+
+
+def _remove_workdir(spec: HostSpec) -> None:
+    """The working directory a bare prepare playbook made (lab hosts share this machine's /tmp; no run removes it)."""
+    from harness.provision.readiness import workdir
+
+    shutil.rmtree(workdir(spec), ignore_errors=True)
 
 
 def test_provisioning_answers_the_sudo_prompt_and_keeps_the_password_off_disk(
@@ -203,7 +214,10 @@ def test_provisioning_answers_the_sudo_prompt_and_keeps_the_password_off_disk(
     (with_password,) = load_inventory([inv], "lab1")
     assert with_password.become_password == sudo_needs_a_password
     private = tmp_path / "provision"
-    outcome = run_playbook("prepare", with_password, [str(inv)], private)
+    try:
+        outcome = run_playbook("prepare", with_password, [str(inv)], private)
+    finally:
+        _remove_workdir(with_password)
     assert outcome.ok, (outcome.failed_task, outcome.message)
     secret = sudo_needs_a_password.encode()
     leaks = [p for p in private.rglob("*") if p.is_file() and secret in p.read_bytes()]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import io
 import json
 import os
+import shutil
 import tarfile
 import tempfile
 from pathlib import Path
@@ -139,6 +141,7 @@ def _key() -> tuple[Path, Path]:
     from harness.signing.keys import generate
 
     folder = Path(tempfile.mkdtemp(prefix="xcert-fuzz-key-"))
+    atexit.register(shutil.rmtree, folder, True)  # the key lives as long as the session, then is gone
     return generate(folder / "key")
 
 
@@ -261,13 +264,14 @@ def test_identify_takes_any_snapshot(members: dict[str, bytes], as_dir: bool) ->
 def _good_bundle() -> bytes:
     from tests.unit.test_security_runs import make_run
 
-    folder = Path(tempfile.mkdtemp(prefix="xcert-fuzz-bundle-"))
-    run = make_run(folder)
-    key, _ = _key()
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["report", str(run), "--format", "json"]) == 1
-        assert main(["bundle", str(run), "--key", str(key), "--out", str(folder / "b.tar")]) == 0
-    return (folder / "b.tar").read_bytes()
+    with tempfile.TemporaryDirectory(prefix="xcert-fuzz-bundle-") as tmp:  # kept in memory: no folder left behind
+        folder = Path(tmp)
+        run = make_run(folder)
+        key, _ = _key()
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["report", str(run), "--format", "json"]) == 1
+            assert main(["bundle", str(run), "--key", str(key), "--out", str(folder / "b.tar")]) == 0
+        return (folder / "b.tar").read_bytes()
 
 
 @FUZZ
