@@ -215,13 +215,14 @@ def measure_ci(work: Path, runs: int = 2, repo: Path = ROOT) -> dict[str, Any]:
     """``bash scripts/test.sh`` in ``runs`` fresh clones of ``repo`` (its committed HEAD), one after the other."""
     out = []
     for i in range(runs):
-        # not under the run's 0700 temporary folder: the lab tests' sshd runs as the lab user, who must read
-        # the clone's files (under a 0700 parent those tests error, which a fresh CI machine never shows)
-        parent = Path(tempfile.mkdtemp(prefix=f"xcert-goals-ci{i}-", dir="/var/tmp"))
+        # beside the repository, as the checkout CI clones is: the tests read ../shared (refdata, the JUnit XSD)
+        # when it is there; and not under the run's 0700 temporary folder: the lab tests' sshd runs as the lab
+        # user, who must read the clone's files
+        parent = Path(tempfile.mkdtemp(prefix=f"xcert-goals-ci{i}-", dir=repo.parent))
         parent.chmod(0o755)
-        clone = parent / "clone"
+        clone = parent
         try:
-            subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True, capture_output=True, timeout=300)
+            subprocess.run(["git", "clone", "-q", str(repo), "."], cwd=clone, check=True, capture_output=True, timeout=300)
             head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True, text=True,
                                   check=True, timeout=60).stdout.strip()  # fmt: skip
             m = fleet.Measured(["timeout", "1800", "bash", "scripts/test.sh"], dict(os.environ), clone).run()

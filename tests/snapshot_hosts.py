@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, SHARED
 
 MEMINFO = "MemTotal:       263824444 kB\nMemFree:        1000 kB\n"
@@ -46,7 +48,10 @@ def samples() -> Path:
 
 def capture(name: str, folder: Path | None = None) -> str:
     """A capture's text without its source line (from ``folder``, by default :func:`samples`)."""
-    text = ((folder or samples()) / name).read_text(encoding="utf-8")
+    path = (folder or samples()) / name
+    if not path.is_file():  # a checkout without ../shared/refdata has only the captures the lab ships
+        pytest.skip(f"refdata capture {name} is not beside the checkout")
+    text = path.read_text(encoding="utf-8")
     return text.split("\n", 1)[1] if text.startswith("#") else text
 
 
