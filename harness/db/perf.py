@@ -24,6 +24,25 @@ ACCOUNTS_PER_BRANCH = 100_000
 TELLERS_PER_BRANCH = 10
 #: clients and seconds per profile
 PROFILE_LOAD = {"quick": (2, 5.0), "full": (4, 10.0), "disruptive": (4, 10.0)}
+#: XCERT_SMOKE_SECONDS (tests, demos) sets the smoke's seconds in every profile, within these bounds
+SMOKE_SECONDS_RANGE = (1.0, 3600.0)
+
+
+def profile_load(profile: str) -> tuple[int, float]:
+    """The smoke's clients and seconds in ``profile``; the controller's ``XCERT_SMOKE_SECONDS`` sets the seconds
+    (the duration run is measured and reported beside the TPS either way)."""
+    clients, seconds = PROFILE_LOAD[profile]
+    value = os.environ.get("XCERT_SMOKE_SECONDS")
+    if value is None or value == "":
+        return clients, seconds
+    low, high = SMOKE_SECONDS_RANGE
+    try:
+        asked = float(value)
+    except ValueError:
+        asked = -1.0
+    if not low <= asked <= high:
+        raise RuntimeError(f"XCERT_SMOKE_SECONDS={value!r}: give seconds from {low:g} to {high:g}")
+    return clients, asked
 #: what each client runs in a loop (pgbench's "TPC-B (sort of)"), for the evidence
 TRANSACTION_SQL = """-- per transaction, random aid, tid, bid and delta:
 UPDATE xc_accounts SET abalance = abalance + :delta WHERE aid = :aid;

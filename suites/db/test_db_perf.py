@@ -27,7 +27,7 @@ from harness.db.targets import DbTarget
 def test_db_perf(
     db_target: DbTarget, db_scratch: Scratch, db_endpoint: tuple[str, int] | None, db_profile: str, xc: CheckContext
 ) -> None:
-    clients, duration = perf.PROFILE_LOAD[db_profile]
+    clients, duration = perf.profile_load(db_profile)
     perf.setup(db_scratch.conn, scale=1)
     db_scratch.conn.commit()
     started = utc_now_iso()

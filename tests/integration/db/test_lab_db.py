@@ -55,7 +55,7 @@ def disruptive_run(db_lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> tup
     proc = xcert(
         # the targets are lifecycle services too (harness/lifecycle/derive.py): short load runs, not 3 x 15 min
         "certify", "-i", str(tunnelled), "--profile", "disruptive", "-m", "db", "--soak-seconds", "2",
-        "--out", str(out), env=db_lab.env, timeout=900,
+        "--out", str(out), env={**db_lab.env, "XCERT_SMOKE_SECONDS": "2"}, timeout=900,
     )  # fmt: skip
     assert proc.returncode in (0, 1, 2), proc.stderr
     return name, host, out
