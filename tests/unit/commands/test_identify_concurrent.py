@@ -62,10 +62,17 @@ def _inventory(tmp_path: Path, port: int, hosts: int) -> Path:
     return path
 
 
+def _as_from_a_terminal() -> None:
+    """SIGINT as a terminal user's command gets it: default, not blocked (whatever the test worker's thread has)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _xcert(*args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "harness", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+        [sys.executable, "-m", "harness", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=_as_from_a_terminal,
+    )  # fmt: skip
 
 
 def test_silent_hosts_are_each_unreachable_never_failed(tmp_path: Path, silent_port: int) -> None:
