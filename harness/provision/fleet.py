@@ -73,8 +73,8 @@ class Provisioner:
         self.stopped = stopped
         self.slugs: dict[str, str] = {}
         self.asked: dict[str, str] = {}  # slug -> evidence of its readiness command
-        self.made: dict[str, str] = {}  # slug -> working directory this run made there (removed after its checks)
-        self.made_by: dict[str, str] = {}  # slug -> what made it
+        #: slug -> (the working directory this run made there, what made it): removed after its checks
+        self.made: dict[str, tuple[str, str]] = {}
         self.conns: dict[str, Any] = {}  # slug -> the readiness connection, kept to remove that directory
         self.specs: dict[str, HostSpec] = {}  # slug -> its spec
         self.lock = threading.Lock()
@@ -177,8 +177,7 @@ class Provisioner:
         with self.lock:
             self.asked[host_slug] = ref
             if found.ready and found.workdir_state == "made":
-                self.made[host_slug] = found.workdir
-                self.made_by[host_slug] = "the readiness command"
+                self.made[host_slug] = (found.workdir, "the readiness command")
         if found.ready:
             payload = {"readiness": found.as_dict(), "command": ref, "duration_s": time.monotonic() - t0}
             journal_decision(self.run_dir, spec, host_slug, "prepare", "skipped", found.reason(), payload)
@@ -196,8 +195,7 @@ class Provisioner:
                 journal_outcome(self.run_dir, spec, host_slug, outcome, info)
                 if made_workdir(outcome):
                     with self.lock:
-                        self.made[host_slug] = readiness.workdir(spec)
-                        self.made_by[host_slug] = "the prepare playbook"
+                        self.made[host_slug] = (readiness.workdir(spec), "the prepare playbook")
             finally:
                 start(spec, host_slug)  # whatever became of its record, the host's checks run
 
@@ -262,12 +260,12 @@ class Provisioner:
     def after_worker(self, spec: HostSpec, host_slug: str) -> None:
         """Remove the working directory this run made on the host (its worker is done), over xcert's own SSH."""
         with self.lock:
-            path = self.made.pop(host_slug, None)
-            maker = self.made_by.pop(host_slug, "")
+            made = self.made.pop(host_slug, None)
             transport = self.conns.pop(host_slug, None)
         try:
-            if path is None:
+            if made is None:
                 return
+            path, maker = made
             if self.stopped():
                 self._left(spec, host_slug, path, maker)
             else:
@@ -312,13 +310,12 @@ class Provisioner:
         with self.lock:
             left, self.conns = list(self.conns.values()), {}
             made, self.made = dict(self.made), {}
-            makers, self.made_by = dict(self.made_by), {}
         for transport in left:
             transport.close()
-        for host_slug, path in made.items():
+        for host_slug, (path, maker) in made.items():
             spec = self.specs.get(host_slug)
             if spec is not None:
-                self._left(spec, host_slug, path, makers.get(host_slug, ""))
+                self._left(spec, host_slug, path, maker)
         self._stop_masters()
 
     def _stop_masters(self) -> None:
