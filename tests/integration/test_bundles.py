@@ -1,7 +1,8 @@
 """Bundles on the lab: real runs of hosts presenting Kylin, UOS and openEuler identities (a PostgreSQL
 database host among them) and of the local host, merged into a matrix whose every cell is checked
 against the runs' own results.json; the cross-host checks pass on a healthy lab and fail, with evidence,
-on a closed database port; `xcert diff` names a changed identity; the HTML grid is screenshotted."""
+on a closed database port; `xcert diff` names a changed identity; the HTML grid is screenshotted. (The
+aarch64 host as a cell of its own: tests/integration/test_lab_aarch64.py, which runs last.)"""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, xcert
-from tests.integration.lab_fixture import Lab, host_of, lab_session, require_lab_tools, results
+from tests.integration.lab_fixture import Lab, host_of, lab_session, results
 from tests.unit.bundles.expect import assert_cells_match
 
 pytestmark = pytest.mark.integration
@@ -303,33 +304,3 @@ def test_diff_names_a_changed_identity(lab: Lab, runs: dict[str, Path], tmp_path
     }
     text = xcert("diff", before, str(tmp_path / "after")).stdout
     assert "os: uos-server-20 fou -> openeuler-20.03-lts 20.03 (LTS)" in text
-
-
-@pytest.mark.late
-def test_the_aarch64_host_is_a_cell_of_its_own(
-    runs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
-) -> None:
-    """Runs last: the arm64 root is built in the background meanwhile (scripts/test.sh), or here."""
-    from harness.lab.arm import ensure_root
-    from harness.lab.sh import LabError
-
-    require_lab_tools()
-    try:
-        ensure_root()
-    except LabError as exc:
-        pytest.skip(f"no arm64 root for the aarch64 lab host: {exc}")
-    lab = Lab(tmp_path_factory.mktemp("armlab"))
-    try:
-        lab.up("--hosts", "1", "--arch", "aarch64", "--identity", "kunpeng920-kylin-v10")
-        assert lab.inventory is not None
-        res = certify(lab, lab.inventory, tmp_path / "arm", "--limit", "arm1")
-    finally:
-        lab.down()
-    assert host_of(res, "arm1")["facts"]["arch"] == "aarch64"
-    dirs = [runs["certified"], tmp_path / "arm"]
-    proc = xcert("matrix", *map(str, dirs), "--out", str(tmp_path / "m"))
-    assert proc.returncode == 0, proc.stderr
-    m = json.loads((tmp_path / "m" / "matrix.json").read_text(encoding="utf-8"))
-    assert_cells_match(m, dirs)
-    arm = next(c for c in m["cells"] if c["combination"]["cpu"]["id"] == "kunpeng-920")
-    assert arm["combination"]["os"]["id"] == "kylin-server-v10-sp2" and arm["sources"][0]["host"] == "arm1"
