@@ -82,22 +82,47 @@ def _durations() -> dict[str, float]:
     return {str(k): float(v) for k, v in data.items() if isinstance(v, (int, float))}
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The longest files first, so that two xdist workers given whole files (``--dist loadfile
-    --no-loadscope-reorder``) end together: the last file handed out is a short one. A file not yet in
-    durations.json counts as a middling one. Modules with a test marked ``late`` run after all others (a
-    fixture they need is built in the background meanwhile). A module stays whole and in its own order,
-    so its module-scoped fixtures are set up once."""
-    late = {_file_of(item.nodeid) for item in items if item.get_closest_marker("late") is not None}
-    known = _durations()
-    ranked = sorted(known.values())
+#: a ``late`` module is handed out no sooner than this place in the order: by then the fixture it waits for
+#: (the arm64 root, built beside ruff and mypy by scripts/test.sh) is ready, and the run does not end on it
+LATE_PLACE = 12
+
+
+def module_order(modules: list[str], seconds: dict[str, float], waiting: set[str], late: set[str]) -> list[str]:
+    """The order the test files are handed out in, for xdist workers given whole files (``--dist loadfile
+    --no-loadscope-reorder``), each of which takes two files at the start and one more as it frees up.
+
+    The longest first, so that the workers end together: the last file handed out is a short one (a file not
+    yet in durations.json counts as a middling one). A ``waiting`` file (it spends its time in soaks,
+    kills and recoveries, not on the CPU) goes to the same worker as the other waiting files at the start
+    (the even places), each beside a busy one on the other worker, instead of two of them side by side
+    leaving the CPU idle; a ``late`` file no sooner than LATE_PLACE.
+    """
+    ranked = sorted(seconds.values())
     unknown = ranked[len(ranked) // 2] if ranked else 0.0
+    by_length = sorted(modules, key=lambda name: (-seconds.get(name, unknown), name))
+    waits = [name for name in by_length if name in waiting and name not in late]
+    busy = [name for name in by_length if name not in waiting and name not in late]
+    order: list[str] = []
+    for name in waits:
+        order.append(name)
+        if busy:
+            order.append(busy.pop(0))
+    order += busy
+    for name in (name for name in by_length if name in late):
+        order.insert(min(LATE_PLACE, len(order)), name)
+    return order
 
-    def key(item: pytest.Item) -> tuple[bool, float, str]:
-        name = _file_of(item.nodeid)
-        return name in late, -known.get(name, unknown), name
 
-    items.sort(key=key)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files in module_order's order; a module stays whole and in its own order, so its module-scoped
+    fixtures are set up once."""
+    modules = list(dict.fromkeys(_file_of(item.nodeid) for item in items))
+
+    def marked(name: str) -> set[str]:
+        return {_file_of(item.nodeid) for item in items if item.get_closest_marker(name) is not None}
+
+    place = {name: n for n, name in enumerate(module_order(modules, _durations(), marked("waiting"), marked("late")))}
+    items.sort(key=lambda item: place[_file_of(item.nodeid)])
 
 
 class _DurationRecorder:

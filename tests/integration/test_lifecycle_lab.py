@@ -18,7 +18,8 @@ from tests.conftest import xcert
 from tests.integration.debs import build_deb, package_root
 from tests.integration.lab_fixture import Lab, host_of, lab_session, results
 
-pytestmark = pytest.mark.integration
+# kills, recoveries and soaks: mostly waiting (scheduled beside busy test files: tests/conftest.py)
+pytestmark = [pytest.mark.integration, pytest.mark.waiting]
 
 # a service as an operator declares one: its own control commands, supervised by a shell loop
 SUPERVISED = {
@@ -130,7 +131,7 @@ def test_lifecycle_checks_on_lab_hosts(lab: Lab, tmp_path: Path) -> None:
     out = tmp_path / "disruptive"
     # one host at a time: the lab's hosts share this machine's CPU and memory, which the soak samples
     proc = xcert(
-        "certify", "-i", str(inventory), "--profile", "disruptive", "--no-provision", "--format", "json,html,pdf", "-m", "lifecycle",
+        "certify", "-i", str(inventory), "--profile", "disruptive", "--no-provision", "--format", "json,html", "-m", "lifecycle",
         "--forks", "1", "--out", str(out), env=lab.env, timeout=900,
     )  # fmt: skip
     assert proc.returncode in (0, 1, 2), proc.stderr
@@ -155,11 +156,10 @@ def test_lifecycle_checks_on_lab_hosts(lab: Lab, tmp_path: Path) -> None:
         assert {".csv", ".png"} <= kinds, check["evidence"]
         png = next(ref for ref in check["evidence"] if ref.endswith(".png"))
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    # the plots are drawn in the report itself (inlined: the report fetches nothing)
+    # the plots are drawn in the report itself (inlined: the report fetches nothing; in the PDF too:
+    # tests/integration/test_lifecycle_services_lab.py)
     html = (out / "report.html").read_text(encoding="utf-8")
     assert html.count('<img src="data:image/png;base64,') >= 2 and "Measured runs" in html
-    pdf = subprocess.run(["pdfimages", "-list", str(out / "report.pdf")], capture_output=True, text=True, timeout=60)
-    assert pdf.returncode == 0 and len(pdf.stdout.strip().splitlines()) >= 4, pdf.stdout  # header + 2 plots
     for name in ("lab1", "lab2"):
         health = _outcomes(host_of(res, name))["XC-LC-007"]
         assert health["outcome"] in ("pass", "fail") and health["evidence"], health

@@ -25,6 +25,7 @@ from tests.integration.lab_fixture import Lab, host_of, lab_session, results
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.waiting,  # kills, recoveries and soaks (scheduled beside busy test files: tests/conftest.py)
     pytest.mark.skipif(not Path("/usr/share/tomcat10/bin/catalina.sh").is_file(), reason="tomcat10 is not installed"),
 ]
 
