@@ -108,46 +108,26 @@ def _ensure_root_locked() -> Path:
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-2:]
         raise LabError(f"debootstrap (first stage) from {MIRROR} failed: {' | '.join(tail)}")
-    with _only_what_is_installed(root):
-        proc = sh(["chroot", str(root), "/debootstrap/debootstrap", "--second-stage"], check=False, timeout=900)
+    # the second stage's own script runs here, natively, and only what it installs runs emulated in the root
+    # (dpkg, the maintainer scripts): run inside the chroot, its shell loops and its perl re-reading the
+    # suite's 50 MB package index for every pre-dependency were emulated too, a third of the build's CPU
+    script = root / "debootstrap" / "debootstrap"
+    proc = sh(
+        [
+            "env",
+            f"DEBOOTSTRAP_DIR={root / 'debootstrap'}",
+            str(script),
+            "--second-stage",
+            f"--second-stage-target={root}",
+        ],
+        check=False,
+        timeout=900,
+    )
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-2:]
         raise LabError(f"debootstrap (second stage, emulated) failed: {' | '.join(tail)}")
     (root / ".xcert-ready").write_text("ok\n", encoding="ascii")
     return root
-
-
-@contextlib.contextmanager
-def _only_what_is_installed(root: Path) -> Iterator[None]:
-    """The second stage sees a package index of the packages the first stage fetched, and nothing else.
-
-    It re-reads the whole index (the suite's ~50 MB Packages file) with perl for every pre-dependency it
-    resolves, and that perl is emulated: measured, a quarter of the build's CPU time. Every package it
-    installs was fetched and resolved (against the full index) by the first stage, natively; the full index
-    is put back afterwards, so the root's apt lists are what debootstrap leaves.
-    """
-    wanted = {line.split(" ", 1)[0] for line in (root / "debootstrap" / "debpaths").read_text().splitlines() if line}
-    lists = root / "var" / "lib" / "apt" / "lists"
-    kept: list[tuple[Path, Path]] = []
-    for index in sorted(lists.glob("*_Packages")):
-        full = index.with_name(index.name + ".xcert-full")
-        index.rename(full)
-        kept.append((index, full))
-        stanzas = full.read_text(encoding="utf-8", errors="surrogateescape").split("\n\n")
-        chosen = [st for st in stanzas if _package_of(st) in wanted]
-        index.write_text("\n\n".join(chosen) + "\n", encoding="utf-8", errors="surrogateescape")
-    try:
-        yield
-    finally:
-        for index, full in kept:
-            full.replace(index)
-
-
-def _package_of(stanza: str) -> str:
-    for line in stanza.lstrip("\n").splitlines():
-        if line.startswith("Package:"):
-            return line.split(":", 1)[1].strip()
-    return ""
 
 
 def prepare_root(root: Path, user: str, home: Path) -> None:
