@@ -115,7 +115,7 @@ def main() -> int:
             env["XCERT_BENCH_INPUT"] = f"profile-{time.time_ns()}-{i}"
         argv = [sys.executable, __file__, args.inventory, args.host, "--child", *(["--cold"] if args.cold else [])]
         out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True, timeout=300)
-        runs.append([tuple(m) for m in json.loads(out.stdout.splitlines()[-1])])  # type: ignore[misc]
+        runs.append([tuple(m) for m in json.loads(out.stdout.splitlines()[-1])])
     start = [subprocess.run([sys.executable, "-c", "import time; print(time.process_time())"], env=env,
                             capture_output=True, text=True, check=True).stdout for _ in range(args.repeat)]  # fmt: skip
     print(f"load average {os.getloadavg()[0]:.1f}; medians of {args.repeat} fresh processes")

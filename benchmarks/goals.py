@@ -87,6 +87,11 @@ def _args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="fewer repeats, 8 hosts at most, 500 checks")
     parser.add_argument("--goals", default="facts,provision,fleet,reports", help="which parts to run")
     parser.add_argument("--ci", action="store_true", help="also run scripts/test.sh in two fresh clones (~20 min)")
+    parser.add_argument(
+        "--ci-build-arm-root",
+        action="store_true",
+        help="each fresh clone builds the arm64 root, as on a fresh CI machine (not this machine's cached one)",
+    )
     parser.add_argument("--hosts", type=_counts, help="fleet sizes (default 1,8,32,64; --quick 1,8)")
     parser.add_argument("--forks", type=_counts, help="fleet forks (default 8,16,32; --quick 8)")
     parser.add_argument(

@@ -211,8 +211,12 @@ def measure_reports(checks: int, repeat: int, langs: str, work: Path) -> dict[st
 # ---------------------------------------------------------------- CI
 
 
-def measure_ci(work: Path, runs: int = 2, repo: Path = ROOT) -> dict[str, Any]:
-    """``bash scripts/test.sh`` in ``runs`` fresh clones of ``repo`` (its committed HEAD), one after the other."""
+def measure_ci(work: Path, runs: int = 2, repo: Path = ROOT, build_arm_root: bool = False) -> dict[str, Any]:
+    """``bash scripts/test.sh`` in ``runs`` fresh clones of ``repo`` (its committed HEAD), one after the other.
+
+    ``build_arm_root``: each run builds the arm64 root as a fresh CI machine does (an empty lab cache of its
+    own, removed with the clone), instead of finding this machine's cached one.
+    """
     out = []
     for i in range(runs):
         # beside the repository, as the checkout CI clones is: the tests read ../shared (refdata, the JUnit XSD)
@@ -222,14 +226,21 @@ def measure_ci(work: Path, runs: int = 2, repo: Path = ROOT) -> dict[str, Any]:
         parent.chmod(0o755)
         clone = parent
         try:
-            subprocess.run(["git", "clone", "-q", str(repo), "."], cwd=clone, check=True, capture_output=True, timeout=300)
+            subprocess.run(
+                ["git", "clone", "-q", str(repo), "."], cwd=clone, check=True, capture_output=True, timeout=300
+            )
             head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=clone, capture_output=True, text=True,
                                   check=True, timeout=60).stdout.strip()  # fmt: skip
-            m = fleet.Measured(["timeout", "1800", "bash", "scripts/test.sh"], dict(os.environ), clone).run()
+            env = dict(os.environ)
+            if build_arm_root:
+                env["XCERT_LAB_CACHE"] = str(parent / ".lab-cache")
+            m = fleet.Measured(["timeout", "1800", "bash", "scripts/test.sh"], env, clone).run()
         finally:
             shutil.rmtree(parent, ignore_errors=True)
         # every FAILED/ERROR line pytest printed, then the end of the output (its summary line)
-        out.append({"wall": m.wall, "cpu": m.cpu, "rc": m.rc, "commit": head, "tail": "\n".join([*m.failures, m.tail[-400:]])})
+        tail = "\n".join([*m.failures, m.tail[-400:]])
+        arm = "built" if build_arm_root else "cached"
+        out.append({"wall": m.wall, "cpu": m.cpu, "rc": m.rc, "commit": head, "arm_root": arm, "tail": tail})
     return {"runs": out}
 
 
@@ -243,7 +254,7 @@ def runners(args: argparse.Namespace, work: Path) -> dict[str, Callable[[], dict
         "provision": lambda: measure_provision(big, args.repeat),
         "fleet": lambda: measure_fleet(args, work / "fleet", plot),
         "reports": lambda: measure_reports(args.checks, max(1, args.repeat // 2), args.langs, work / "reports"),
-        "ci": lambda: measure_ci(work / "ci"),
+        "ci": lambda: measure_ci(work / "ci", build_arm_root=args.ci_build_arm_root),
     }
 
 

@@ -235,7 +235,8 @@ def ci_goals(c: Mapping[str, Any]) -> list[Goal]:
         out.append(
             Goal(
                 "ci",
-                f"`bash scripts/test.sh` in a fresh clone, run {i} (exit {run['rc']})",
+                f"`bash scripts/test.sh` in a fresh clone, run {i} (exit {run['rc']}; arm64 root "
+                f"{run.get('arm_root', 'cached')})",
                 f"{run['wall'] / 60:.1f} min",
                 f"{CI_SECONDS / 60:g} min",
                 run["wall"] / CI_SECONDS,

@@ -125,7 +125,7 @@ def _missing_inventory(inventory: Path, parents: Path) -> Path:
 
 
 def _median(runs: list[dict[str, Any]], key: str) -> float:
-    return round(statistics.median(r[key] for r in runs), 2)
+    return round(float(statistics.median(float(r[key]) for r in runs)), 2)
 
 
 def measure(hosts: int = 8, repeat: int = 3, forks: int = 8) -> dict[str, Any]:

@@ -15,5 +15,5 @@ fi
 # a build still running when the tests end (they failed early) is stopped with everything it started
 trap '[ -n "$arm_pid" ] && kill -- "-$arm_pid" 2>/dev/null || true' EXIT
 echo "== ruff" && .venv/bin/ruff check harness suites tests benchmarks
-echo "== mypy" && .venv/bin/mypy
+echo "== mypy" && .venv/bin/mypy && .venv/bin/mypy benchmarks  # the benchmarks are scripts (sibling imports), checked as files
 echo "== pytest" && .venv/bin/pytest tests -q -rs -n 2 --dist loadfile --no-loadscope-reorder "$@"

@@ -209,6 +209,13 @@ def test_ci_runs_test_sh_in_fresh_clones(tmp_path: Path) -> None:
     subprocess.run([*git, "commit", "-qam", "red"], check=True, timeout=60)
     [red] = lab.measure_ci(tmp_path / "work2", runs=1, repo=repo)["runs"]
     assert red["rc"] == 1 and not table.ci_goals({"runs": [red]})[0].met
+    # as a fresh CI machine: a lab cache of the run's own, empty, so the arm64 root is built in the run
+    probe = '[ ! -e "$XCERT_LAB_CACHE" ] && echo "cache=$XCERT_LAB_CACHE"\n'
+    (repo / "scripts" / "test.sh").write_text(probe, encoding="utf-8")
+    subprocess.run([*git, "commit", "-qam", "cold"], check=True, timeout=60)
+    [cold] = lab.measure_ci(tmp_path / "work3", runs=1, repo=repo, build_arm_root=True)["runs"]
+    assert cold["rc"] == 0 and cold["arm_root"] == "built" and "cache=" in cold["tail"], cold
+    assert "arm64 root built" in table.ci_goals({"runs": [cold]})[0].goal
 
 
 @pytest.mark.parametrize("bad", [["--hosts", "abc"], ["--hosts", "0,8"], ["--repeat", "0"], ["--stop", "-1"],
