@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
 # The arm64 root for the aarch64 lab test takes minutes to build on a fresh machine: start it now, beside
-# ruff, mypy and the other tests; the test waits for it (one builder at a time, under a lock) and runs last.
+# ruff, mypy and the other tests; the test waits for it (one builder at a time, under a lock), handed out after
+# the first test files (tests/conftest.py: LATE_PLACE).
 arm_pid=""
 if [ "$(id -u)" -eq 0 ] && command -v debootstrap >/dev/null 2>&1; then
   mkdir -p reports/.ci
